@@ -1,0 +1,23 @@
+using System.Collections.Generic;
+using ExchangeEncryptionAgent.Certificates;
+
+namespace ExchangeEncryptionAgent.Policy.Model;
+
+/// <summary>A loaded, validated, immutable policy: &lt;Policy&gt; in the XML.</summary>
+public sealed class PolicySet
+{
+    /// <summary>&lt;Settings&gt;.</summary>
+    public PolicySettings Settings { get; init; } = new();
+
+    /// <summary>&lt;Certificates&gt;.</summary>
+    public CertificateSettings Certificates { get; init; } = new();
+
+    /// <summary>&lt;Rules&gt;, ordered by priority (0 first).</summary>
+    public IReadOnlyList<PolicyRule> Rules { get; init; } = new List<PolicyRule>();
+
+    /// <summary>Full path of the file it came from.</summary>
+    public string SourcePath { get; init; } = string.Empty;
+
+    /// <summary>SHA-256 of the file bytes (hex), logged at load so administrators can tell versions apart.</summary>
+    public string Sha256 { get; init; } = string.Empty;
+}

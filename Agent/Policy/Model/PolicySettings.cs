@@ -1,0 +1,40 @@
+using System;
+using System.Collections.Generic;
+using ExchangeEncryptionAgent.Diagnostics;
+
+namespace ExchangeEncryptionAgent.Policy.Model;
+
+/// <summary>&lt;Settings&gt;: what applies to the whole policy.</summary>
+public sealed class PolicySettings
+{
+    /// <summary>&lt;OrganizationDomains&gt;: domains that are "InOrganization" (Exchange adds its accepted domains).</summary>
+    public IReadOnlyList<string> OrganizationDomains { get; init; } = Array.Empty<string>();
+
+    /// <summary>&lt;ForcedTls&gt;: the address space of the forced-TLS send connector; null when not configured.</summary>
+    public ForcedTlsSettings? ForcedTls { get; init; }
+
+    /// <summary>&lt;AuditHeader Enabled=".."/&gt;: stamp X-EEA-Policy on each processed copy.</summary>
+    public bool StampAuditHeader { get; init; } = true;
+
+    /// <summary>&lt;DecisionLogLevel&gt;: the level of the per-message decision event.</summary>
+    public AgentEventLevel DecisionLogLevel { get; init; } = AgentEventLevel.Information;
+
+    /// <summary>&lt;RegexTimeout&gt;: the bound on each regular-expression match.</summary>
+    public TimeSpan RegexTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>&lt;AttachmentScanLimit&gt;: how many decoded bytes of each text-like attachment AttachmentContainsWords reads.</summary>
+    public long AttachmentScanLimitBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>&lt;MaxNestingDepth&gt;: the deepest S/MIME layering processed inbound.</summary>
+    public int MaxSmimeNestingDepth { get; init; } = 4;
+}
+
+/// <summary>&lt;ForcedTls AddressSpace=".." TlsDomain=".."/&gt;.</summary>
+public sealed class ForcedTlsSettings
+{
+    /// <summary>The routing domain of the forced-TLS send connector (its SMTP address space).</summary>
+    public string AddressSpace { get; init; } = string.Empty;
+
+    /// <summary>Optional TLS domain the connector validates (documentation and install.ps1 only).</summary>
+    public string? TlsDomain { get; init; }
+}

@@ -1,0 +1,60 @@
+using System;
+using System.Collections.Generic;
+
+namespace ExchangeEncryptionAgent.Processing;
+
+/// <summary>
+/// The SMTP envelope of one message as the host sees it: MAIL FROM, RCPT TO, and what the host knows about
+/// where each party lives. Host-neutral: the Exchange adapter, the simulator and the tool all build one.
+/// </summary>
+public sealed class MessageEnvelope
+{
+    /// <summary>Creates an envelope; <paramref name="mailFrom"/> is empty for the null reverse path (&lt;&gt;).</summary>
+    public MessageEnvelope(
+        string mailFrom,
+        IReadOnlyList<EnvelopeRecipientInput> recipients,
+        bool? senderIsInternal = null,
+        IReadOnlyList<string>? hostOrganizationDomains = null)
+    {
+        MailFrom = mailFrom ?? string.Empty;
+        Recipients = Guard.NotNull(recipients);
+        SenderIsInternal = senderIsInternal;
+        HostOrganizationDomains = hostOrganizationDomains ?? Array.Empty<string>();
+    }
+
+    /// <summary>The P1 sender (MAIL FROM); empty for the null reverse path.</summary>
+    public string MailFrom { get; }
+
+    /// <summary>The P1 recipients (RCPT TO), in envelope order.</summary>
+    public IReadOnlyList<EnvelopeRecipientInput> Recipients { get; }
+
+    /// <summary>
+    /// Whether the host knows the message was submitted from inside the organisation (Exchange: submitted from a
+    /// mailbox or by an authenticated sender). Null when the host cannot tell; the policy's domains decide then.
+    /// A From domain alone is not proof: anyone outside can write it.
+    /// </summary>
+    public bool? SenderIsInternal { get; }
+
+    /// <summary>Domains the host treats as its own (Exchange: accepted domains), in addition to the policy's.</summary>
+    public IReadOnlyList<string> HostOrganizationDomains { get; }
+}
+
+/// <summary>One envelope recipient.</summary>
+public sealed class EnvelopeRecipientInput
+{
+    /// <summary>Creates a recipient; <paramref name="isInternal"/> is null when the host cannot tell.</summary>
+    public EnvelopeRecipientInput(string address, bool? isInternal = null)
+    {
+        Address = Guard.NotNull(address);
+        IsInternal = isInternal;
+    }
+
+    /// <summary>The SMTP address (RCPT TO).</summary>
+    public string Address { get; }
+
+    /// <summary>Whether the host resolved the recipient inside the organisation (Exchange: RecipientCategory).</summary>
+    public bool? IsInternal { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => Address;
+}
