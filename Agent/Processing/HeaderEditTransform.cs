@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using ExchangeEncryptionAgent.Content;
+using MimeKit;
+using MimeKit.Utils;
+
+namespace ExchangeEncryptionAgent.Processing;
+
+/// <summary>One edit of the top-level header block.</summary>
+public abstract class HeaderEdit
+{
+    private protected HeaderEdit()
+    {
+    }
+
+    /// <summary>Replace every <paramref name="name"/> field with one holding <paramref name="value"/>.</summary>
+    public static HeaderEdit Set(string name, string value) => new SetEdit(Guard.NotNull(name), Guard.NotNull(value));
+
+    /// <summary>Remove every <paramref name="name"/> field.</summary>
+    public static HeaderEdit Remove(string name) => new RemoveEdit(Guard.NotNull(name));
+
+    /// <summary>Put <paramref name="text"/> in front of the Subject, unless it is already there.</summary>
+    public static HeaderEdit PrependSubject(string text) => new PrependSubjectEdit(Guard.NotNull(text));
+
+    internal abstract void Apply(List<RawHeaderField> fields, string lineEnding);
+
+    /// <summary>A field whose value is RFC 2047-encoded when it is not ASCII, folded by MimeKit, with our line ending.</summary>
+    internal static RawHeaderField CreateField(string name, string value, string lineEnding)
+    {
+        var header = new Header(Encoding.UTF8, name, value);
+        var raw = Encoding.ASCII.GetString(header.RawValue).Replace("\r\n", "\n").TrimEnd('\n');
+        return new RawHeaderField(name, Encoding.ASCII.GetBytes(name + ":" + raw.Replace("\n", lineEnding) + lineEnding));
+    }
+
+    private sealed class SetEdit : HeaderEdit
+    {
+        private readonly string _name;
+        private readonly string _value;
+
+        public SetEdit(string name, string value)
+        {
+            _name = name;
+            _value = value;
+        }
+
+        internal override void Apply(List<RawHeaderField> fields, string lineEnding)
+        {
+            fields.RemoveAll(f => f.Is(_name));
+            fields.Add(CreateField(_name, _value, lineEnding));
+        }
+
+        public override string ToString() => $"SetHeader {_name}";
+    }
+
+    private sealed class RemoveEdit : HeaderEdit
+    {
+        private readonly string _name;
+
+        public RemoveEdit(string name) => _name = name;
+
+        internal override void Apply(List<RawHeaderField> fields, string lineEnding) => fields.RemoveAll(f => f.Is(_name));
+
+        public override string ToString() => $"RemoveHeader {_name}";
+    }
+
+    private sealed class PrependSubjectEdit : HeaderEdit
+    {
+        private readonly string _text;
+
+        public PrependSubjectEdit(string text) => _text = text;
+
+        internal override void Apply(List<RawHeaderField> fields, string lineEnding)
+        {
+            var index = fields.FindIndex(f => f.Is("Subject"));
+            var current = index < 0 ? string.Empty : Rfc2047.DecodeText(Encoding.UTF8.GetBytes(fields[index].UnfoldedValue));
+            if (current.StartsWith(_text, StringComparison.OrdinalIgnoreCase))
+            {
+                return;
+            }
+
+            var field = CreateField("Subject", _text + current, lineEnding);
+            if (index < 0)
+            {
+                fields.Add(field);
+            }
+            else
+            {
+                fields[index] = field;
+            }
+        }
+
+        public override string ToString() => $"PrependSubject {_text}";
+    }
+}
+
+/// <summary>
+/// Applies header edits (SetHeader, RemoveHeader, PrependSubject, our X-EEA-* stamps) to the top-level header
+/// block and copies the body byte for byte, so a signed or encrypted body is never touched.
+/// </summary>
+public sealed class HeaderEditTransform : IMessageTransform
+{
+    private readonly IReadOnlyList<HeaderEdit> _edits;
+
+    /// <summary>Creates the transform; edits apply in order.</summary>
+    public HeaderEditTransform(IReadOnlyList<HeaderEdit> edits)
+    {
+        _edits = Guard.NotNull(edits);
+    }
+
+    /// <inheritdoc />
+    public string Name => "headers";
+
+    /// <summary>The edits, in order.</summary>
+    public IReadOnlyList<HeaderEdit> Edits => _edits;
+
+    /// <inheritdoc />
+    public void Apply(Stream source, Stream destination, CancellationToken cancellationToken)
+    {
+        RawHeaderBlock block;
+        try
+        {
+            block = RawHeaderBlock.Read(source);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new MessageTransformException("The message header block cannot be processed: " + ex.Message, ex);
+        }
+
+        var fields = block.Fields.ToList();
+        foreach (var edit in _edits)
+        {
+            edit.Apply(fields, block.LineEnding);
+        }
+
+        block.WriteMessage(source, fields, destination);
+    }
+}

@@ -1,0 +1,84 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+
+namespace ExchangeEncryptionAgent.Processing;
+
+/// <summary>
+/// Runs transforms one after another through temporary files (never RAM), so memory stays flat whatever the
+/// message size. Each intermediate file is deleted as soon as the next step has read it; the result is a
+/// delete-on-close file the caller copies out and disposes.
+/// </summary>
+public sealed class TransformChain
+{
+    private readonly string _temporaryDirectory;
+
+    /// <summary>Creates a chain that spools under <paramref name="temporaryDirectory"/> (created when missing).</summary>
+    public TransformChain(string temporaryDirectory)
+    {
+        _temporaryDirectory = Guard.NotNull(temporaryDirectory);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="transforms"/> to <paramref name="source"/> (readable, seekable) and returns the result,
+    /// positioned at 0. The caller disposes it, which deletes the file.
+    /// </summary>
+    public Stream Run(Stream source, IReadOnlyList<IMessageTransform> transforms, CancellationToken cancellationToken)
+    {
+        Guard.NotNull(source);
+        Guard.NotNull(transforms);
+        Stream current = source;
+        Stream? owned = null;
+        try
+        {
+            foreach (var transform in transforms)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var next = CreateSpoolFile();
+                try
+                {
+                    current.Position = 0;
+                    transform.Apply(current, next, cancellationToken);
+                    next.Flush();
+                    next.Position = 0;
+                }
+                catch
+                {
+                    next.Dispose();
+                    throw;
+                }
+
+                owned?.Dispose();
+                owned = next;
+                current = next;
+            }
+
+            if (owned is null)
+            {
+                // No transform: the result is a copy, so the caller may always dispose what it gets.
+                owned = CreateSpoolFile();
+                source.Position = 0;
+                source.CopyTo(owned, 81920);
+                owned.Position = 0;
+            }
+
+            var result = owned;
+            owned = null;
+            return result;
+        }
+        finally
+        {
+            owned?.Dispose();
+        }
+    }
+
+    /// <summary>A new delete-on-close temporary file (plain text never outlives the processing of the message).</summary>
+    public FileStream CreateSpoolFile()
+    {
+        Directory.CreateDirectory(_temporaryDirectory);
+        var path = Path.Combine(_temporaryDirectory, "eea-" + Guid.NewGuid().ToString("N") + ".tmp");
+        return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920,
+            FileOptions.DeleteOnClose | FileOptions.SequentialScan);
+    }
+}
