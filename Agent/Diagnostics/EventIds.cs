@@ -38,6 +38,40 @@ public static class EventIds
     public static readonly AgentEvent DependencyResolved = new(1005, nameof(DependencyResolved), AgentEventLevel.Debug,
         "A dependency was loaded from the agent folder rather than from another agent's copy.");
 
+    /// <summary>AgentSettings.xml could not be read; the defaults are used.</summary>
+    public static readonly AgentEvent AgentSettingsInvalid = new(1006, nameof(AgentSettingsInvalid), AgentEventLevel.Error,
+        "AgentSettings.xml beside the agent is invalid; the fail-closed defaults are used until it is fixed and the service restarted.");
+
+    // 4000–4099: message processing and plans.
+
+    /// <summary>The decision for one message (level set by the policy's DecisionLogLevel).</summary>
+    public static readonly AgentEvent MessageDecision = new(4000, nameof(MessageDecision), AgentEventLevel.Information,
+        "What the agent decided for one message: rules applied, copies, protection, routing, rejections.");
+
+    /// <summary>A recipient was rejected (NDR) by a rule or a fallback.</summary>
+    public static readonly AgentEvent RecipientRejected = new(4001, nameof(RecipientRejected), AgentEventLevel.Warning,
+        "A recipient was rejected with an NDR by a RejectMessage rule or a protection fallback.");
+
+    /// <summary>A copy (or the whole message) was deferred.</summary>
+    public static readonly AgentEvent MessageDeferred = new(4002, nameof(MessageDeferred), AgentEventLevel.Warning,
+        "A copy of a message was deferred; Exchange retries it after the retry interval.");
+
+    /// <summary>Protection was impossible and a fallback step was taken.</summary>
+    public static readonly AgentEvent ProtectionFallback = new(4003, nameof(ProtectionFallback), AgentEventLevel.Warning,
+        "A rule asked for S/MIME protection that could not be applied; the rule's fallback chain decided the outcome.");
+
+    /// <summary>The insecure plain-text opt-in delivered a must-protect message unprotected.</summary>
+    public static readonly AgentEvent InsecurePlainTextDelivery = new(4004, nameof(InsecurePlainTextDelivery), AgentEventLevel.Warning,
+        "A rule's DeliverInPlainTextInsecure fallback delivered a message that should have been encrypted in plain text.");
+
+    /// <summary>A message was left alone (system message, already processed, no recipients).</summary>
+    public static readonly AgentEvent MessageSkipped = new(4005, nameof(MessageSkipped), AgentEventLevel.Debug,
+        "A message was left alone: a system message (NDR/DSN), one the agent already processed, or one without recipients.");
+
+    /// <summary>An Audit-mode rule matched.</summary>
+    public static readonly AgentEvent AuditRuleMatched = new(4006, nameof(AuditRuleMatched), AgentEventLevel.Information,
+        "An Audit-mode rule matched; nothing was changed. The entry says what the rule would have done.");
+
     // 9000–9099: internal errors (caught at the Exchange boundary).
 
     /// <summary>An unexpected exception was caught at the Exchange boundary.</summary>

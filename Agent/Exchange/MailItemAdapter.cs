@@ -1,0 +1,197 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using ExchangeEncryptionAgent.Diagnostics;
+using ExchangeEncryptionAgent.Processing;
+using Microsoft.Exchange.Data.Transport;
+using Microsoft.Exchange.Data.Transport.Routing;
+using Microsoft.Exchange.Data.Transport.Smtp;
+
+namespace ExchangeEncryptionAgent.Exchange;
+
+/// <summary>
+/// Turns one MailItem into the engine's input and applies the plan with Exchange's own calls. The only place that
+/// reads or changes a MailItem. Order matters: NDRs first, then Fork (the current item keeps the first copy's
+/// recipients; Exchange raises OnResolvedMessage again for the clone, which is planned afresh), then either Defer
+/// or the content write and routing overrides.
+/// </summary>
+internal sealed class MailItemAdapter
+{
+    /// <summary>Loop guard in MailItem.Properties (persisted, invisible in the content, so no sender can forge it).</summary>
+    internal const string ProcessedProperty = "ExchangeEncryptionAgent.Processed";
+
+    private readonly AgentRuntime _runtime;
+    private readonly SmtpServer _server;
+    private readonly ResolvedMessageEventSource _source;
+    private readonly MailItem _mailItem;
+
+    public MailItemAdapter(AgentRuntime runtime, SmtpServer server, ResolvedMessageEventSource source, MailItem mailItem)
+    {
+        _runtime = runtime;
+        _server = server;
+        _source = source;
+        _mailItem = mailItem;
+    }
+
+    /// <summary>System messages are read-only to agents; items we already processed must not be processed twice.</summary>
+    public static bool ShouldSkip(MailItem mailItem, IAgentLog log)
+    {
+        string? reason = null;
+        if (mailItem.Properties.TryGetValue(ProcessedProperty, out var processed) && processed is true)
+        {
+            reason = "already processed by this agent";
+        }
+        else if (mailItem.Message?.IsSystemMessage == true)
+        {
+            reason = "system message (NDR/DSN/MDN)";
+        }
+        else if (mailItem.Recipients.Count == 0)
+        {
+            reason = "no recipients";
+        }
+
+        if (reason is null)
+        {
+            return false;
+        }
+
+        if (log.IsEnabled(AgentEventLevel.Debug))
+        {
+            log.Write(EventIds.MessageSkipped, $"Message {FailSafe.Describe(mailItem)} skipped: {reason}.");
+        }
+
+        return true;
+    }
+
+    public void Process(CancellationToken cancellationToken)
+    {
+        var envelope = BuildEnvelope();
+        ProcessingPlan plan;
+        using (var content = OpenContent())
+        {
+            plan = _runtime.Processor.Plan(envelope, content, DateTime.UtcNow, cancellationToken);
+        }
+
+        Apply(plan, cancellationToken);
+    }
+
+    private MessageEnvelope BuildEnvelope()
+    {
+        var from = _mailItem.FromAddress;
+        var mailFrom = from == RoutingAddress.NullReversePath || !from.IsValid ? string.Empty : from.ToString();
+        var recipients = Snapshot().Select(r => new EnvelopeRecipientInput(r.Address.ToString(), ExchangeEnums.IsInternal(r.RecipientCategory))).ToList();
+
+        // Mail submitted from a mailbox or by an authenticated sender is internal. Otherwise we do not know, and the
+        // policy's domains decide (Exchange refuses anonymous senders in accepted domains on Internet receive
+        // connectors by default, so a domain is a fair signal there).
+        bool? senderIsInternal = ExchangeEnums.IsMailboxSubmission(_mailItem.InboundDeliveryMethod) || !string.IsNullOrEmpty(_mailItem.OriginalAuthenticator)
+            ? true
+            : null;
+        var acceptedDomains = _server.AcceptedDomains?.Where(d => d.IsInCorporation).Select(d => d.NameSpecification).ToList();
+        return new MessageEnvelope(mailFrom, recipients, senderIsInternal, acceptedDomains);
+    }
+
+    /// <summary>The current content, seekable. Exchange's read stream is seekable in practice; spool it when not.</summary>
+    private Stream OpenContent()
+    {
+        var stream = _mailItem.GetMimeReadStream() ?? throw new InvalidOperationException("Exchange does not expose the content of this message.");
+        if (stream.CanSeek)
+        {
+            return stream;
+        }
+
+        using (stream)
+        {
+            var spool = _runtime.Chain.CreateSpoolFile();
+            stream.CopyTo(spool, 81920);
+            spool.Position = 0;
+            return spool;
+        }
+    }
+
+    private void Apply(ProcessingPlan plan, CancellationToken cancellationToken)
+    {
+        foreach (var rejection in plan.Rejections)
+        {
+            var recipient = Find(rejection.Recipient);
+            if (recipient is not null)
+            {
+                _mailItem.Recipients.Remove(recipient, DsnType.Failure,
+                    new SmtpResponse(rejection.StatusCode, rejection.EnhancedStatusCode, rejection.Reason));
+            }
+        }
+
+        var copies = plan.Copies
+            .Select(c => (Copy: c, Recipients: c.Recipients.Select(Find).Where(r => r is not null).Select(r => r!).ToList()))
+            .Where(c => c.Recipients.Count > 0)
+            .ToList();
+        if (copies.Count == 0)
+        {
+            return;
+        }
+
+        var (copy, recipients) = copies[0];
+        if (copies.Count > 1)
+        {
+            _source.Fork(recipients);
+        }
+
+        if (copy.DeferFor is TimeSpan wait)
+        {
+            _source.Defer(wait, new SmtpResponse("451", "4.7.0", AsciiText.Sanitize(copy.DeferReason ?? "Deferred by encryption policy")));
+            return;
+        }
+
+        if (copy.Transforms.Count > 0)
+        {
+            WriteContent(copy.Transforms, cancellationToken);
+        }
+
+        if (copy.RoutingDomain is { } routingDomain)
+        {
+            var routingOverride = new RoutingOverride(new RoutingDomain(routingDomain), ExchangeEnums.UseRecipientDomain);
+            foreach (var recipient in recipients)
+            {
+                _source.SetRoutingOverride(recipient, routingOverride);
+            }
+        }
+
+        _mailItem.Properties[ProcessedProperty] = true;
+    }
+
+    /// <summary>
+    /// Transforms into a temporary file first: the write stream cannot seek, refuses writes after Flush, and must be
+    /// closed before the handler returns or Exchange restores the old content and drops every recipient.
+    /// </summary>
+    private void WriteContent(IReadOnlyList<IMessageTransform> transforms, CancellationToken cancellationToken)
+    {
+        Stream result;
+        using (var content = OpenContent())
+        {
+            result = _runtime.Chain.Run(content, transforms, cancellationToken);
+        }
+
+        using (result)
+        using (var destination = _mailItem.GetMimeWriteStream() ?? throw new InvalidOperationException("Exchange refused a write stream for this message."))
+        {
+            result.CopyTo(destination, 81920);
+        }
+    }
+
+    private List<EnvelopeRecipient> Snapshot()
+    {
+        // Copy first: the enumerator walks the live list, which Remove and Fork change.
+        var list = new List<EnvelopeRecipient>(_mailItem.Recipients.Count);
+        foreach (var recipient in _mailItem.Recipients)
+        {
+            list.Add(recipient);
+        }
+
+        return list;
+    }
+
+    private EnvelopeRecipient? Find(string address)
+        => Snapshot().FirstOrDefault(r => string.Equals(r.Address.ToString(), address, StringComparison.OrdinalIgnoreCase));
+}
