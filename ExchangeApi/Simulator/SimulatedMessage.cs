@@ -1,0 +1,55 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+
+namespace ExchangeApi.Simulator;
+
+// What arrives at the categorizer: MAIL FROM (may be "<>"), the recipients and the MIME content. The simulator spools the
+// content into a temporary file at the start of a run, so a message of any size runs in bounded memory.
+public sealed class SimulatedMessage
+{
+    private readonly Func<Stream> _openContent;
+
+    public SimulatedMessage(string fromAddress, IEnumerable<SimulatedRecipient> recipients, Func<Stream> openContent)
+    {
+        ArgumentNullException.ThrowIfNull(fromAddress);
+        ArgumentNullException.ThrowIfNull(recipients);
+        ArgumentNullException.ThrowIfNull(openContent);
+        FromAddress = fromAddress;
+        Recipients = recipients.ToArray();
+        if (Recipients.Count == 0)
+        {
+            throw new ArgumentException("A message needs at least one recipient.", nameof(recipients));
+        }
+
+        _openContent = openContent;
+    }
+
+    public string FromAddress { get; }
+
+    public IReadOnlyList<SimulatedRecipient> Recipients { get; }
+
+    public static SimulatedMessage FromFile(string fromAddress, IEnumerable<SimulatedRecipient> recipients, string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return new SimulatedMessage(fromAddress, recipients, () => File.OpenRead(path));
+    }
+
+    public static SimulatedMessage FromBytes(string fromAddress, IEnumerable<SimulatedRecipient> recipients, byte[] content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var copy = (byte[])content.Clone();
+        return new SimulatedMessage(fromAddress, recipients, () => new MemoryStream(copy, writable: false));
+    }
+
+    // Convenience for small test messages written inline; the text is encoded as UTF-8.
+    public static SimulatedMessage FromText(string fromAddress, IEnumerable<SimulatedRecipient> recipients, string mime)
+    {
+        ArgumentNullException.ThrowIfNull(mime);
+        return FromBytes(fromAddress, recipients, Encoding.UTF8.GetBytes(mime));
+    }
+
+    public Stream OpenContent() => _openContent() ?? throw new InvalidOperationException("The content factory returned null.");
+}
