@@ -133,8 +133,10 @@ internal sealed class MailItemAdapter
         }
 
         var (copy, recipients) = copies[0];
-        if (copies.Count > 1)
+        if (copies.Count > 1 || Snapshot().Count > recipients.Count)
         {
+            // Recipients outside the first copy (other copies, or any the plan did not mention) move to a clone that
+            // Exchange raises OnResolvedMessage for again; it is planned afresh there and never inherits this copy's treatment.
             _source.Fork(recipients);
         }
 
