@@ -24,7 +24,6 @@ public sealed class SmimeEncryptTransform : IMessageTransform
 {
     // Size of the BER octet-string chunks of encryptedContent: large enough to keep the per-chunk overhead negligible.
     private const int OctetChunkSize = 32 * 1024;
-    private const int CopyBufferSize = 64 * 1024;
 
     private readonly IReadOnlyList<SmimeRecipient> _recipients;
     private readonly ContentEncryptionAlgorithm _contentEncryption;
@@ -162,6 +161,6 @@ public sealed class SmimeEncryptTransform : IMessageTransform
             source.Position = header.BodyOffset;
         }
 
-        StreamCopy.Copy(source, plain, CopyBufferSize, cancellationToken);
+        StreamCopy.Copy(source, plain, cancellationToken, StreamCopy.CmsWriteChunk);
     }
 }

@@ -109,7 +109,7 @@ public sealed class SmimeSignTransform : IMessageTransform
 
             signed.Write(header.Separator, 0, header.Separator.Length);
             source.Position = header.BodyOffset;
-            StreamCopy.Copy(source, signed, CopyBufferSize, cancellationToken);
+            StreamCopy.Copy(source, signed, cancellationToken, StreamCopy.CmsWriteChunk);
         }
 
         base64.Complete();
