@@ -15,16 +15,13 @@ namespace ExchangeEncryptionAgent.Smime;
 /// <summary>
 /// S/MIME gateway encryption (RFC 8551 §3.3): the top-level RFC 5322 fields stay outside; the body entity (its
 /// Content-* fields and the raw body bytes, byte for byte, so an inner multipart/signed still verifies) is
-/// encrypted into CMS EnvelopedData (RFC 5652 §6) with BouncyCastle's streaming generator and written as
+/// encrypted into CMS EnvelopedData (RFC 5652 §6) by the streaming <see cref="EnvelopedDataWriter"/> and written as
 /// application/pkcs7-mime; smime-type=enveloped-data in base64. With header protection (RFC 8551 §3.1) the whole
 /// original message goes inside as message/rfc822 and the outer Subject becomes a placeholder.
 /// Streams end to end: nothing is buffered but the header block.
 /// </summary>
 public sealed class SmimeEncryptTransform : IMessageTransform
 {
-    // Size of the BER octet-string chunks of encryptedContent: large enough to keep the per-chunk overhead negligible.
-    private const int OctetChunkSize = 32 * 1024;
-
     private readonly IReadOnlyList<SmimeRecipient> _recipients;
     private readonly ContentEncryptionAlgorithm _contentEncryption;
     private readonly bool _headerProtection;
@@ -104,7 +101,7 @@ public sealed class SmimeEncryptTransform : IMessageTransform
             OuterHeaderWriter.WriteEnd(destination);
 
             var base64 = new Base64LineStream(destination);
-            using (var plain = OpenEnvelope(base64))
+            using (var plain = EnvelopedDataWriter.Open(base64, _recipients, _contentEncryption))
             {
                 WriteInnerEntity(source, header, plain, cancellationToken);
             }
@@ -116,25 +113,12 @@ public sealed class SmimeEncryptTransform : IMessageTransform
                     + (_headerProtection ? " with header protection." : "."));
             }
         }
-        catch (Exception ex) when (ex is CmsException or IOException or InvalidOperationException or SecurityUtilityException
+        catch (Exception ex) when (ex is CmsException or IOException or InvalidOperationException or SecurityUtilityException or System.Security.Cryptography.CryptographicException
             or Org.BouncyCastle.Crypto.CryptoException)
         {
             _log.Write(EventIds.MessageEncryptFailed, "S/MIME encryption failed: " + ex.Message, ex);
             throw new MessageTransformException("S/MIME encryption failed: " + ex.Message, ex);
         }
-    }
-
-    private Stream OpenEnvelope(Stream output)
-    {
-        var generator = new CmsEnvelopedDataStreamGenerator(new SecureRandom());
-        generator.SetBufferSize(OctetChunkSize);
-        foreach (var recipient in _recipients)
-        {
-            generator.AddRecipientInfoGenerator(new KeyTransRecipientInfoGenerator(
-                recipient.Certificate, SmimeAlgorithms.KeyWrapper(recipient.KeyTransport, recipient.Certificate)));
-        }
-
-        return generator.Open(output, SmimeAlgorithms.ContentEncryptionOid(_contentEncryption));
     }
 
     private void WriteInnerEntity(Stream source, RawHeaderBlock header, Stream plain, CancellationToken cancellationToken)
@@ -161,6 +145,6 @@ public sealed class SmimeEncryptTransform : IMessageTransform
             source.Position = header.BodyOffset;
         }
 
-        StreamCopy.Copy(source, plain, cancellationToken, StreamCopy.CmsWriteChunk);
+        StreamCopy.Copy(source, plain, cancellationToken);
     }
 }
