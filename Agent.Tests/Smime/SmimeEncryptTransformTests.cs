@@ -127,6 +127,24 @@ public sealed class SmimeEncryptTransformTests
     }
 
     [Fact]
+    public void SigningOnlyCertificate_IsRefusedByTheTransformToo()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new SmimeEncryptTransform(new[] { Pki.Alice.Certificate, Pki.Signer.Certificate }));
+
+        Assert.Contains("not for encryption", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HeaderProtection_PlaceholderCannotInjectHeaders()
+    {
+        var transform = new SmimeEncryptTransform(new[] { Pki.Alice.Certificate }, headerProtection: true, subjectPlaceholder: "x\r\nBcc: mallory@evil.example");
+
+        var header = SmimeTestKit.HeaderText(SmimeTestKit.Apply(transform, SampleMessages.Mixed));
+
+        Assert.DoesNotContain("\r\nBcc:", header, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NoRecipients_IsRefused()
     {
         Assert.Throws<ArgumentException>(() => new SmimeEncryptTransform(Array.Empty<X509Certificate>()));

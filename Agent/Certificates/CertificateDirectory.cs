@@ -23,6 +23,7 @@ public sealed class CertificateDirectory : ICertificateDirectory
     private readonly IReadOnlyList<OrganizationKey> _organizationKeys;
     private readonly IReadOnlyDictionary<string, IReadOnlyList<PrivateKeyEntry>> _senderKeys;
     private readonly IReadOnlyList<PartnerSettings> _partners;
+    private readonly Dictionary<string, PartnerSettings> _partnersByDomain;
     private readonly CertificateValidator _validator;
     private readonly IAgentLog _log;
 
@@ -42,7 +43,17 @@ public sealed class CertificateDirectory : ICertificateDirectory
         _gatewayByDnsName = gatewayByDnsName;
         _organizationKeys = organizationKeys;
         _senderKeys = senderKeys;
-        _partners = partners;
+        _partners = partners.Where(p => p.Domain.StartsWith("*.", StringComparison.Ordinal)).ToList();
+        _partnersByDomain = new Dictionary<string, PartnerSettings>(StringComparer.Ordinal);
+        foreach (var partner in partners.Where(p => !p.Domain.StartsWith("*.", StringComparison.Ordinal)))
+        {
+            // The first declaration of a domain wins, as in the policy file.
+            var key = CertificateNames.NormalizeDomain(partner.Domain);
+            if (!_partnersByDomain.ContainsKey(key))
+            {
+                _partnersByDomain[key] = partner;
+            }
+        }
         _log = log;
         DecryptionKeys = organizationKeys.Where(k => k.Usage == OrganizationKeyUsage.Decryption).SelectMany(k => k.Entries)
             .Concat(senderKeys.Values.SelectMany(v => v))
@@ -113,7 +124,8 @@ public sealed class CertificateDirectory : ICertificateDirectory
         if (kind != SignerKind.Organization)
         {
             var own = _senderKeys.TryGetValue(address, out var entries) ? entries : Array.Empty<PrivateKeyEntry>();
-            var chosen = ChooseKey(own.Where(e => CertificateNames.NamesAddress(e.Certificate, address)), nowUtc, problems);
+            // Indexed by the addresses the certificates name (RFC 8550 §3), so the sender address matches by construction.
+            var chosen = ChooseKey(own, nowUtc, problems);
             if (chosen is not null)
             {
                 return SigningKeyLookup.Success(chosen);
@@ -156,14 +168,13 @@ public sealed class CertificateDirectory : ICertificateDirectory
     public PartnerSettings GetPartnerSettings(string recipientDomain)
     {
         var domain = CertificateNames.NormalizeDomain(Guard.NotNull(recipientDomain));
-        var exact = _partners.FirstOrDefault(p => CertificateNames.NormalizeDomain(p.Domain) == domain);
-        if (exact is not null)
+        if (_partnersByDomain.TryGetValue(domain, out var exact))
         {
             return exact;
         }
 
         var wildcard = _partners
-            .Where(p => p.Domain.StartsWith("*.", StringComparison.Ordinal) && domain.EndsWith(CertificateNames.NormalizeDomain(p.Domain).Substring(1), StringComparison.Ordinal))
+            .Where(p => domain.EndsWith(CertificateNames.NormalizeDomain(p.Domain).Substring(1), StringComparison.Ordinal))
             .OrderByDescending(p => p.Domain.Length)
             .FirstOrDefault();
         return wildcard ?? new PartnerSettings { Domain = domain };

@@ -49,7 +49,7 @@ internal sealed class CertificateDirectoryLoader
         // Partner certificates: leaves are encryption candidates; CA certificates in partner files only help to
         // build paths (they are never anchors).
         var partnerSources = _settings.PartnerCertificates.Select(s => (Source: s, Trust: CertificateTrust.Configured)).ToList();
-        if (_settings.Harvesting.Enabled && !string.IsNullOrEmpty(_settings.Harvesting.Folder))
+        if (_settings.Harvesting.Enabled && !string.IsNullOrEmpty(_settings.Harvesting.Folder) && Directory.Exists(Resolve(_settings.Harvesting.Folder!)))
         {
             partnerSources.Add((new CertificateSource { Kind = CertificateSourceKind.Folder, Path = _settings.Harvesting.Folder, Location = "Harvesting" },
                 CertificateTrust.Harvested));

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto.Digests;
@@ -11,10 +12,16 @@ namespace ExchangeEncryptionAgent.Certificates;
 /// <summary>How certificates are named in logs and NDR text, and which addresses and domains they speak for.</summary>
 public static class CertificateNames
 {
+    // Validation results are cached by thumbprint: compute each certificate's once.
+    private static readonly ConditionalWeakTable<X509Certificate, string> Thumbprints = new();
+
     /// <summary>The SHA-1 thumbprint in upper-case hex, as Windows shows it (an identifier, not a security check).</summary>
     public static string Thumbprint(X509Certificate certificate)
+        => Thumbprints.GetValue(Guard.NotNull(certificate), ComputeThumbprint);
+
+    private static string ComputeThumbprint(X509Certificate certificate)
     {
-        var encoded = Guard.NotNull(certificate).GetEncoded();
+        var encoded = certificate.GetEncoded();
         var digest = new Sha1Digest();
         digest.BlockUpdate(encoded, 0, encoded.Length);
         var hash = new byte[digest.GetDigestSize()];

@@ -57,7 +57,8 @@ internal static class OuterHeaderWriter
 
     private static void WriteSubject(Stream output, string subject)
     {
-        // Non-ASCII placeholders are encoded words (RFC 2047); ASCII ones go as they are.
+        // No line breaks from configuration into the header; non-ASCII placeholders are encoded words (RFC 2047).
+        subject = subject.Replace('\r', ' ').Replace('\n', ' ');
         var value = IsPrintableAscii(subject) ? subject : Encoding.ASCII.GetString(Rfc2047.EncodeText(Encoding.UTF8, subject)).Trim();
         WriteField(output, "Subject", value);
     }

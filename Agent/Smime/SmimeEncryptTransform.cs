@@ -64,6 +64,15 @@ public sealed class SmimeEncryptTransform : IMessageTransform
             {
                 throw new NotSupportedException("Only RSA recipient certificates are supported: " + recipient.Certificate.SubjectDN);
             }
+
+            // Defence in depth (the certificate directory already checks): a certificate whose key usage does not
+            // include keyEncipherment, such as a signing-only one, is never encrypted to (RFC 8550 §4.4.2).
+            var usage = recipient.Certificate.GetKeyUsage();
+            if (usage is not null && !(usage.Length > 2 && usage[2]))
+            {
+                throw new ArgumentException("The certificate is not for encryption (key usage lacks keyEncipherment): "
+                    + Certificates.CertificateNames.Describe(recipient.Certificate), nameof(recipients));
+            }
         }
 
         if (SmimeAlgorithms.IsGcm(contentEncryption))
