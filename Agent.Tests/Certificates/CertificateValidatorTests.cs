@@ -191,6 +191,21 @@ public sealed class CertificateValidatorTests
     }
 
     [Fact]
+    public void AddressMismatch_IsReported_WhenTheCertificateNamesOtherAddresses()
+    {
+        var validator = Validator();
+
+        var mismatch = validator.ValidateForAddress(Pki.Alice.Certificate, CertificatePurpose.Encryption, "bob@fabrikam.example", Now);
+        var match = validator.ValidateForAddress(Pki.Alice.Certificate, CertificatePurpose.Encryption, "ALICE@fabrikam.example", Now);
+        var gateway = validator.ValidateForAddress(Pki.Gateway.Certificate, CertificatePurpose.Encryption, "anyone@fabrikam.example", Now);
+
+        Assert.Equal(CertificateProblem.AddressMismatch, mismatch.Problem);
+        Assert.Contains("bob@fabrikam.example", mismatch.Detail, StringComparison.Ordinal);
+        Assert.True(match.IsValid, match.Detail);
+        Assert.True(gateway.IsValid, gateway.Detail);
+    }
+
+    [Fact]
     public void Cache_IsNotUsedPastTheCertificatesValidity()
     {
         var leaf = Leaf(new CertificateSpec { Subject = "CN=Leaf,O=Fabrikam", Emails = LeafEmails, KeyPair = Pki.Alice.KeyPair, NotBefore = Now.AddDays(-1), NotAfter = Now.AddMinutes(1) });

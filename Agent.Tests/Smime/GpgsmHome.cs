@@ -20,6 +20,21 @@ public sealed class GpgsmHome : IDisposable
         Directory = System.IO.Directory.CreateTempSubdirectory("eea-gpg-").FullName;
         File.WriteAllText(Path.Combine(Directory, "gpg-agent.conf"), "allow-loopback-pinentry\n");
         File.WriteAllText(Path.Combine(Directory, "gpgsm.conf"), "disable-crl-checks\ndisable-dirmngr\n");
+        try
+        {
+            Populate();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public string Directory { get; }
+
+    private void Populate()
+    {
         var pki = TestPki.Shared;
         Check(Run(null, "--import", pki.PathOf("ca.crt")));
         Check(Run(null, "--import", pki.PathOf("intermediate.crt")));
@@ -30,8 +45,6 @@ public sealed class GpgsmHome : IDisposable
             Check(Run(Encoding.ASCII.GetBytes(Passphrase + "\n"), "--pinentry-mode", "loopback", "--passphrase-fd", "0", "--import", pki.PathOf(name + "-3des.p12")));
         }
     }
-
-    public string Directory { get; }
 
     internal ExternalTool.Result Run(byte[]? standardInput, params string[] arguments)
         => ExternalTool.Gpgsm(Directory, Directory, standardInput, arguments);

@@ -19,6 +19,7 @@ internal sealed class TestPki
     private TestPki()
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("eea-smime-pki-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => System.IO.Directory.Delete(Directory, recursive: true);
         Root = PkiBuilder.CreateRoot("CN=EEA Test Root,O=Contoso");
         Intermediate = PkiBuilder.Issue(Root, new CertificateSpec
         {
