@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Threading.Tasks;
 
 namespace ExchangeEncryptionAgent.Tests.Support;
@@ -60,4 +61,9 @@ internal static class ExternalTool
     }
 
     public static Result OpenSsl(string workingDirectory, params string[] arguments) => Run("openssl", arguments, workingDirectory);
+
+    /// <summary>Runs gpgsm in batch mode against the GnuPG home <paramref name="gnupgHome"/>; <paramref name="standardInput"/> may carry a passphrase.</summary>
+    public static Result Gpgsm(string gnupgHome, string workingDirectory, byte[]? standardInput, params string[] arguments)
+        => Run("gpgsm", new[] { "--batch", "--status-fd", "1" }.Concat(arguments), workingDirectory, standardInput,
+            new Dictionary<string, string> { ["GNUPGHOME"] = gnupgHome });
 }

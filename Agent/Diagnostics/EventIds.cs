@@ -72,6 +72,54 @@ public static class EventIds
     public static readonly AgentEvent AuditRuleMatched = new(4006, nameof(AuditRuleMatched), AgentEventLevel.Information,
         "An Audit-mode rule matched; nothing was changed. The entry says what the rule would have done.");
 
+    // 2000–2099: outbound S/MIME (encrypt, sign).
+
+    /// <summary>A copy was encrypted.</summary>
+    public static readonly AgentEvent MessageEncrypted = new(2000, nameof(MessageEncrypted), AgentEventLevel.Debug,
+        "A message copy was encrypted (S/MIME enveloped-data) for the listed number of recipient certificates.");
+
+    /// <summary>Encryption of a copy failed.</summary>
+    public static readonly AgentEvent MessageEncryptFailed = new(2001, nameof(MessageEncryptFailed), AgentEventLevel.Error,
+        "A message copy could not be encrypted (malformed message or a cryptographic failure); the copy gets the rule's fail-closed outcome.");
+
+    /// <summary>A copy was signed.</summary>
+    public static readonly AgentEvent MessageSigned = new(2002, nameof(MessageSigned), AgentEventLevel.Debug,
+        "A message copy was signed (S/MIME clear or opaque signature) with the named certificate.");
+
+    /// <summary>Signing of a copy failed.</summary>
+    public static readonly AgentEvent MessageSignFailed = new(2003, nameof(MessageSignFailed), AgentEventLevel.Error,
+        "A message copy could not be signed (malformed message or a cryptographic failure); the copy gets the rule's fail-closed outcome.");
+
+    // 2100–2199: certificates (sources, validation).
+
+    /// <summary>The certificate directory loaded.</summary>
+    public static readonly AgentEvent CertificatesLoaded = new(2100, nameof(CertificatesLoaded), AgentEventLevel.Information,
+        "The configured certificates, keys and CRLs were loaded and indexed.");
+
+    /// <summary>A required certificate source could not be read.</summary>
+    public static readonly AgentEvent CertificateSourceFailed = new(2101, nameof(CertificateSourceFailed), AgentEventLevel.Error,
+        "A trust anchor, intermediate, CRL or organisation/sender key source could not be read; the new policy is not used.");
+
+    /// <summary>A partner certificate file could not be read and was skipped.</summary>
+    public static readonly AgentEvent CertificateSourceSkipped = new(2102, nameof(CertificateSourceSkipped), AgentEventLevel.Warning,
+        "A partner certificate file (or one file of a folder) could not be read and was skipped; the rest of the policy is used.");
+
+    /// <summary>A configured certificate was found unusable when it was about to be used.</summary>
+    public static readonly AgentEvent CertificateUnusable = new(2103, nameof(CertificateUnusable), AgentEventLevel.Warning,
+        "A configured certificate is not usable (expired, not yet valid, untrusted, wrong key usage, revoked, revocation unknown); another certificate or the rule's fallback is used.");
+
+    /// <summary>A recovery certificate is unusable: copies are encrypted without key escrow.</summary>
+    public static readonly AgentEvent RecoveryCertificateUnusable = new(2104, nameof(RecoveryCertificateUnusable), AgentEventLevel.Error,
+        "A recovery (key escrow) certificate is not usable, so encrypted copies do not include it until it is replaced.");
+
+    /// <summary>Online CRL fetching was requested but is not supported.</summary>
+    public static readonly AgentEvent OnlineCrlFetchNotSupported = new(2105, nameof(OnlineCrlFetchNotSupported), AgentEventLevel.Warning,
+        "Revocation OnlineFetch is enabled but not supported; only the configured CRL files are used.");
+
+    /// <summary>A configured CRL cannot be used.</summary>
+    public static readonly AgentEvent CrlUnusable = new(2106, nameof(CrlUnusable), AgentEventLevel.Warning,
+        "A configured CRL is out of date or no configured CA issued it; certificates it should cover have unknown revocation status.");
+
     // 9000–9099: internal errors (caught at the Exchange boundary).
 
     /// <summary>An unexpected exception was caught at the Exchange boundary.</summary>

@@ -52,7 +52,8 @@ internal sealed class IssuedCertificate
         store.SetKeyEntry(friendlyName, new AsymmetricKeyEntry(KeyPair.Private), entries);
         using var output = new MemoryStream();
         store.Save(output, password.ToCharArray(), new SecureRandom());
-        return output.ToArray();
+        // gpgsm 2.2 (libksba) cannot parse BouncyCastle's indefinite-length (BER) encoding: "error at bag.data".
+        return legacy ? Pkcs12Utilities.ConvertToDefiniteLength(output.ToArray(), password.ToCharArray()) : output.ToArray();
     }
 
     public static string ToPem(object value)

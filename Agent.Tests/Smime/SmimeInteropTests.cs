@@ -1,0 +1,224 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text;
+using ExchangeEncryptionAgent.Policy.Model;
+using ExchangeEncryptionAgent.Smime;
+using ExchangeEncryptionAgent.Tests.Support;
+using Xunit;
+
+namespace ExchangeEncryptionAgent.Tests.Smime;
+
+/// <summary>
+/// Our output against the real tools: openssl 3 and gpgsm 2.2 must decrypt every envelope to the original entity byte
+/// for byte and verify every signature (smime-notes §4). A missing tool fails the test.
+/// </summary>
+public sealed class SmimeInteropTests : IClassFixture<GpgsmHome>, IDisposable
+{
+    private static readonly TestPki Pki = TestPki.Shared;
+    private readonly GpgsmHome _gpgsm;
+    private readonly string _directory = Directory.CreateTempSubdirectory("eea-interop-").FullName;
+
+    public SmimeInteropTests(GpgsmHome gpgsm) => _gpgsm = gpgsm;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Theory]
+    [InlineData(ContentEncryptionAlgorithm.Aes256Cbc, "aes-256-cbc")]
+    [InlineData(ContentEncryptionAlgorithm.Aes128Cbc, "aes-128-cbc")]
+    public void Encrypted_DecryptsWithOpenSslAndGpgsm_ToTheOriginalEntity(ContentEncryptionAlgorithm algorithm, string expectedCipher)
+    {
+        var output = SmimeTestKit.Apply(new SmimeEncryptTransform(new[] { Pki.Alice.Certificate }, algorithm), SampleMessages.Mixed);
+        var file = Save("enc.eml", output);
+
+        Assert.Equal(SampleMessages.MixedEntity, OpenSslDecrypt(file, "alice"));
+        Assert.Equal(SampleMessages.MixedEntity, GpgsmDecrypt(file));
+
+        var printed = OpenSsl("cms", "-cmsout", "-print", "-inform", "SMIME", "-in", file).StandardOutput;
+        Assert.Contains(expectedCipher, printed, StringComparison.Ordinal);
+        Assert.DoesNotContain("des-ede3", printed, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("rc2", printed, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void GatewayEnvelope_WithRecovery_DecryptsForEachRecipientWithOpenSsl()
+    {
+        var output = SmimeTestKit.Apply(new SmimeEncryptTransform(new[] { Pki.Gateway.Certificate, Pki.Recovery.Certificate }), SampleMessages.Mixed);
+        var file = Save("gw.eml", output);
+
+        Assert.Equal(SampleMessages.MixedEntity, OpenSslDecrypt(file, "gateway"));
+        Assert.Equal(SampleMessages.MixedEntity, OpenSslDecrypt(file, "recovery"));
+        Assert.Equal(SampleMessages.MixedEntity, GpgsmDecrypt(file));
+        var printed = OpenSsl("cms", "-cmsout", "-print", "-inform", "SMIME", "-in", file).StandardOutput;
+        Assert.Equal(2, printed.Split("d.ktri:").Length - 1);
+    }
+
+    [Fact]
+    public void OaepEnvelope_DecryptsWithOpenSsl()
+    {
+        var output = SmimeTestKit.Apply(
+            new SmimeEncryptTransform(new[] { Pki.Alice.Certificate }, keyTransport: KeyTransportAlgorithm.RsaOaepSha256), SampleMessages.Mixed);
+        var file = Save("oaep.eml", output);
+
+        Assert.Equal(SampleMessages.MixedEntity, OpenSslDecrypt(file, "alice"));
+        var printed = OpenSsl("cms", "-cmsout", "-print", "-inform", "SMIME", "-in", file).StandardOutput;
+        Assert.Contains("rsaesOaep", printed, StringComparison.Ordinal);
+        Assert.Contains("sha256", printed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HeaderProtectedEnvelope_DecryptsToTheWholeOriginalMessage()
+    {
+        var output = SmimeTestKit.Apply(new SmimeEncryptTransform(new[] { Pki.Alice.Certificate }, headerProtection: true), SampleMessages.Mixed);
+        var file = Save("hp.eml", output);
+
+        var expected = Encoding.ASCII.GetBytes("Content-Type: message/rfc822\r\n\r\n").Concat(SampleMessages.Mixed).ToArray();
+        Assert.Equal(expected, OpenSslDecrypt(file, "alice"));
+        Assert.Equal(expected, GpgsmDecrypt(file));
+    }
+
+    [Theory]
+    [InlineData(SignatureDigest.Sha256, SignaturePadding.Pkcs1)]
+    [InlineData(SignatureDigest.Sha512, SignaturePadding.Pkcs1)]
+    [InlineData(SignatureDigest.Sha256, SignaturePadding.Pss)]
+    [InlineData(SignatureDigest.Sha512, SignaturePadding.Pss)]
+    public void ClearSigned_VerifiesWithOpenSslAndGpgsm(SignatureDigest digest, SignaturePadding padding)
+    {
+        var output = SmimeTestKit.Apply(new SmimeSignTransform(Pki.SignerEntry, SignatureFormat.Clear, digest, padding), SampleMessages.Mixed);
+        var file = Save("signed.eml", output);
+
+        var header = SmimeTestKit.HeaderText(output);
+        Assert.Contains("micalg=" + (digest == SignatureDigest.Sha256 ? "sha-256" : "sha-512"), header, StringComparison.Ordinal);
+        Assert.Contains("protocol=\"application/pkcs7-signature\"", header, StringComparison.Ordinal);
+        Assert.StartsWith(SampleMessages.OuterHeaders, header, StringComparison.Ordinal);
+
+        var verified = OpenSsl("cms", "-verify", "-purpose", "smimesign", "-inform", "SMIME", "-in", file, "-CAfile", Pki.PathOf("ca.crt"), "-out", Path.Combine(_directory, "content.mime"));
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+
+        var (content, signature) = SmimeTestKit.SplitDetached(output);
+        Assert.True(content.All(b => b < 128), "the signed entity must be 7-bit");
+        File.WriteAllBytes(Path.Combine(_directory, "content.bin"), content);
+        File.WriteAllBytes(Path.Combine(_directory, "sig.der"), signature);
+        var gpgsm = _gpgsm.Run(null, "--verify", Path.Combine(_directory, "sig.der"), Path.Combine(_directory, "content.bin"));
+        Assert.True(gpgsm.ExitCode == 0 && gpgsm.StandardOutput.Contains("[GNUPG:] GOODSIG", StringComparison.Ordinal)
+            && gpgsm.StandardOutput.Contains("[GNUPG:] VALIDSIG", StringComparison.Ordinal), gpgsm.ToString());
+
+        var printed = OpenSsl("cms", "-cmsout", "-print", "-inform", "DER", "-in", Path.Combine(_directory, "sig.der")).StandardOutput;
+        Assert.Contains("S/MIME Capabilities", printed, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("aes-256-cbc", printed, StringComparison.Ordinal);
+        Assert.Contains("signingTime", printed, StringComparison.Ordinal);
+        if (padding == SignaturePadding.Pss)
+        {
+            Assert.Contains("rsassaPss", printed, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void ClearSigned_TamperedContent_FailsWithOpenSslAndGpgsm()
+    {
+        var output = SmimeTestKit.Apply(new SmimeSignTransform(Pki.SignerEntry), SampleMessages.Mixed);
+        var text = Encoding.ASCII.GetString(output).Replace("numbers.bin", "numbers.exe", StringComparison.Ordinal);
+        var file = Save("tampered.eml", Encoding.ASCII.GetBytes(text));
+
+        var verified = OpenSsl("cms", "-verify", "-purpose", "smimesign", "-inform", "SMIME", "-in", file, "-CAfile", Pki.PathOf("ca.crt"), "-out", "/dev/null");
+        Assert.NotEqual(0, verified.ExitCode);
+
+        var (content, signature) = SmimeTestKit.SplitDetached(Encoding.ASCII.GetBytes(text));
+        File.WriteAllBytes(Path.Combine(_directory, "content.bin"), content);
+        File.WriteAllBytes(Path.Combine(_directory, "sig.der"), signature);
+        var gpgsm = _gpgsm.Run(null, "--verify", Path.Combine(_directory, "sig.der"), Path.Combine(_directory, "content.bin"));
+        Assert.DoesNotContain("[GNUPG:] GOODSIG", gpgsm.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(SignaturePadding.Pkcs1)]
+    [InlineData(SignaturePadding.Pss)]
+    public void OpaqueSigned_VerifiesWithOpenSslAndGpgsm_AndCarriesTheEntity(SignaturePadding padding)
+    {
+        var output = SmimeTestKit.Apply(new SmimeSignTransform(Pki.SignerEntry, SignatureFormat.Opaque, SignatureDigest.Sha256, padding), SampleMessages.Mixed);
+        var file = Save("opaque.eml", output);
+        Assert.Contains("smime-type=signed-data", SmimeTestKit.HeaderText(output), StringComparison.Ordinal);
+
+        var contentFile = Path.Combine(_directory, "opaque-content.mime");
+        var verified = OpenSsl("cms", "-verify", "-purpose", "smimesign", "-inform", "SMIME", "-in", file, "-CAfile", Pki.PathOf("ca.crt"), "-out", contentFile);
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+        Assert.Equal(SampleMessages.MixedEntity, File.ReadAllBytes(contentFile));
+
+        var der = ToDer(file, "opaque.der");
+        var gpgsmContent = Path.Combine(_directory, "opaque-gpgsm.mime");
+        var gpgsm = _gpgsm.Run(null, "--output", gpgsmContent, "--verify", der);
+        Assert.True(gpgsm.ExitCode == 0 && gpgsm.StandardOutput.Contains("[GNUPG:] GOODSIG", StringComparison.Ordinal), gpgsm.ToString());
+        Assert.Equal(SampleMessages.MixedEntity, File.ReadAllBytes(gpgsmContent));
+    }
+
+    [Fact]
+    public void SignThenEncrypt_DecryptsAndTheInnerSignatureVerifies()
+    {
+        var signed = SmimeTestKit.Apply(new SmimeSignTransform(Pki.SignerEntry), SampleMessages.Mixed);
+        var encrypted = SmimeTestKit.Apply(new SmimeEncryptTransform(new[] { Pki.Alice.Certificate }), signed);
+        var file = Save("signed-encrypted.eml", encrypted);
+
+        // The decrypted entity is the multipart/signed entity of the signed message, byte for byte.
+        var signedEntityStart = SmimeTestKit.IndexOf(signed, "Content-Type: multipart/signed"u8.ToArray());
+        var expected = signed.Skip(signedEntityStart).ToArray();
+        var decrypted = OpenSslDecrypt(file, "alice");
+        Assert.Equal(expected, decrypted);
+        Assert.Equal(expected, GpgsmDecrypt(file));
+
+        var inner = Save("inner.eml", decrypted);
+        var verified = OpenSsl("cms", "-verify", "-purpose", "smimesign", "-inform", "SMIME", "-in", inner, "-CAfile", Pki.PathOf("ca.crt"), "-out", "/dev/null");
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+    }
+
+    [Fact]
+    public void AlreadySignedByOpenSsl_IsEncryptedAsItIs_AndStillVerifies()
+    {
+        File.WriteAllBytes(Path.Combine(_directory, "body.mime"), SampleMessages.MixedEntity);
+        var signedByOpenSsl = OpenSsl("cms", "-sign", "-binary", "-in", "body.mime", "-signer", Pki.PathOf("signer.crt"), "-inkey", Pki.PathOf("signer.key"),
+            "-certfile", Pki.PathOf("intermediate.crt"), "-md", "sha256", "-outform", "SMIME", "-from", "carol@contoso.example", "-to", "alice@fabrikam.example", "-subject", "signed elsewhere", "-out", "signed.eml");
+        Assert.True(signedByOpenSsl.ExitCode == 0, signedByOpenSsl.ToString());
+        var signed = File.ReadAllBytes(Path.Combine(_directory, "signed.eml"));
+
+        var encrypted = SmimeTestKit.Apply(new SmimeEncryptTransform(new[] { Pki.Alice.Certificate }), signed);
+        var decrypted = Save("decrypted.eml", OpenSslDecrypt(Save("enc.eml", encrypted), "alice"));
+
+        var verified = OpenSsl("cms", "-verify", "-purpose", "smimesign", "-inform", "SMIME", "-in", decrypted, "-CAfile", Pki.PathOf("ca.crt"), "-out", "/dev/null");
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+    }
+
+    private byte[] OpenSslDecrypt(string file, string name)
+    {
+        var output = Path.Combine(_directory, name + ".dec");
+        var result = OpenSsl("cms", "-decrypt", "-inform", "SMIME", "-in", file, "-recip", Pki.PathOf(name + ".crt"), "-inkey", Pki.PathOf(name + ".key"), "-out", output);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return File.ReadAllBytes(output);
+    }
+
+    private byte[] GpgsmDecrypt(string file)
+    {
+        // gpgsm 2.2 cannot parse BER EnvelopedData: re-encode as DER first (smime-notes §0 #8).
+        var der = ToDer(file, Path.GetFileNameWithoutExtension(file) + ".der");
+        var output = Path.Combine(_directory, "gpgsm.dec");
+        File.Delete(output);
+        var result = _gpgsm.Decrypt(der, output);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return File.ReadAllBytes(output);
+    }
+
+    private string ToDer(string smimeFile, string derName)
+    {
+        var der = Path.Combine(_directory, derName);
+        var result = OpenSsl("cms", "-cmsout", "-inform", "SMIME", "-in", smimeFile, "-outform", "DER", "-out", der);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return der;
+    }
+
+    private string Save(string name, byte[] bytes)
+    {
+        var path = Path.Combine(_directory, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private ExternalTool.Result OpenSsl(params string[] arguments) => ExternalTool.OpenSsl(_directory, arguments);
+}

@@ -1,0 +1,159 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using ExchangeEncryptionAgent.Diagnostics;
+using ExchangeEncryptionAgent.Policy.Model;
+using ExchangeEncryptionAgent.Processing;
+using Org.BouncyCastle.Cms;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.X509;
+
+namespace ExchangeEncryptionAgent.Smime;
+
+/// <summary>
+/// S/MIME gateway encryption (RFC 8551 §3.3): the top-level RFC 5322 fields stay outside; the body entity (its
+/// Content-* fields and the raw body bytes, byte for byte, so an inner multipart/signed still verifies) is
+/// encrypted into CMS EnvelopedData (RFC 5652 §6) by the streaming <see cref="EnvelopedDataWriter"/> and written as
+/// application/pkcs7-mime; smime-type=enveloped-data in base64. With header protection (RFC 8551 §3.1) the whole
+/// original message goes inside as message/rfc822 and the outer Subject becomes a placeholder.
+/// Streams end to end: nothing is buffered but the header block.
+/// </summary>
+public sealed class SmimeEncryptTransform : IMessageTransform
+{
+    private readonly IReadOnlyList<SmimeRecipient> _recipients;
+    private readonly ContentEncryptionAlgorithm _contentEncryption;
+    private readonly bool _headerProtection;
+    private readonly string _subjectPlaceholder;
+    private readonly IAgentLog _log;
+
+    /// <summary>
+    /// Encrypts to exactly <paramref name="recipientCertificates"/> (the copy's recipients plus recovery
+    /// certificates; one RecipientInfo each, nobody else), all with <paramref name="keyTransport"/>.
+    /// </summary>
+    public SmimeEncryptTransform(
+        IReadOnlyList<X509Certificate> recipientCertificates,
+        ContentEncryptionAlgorithm contentEncryption = ContentEncryptionAlgorithm.Aes256Cbc,
+        KeyTransportAlgorithm keyTransport = KeyTransportAlgorithm.RsaPkcs1,
+        bool headerProtection = false,
+        string subjectPlaceholder = "Encrypted message",
+        IAgentLog? log = null)
+        : this(Guard.NotNull(recipientCertificates).Select(c => new SmimeRecipient(c, keyTransport)).ToList(),
+            contentEncryption, headerProtection, subjectPlaceholder, log)
+    {
+    }
+
+    /// <summary>Encrypts to exactly <paramref name="recipients"/>, each with its own key transport (per partner).</summary>
+    public SmimeEncryptTransform(
+        IReadOnlyList<SmimeRecipient> recipients,
+        ContentEncryptionAlgorithm contentEncryption,
+        bool headerProtection,
+        string subjectPlaceholder,
+        IAgentLog? log = null)
+    {
+        _recipients = Guard.NotNull(recipients);
+        if (_recipients.Count == 0)
+        {
+            throw new ArgumentException("An envelope needs at least one recipient certificate.", nameof(recipients));
+        }
+
+        foreach (var recipient in _recipients)
+        {
+            if (!SmimeAlgorithms.IsRsa(recipient.Certificate.GetPublicKey()))
+            {
+                throw new NotSupportedException("Only RSA recipient certificates are supported: " + recipient.Certificate.SubjectDN);
+            }
+
+            // Defence in depth (the certificate directory already checks): a certificate whose key usage does not
+            // include keyEncipherment, such as a signing-only one, is never encrypted to (RFC 8550 §4.4.2).
+            var usage = recipient.Certificate.GetKeyUsage();
+            if (usage is not null && !(usage.Length > 2 && usage[2]))
+            {
+                throw new ArgumentException("The certificate is not for encryption (key usage lacks keyEncipherment): "
+                    + Certificates.CertificateNames.Describe(recipient.Certificate), nameof(recipients));
+            }
+        }
+
+        if (SmimeAlgorithms.IsGcm(contentEncryption))
+        {
+            // TODO(issue 4, AES-GCM seam): the AuthEnvelopedData generator in Agent/Smime/Gcm/ plugs in here.
+            throw new NotSupportedException("AES-GCM (AuthEnvelopedData) is produced by Agent/Smime/Gcm, not by this transform yet.");
+        }
+
+        _contentEncryption = contentEncryption;
+        _headerProtection = headerProtection;
+        _subjectPlaceholder = Guard.NotNull(subjectPlaceholder);
+        _log = log ?? NullAgentLog.Instance;
+    }
+
+    /// <inheritdoc />
+    public string Name => "encrypt";
+
+    /// <summary>The recipients whose keys the envelope will carry, in order.</summary>
+    public IReadOnlyList<SmimeRecipient> Recipients => _recipients;
+
+    /// <inheritdoc />
+    public void Apply(Stream source, Stream destination, CancellationToken cancellationToken)
+    {
+        Guard.NotNull(source);
+        Guard.NotNull(destination);
+        try
+        {
+            source.Position = 0;
+            var header = RawHeaderBlock.Read(source);
+            OuterHeaderWriter.WriteKeptFields(destination, header, _headerProtection ? _subjectPlaceholder : null);
+            OuterHeaderWriter.WriteField(destination, "MIME-Version", "1.0");
+            OuterHeaderWriter.WriteField(destination, "Content-Type", "application/pkcs7-mime; smime-type=enveloped-data; name=\"smime.p7m\"");
+            OuterHeaderWriter.WriteField(destination, "Content-Transfer-Encoding", "base64");
+            OuterHeaderWriter.WriteField(destination, "Content-Disposition", "attachment; filename=\"smime.p7m\"");
+            OuterHeaderWriter.WriteEnd(destination);
+
+            var base64 = new Base64LineStream(destination);
+            using (var plain = EnvelopedDataWriter.Open(base64, _recipients, _contentEncryption))
+            {
+                WriteInnerEntity(source, header, plain, cancellationToken);
+            }
+
+            base64.Complete();
+            if (_log.IsEnabled(AgentEventLevel.Debug))
+            {
+                _log.Write(EventIds.MessageEncrypted, $"Encrypted with {_contentEncryption} for {_recipients.Count} recipient certificate(s)"
+                    + (_headerProtection ? " with header protection." : "."));
+            }
+        }
+        catch (Exception ex) when (ex is CmsException or IOException or InvalidOperationException or SecurityUtilityException or System.Security.Cryptography.CryptographicException
+            or Org.BouncyCastle.Crypto.CryptoException)
+        {
+            _log.Write(EventIds.MessageEncryptFailed, "S/MIME encryption failed: " + ex.Message, ex);
+            throw new MessageTransformException("S/MIME encryption failed: " + ex.Message, ex);
+        }
+    }
+
+    private void WriteInnerEntity(Stream source, RawHeaderBlock header, Stream plain, CancellationToken cancellationToken)
+    {
+        if (_headerProtection)
+        {
+            // RFC 8551 §3.1: the complete original message, headers and all, as the only content.
+            OuterHeaderWriter.WriteField(plain, "Content-Type", "message/rfc822");
+            OuterHeaderWriter.WriteEnd(plain);
+            source.Position = 0;
+        }
+        else
+        {
+            // The body entity: its Content-* fields exactly as they were, the original empty line, the raw body.
+            foreach (var field in header.Fields)
+            {
+                if (field.IsEntityField)
+                {
+                    plain.Write(field.Raw, 0, field.Raw.Length);
+                }
+            }
+
+            plain.Write(header.Separator, 0, header.Separator.Length);
+            source.Position = header.BodyOffset;
+        }
+
+        StreamCopy.Copy(source, plain, cancellationToken);
+    }
+}

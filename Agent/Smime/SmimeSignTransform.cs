@@ -1,0 +1,192 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Threading;
+using ExchangeEncryptionAgent.Certificates;
+using ExchangeEncryptionAgent.Diagnostics;
+using ExchangeEncryptionAgent.Policy.Model;
+using ExchangeEncryptionAgent.Processing;
+using MimeKit;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Cms;
+using Org.BouncyCastle.Cms;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Utilities.Collections;
+using Org.BouncyCastle.X509;
+
+namespace ExchangeEncryptionAgent.Smime;
+
+/// <summary>
+/// Signs the body entity of a message for its sender or the organisation (RFC 8551 §3.5), streaming with
+/// BouncyCastle's CmsSignedDataStreamGenerator. Clear: multipart/signed (RFC 1847) over the entity prepared to
+/// 7-bit first (RFC 8551 §3.1.3), spooled through a temporary file. Opaque: signed-data with the entity bytes
+/// encapsulated as they are. The top-level RFC 5322 fields stay outside, as with encryption.
+/// Signed attributes: contentType, messageDigest, signingTime, SMIMECapabilities (and BouncyCastle's
+/// CMSAlgorithmProtection, RFC 6211). The signer certificate and its chain are included (RFC 8550 §2.3).
+/// </summary>
+public sealed class SmimeSignTransform : IMessageTransform
+{
+    private const int CopyBufferSize = 64 * 1024;
+
+    private readonly PrivateKeyEntry _signer;
+    private readonly SignatureFormat _format;
+    private readonly SignatureDigest _digest;
+    private readonly SignaturePadding _padding;
+    private readonly IAgentLog _log;
+
+    /// <summary>Signs with <paramref name="signer"/> (already validated for signing by the certificate directory).</summary>
+    public SmimeSignTransform(
+        PrivateKeyEntry signer,
+        SignatureFormat format = SignatureFormat.Clear,
+        SignatureDigest digest = SignatureDigest.Sha256,
+        SignaturePadding padding = SignaturePadding.Pkcs1,
+        IAgentLog? log = null)
+    {
+        _signer = Guard.NotNull(signer);
+        if (!SmimeAlgorithms.IsRsa(signer.PrivateKey))
+        {
+            throw new NotSupportedException("Only RSA signing keys are supported: " + signer.Certificate.SubjectDN);
+        }
+
+        _format = format;
+        _digest = digest;
+        _padding = padding;
+        _log = log ?? NullAgentLog.Instance;
+    }
+
+    /// <inheritdoc />
+    public string Name => "sign";
+
+    /// <inheritdoc />
+    public void Apply(Stream source, Stream destination, CancellationToken cancellationToken)
+    {
+        Guard.NotNull(source);
+        Guard.NotNull(destination);
+        try
+        {
+            source.Position = 0;
+            var header = RawHeaderBlock.Read(source);
+            if (_format == SignatureFormat.Clear)
+            {
+                WriteClearSigned(source, header, destination, cancellationToken);
+            }
+            else
+            {
+                WriteOpaqueSigned(source, header, destination, cancellationToken);
+            }
+
+            if (_log.IsEnabled(AgentEventLevel.Debug))
+            {
+                _log.Write(EventIds.MessageSigned, $"Signed ({_format}, {_digest}, {_padding}) with {CertificateNames.Describe(_signer.Certificate)}.");
+            }
+        }
+        catch (Exception ex) when (ex is CmsException or IOException or InvalidOperationException or SecurityUtilityException
+            or Org.BouncyCastle.Crypto.CryptoException or FormatException or ParseException)
+        {
+            _log.Write(EventIds.MessageSignFailed, "S/MIME signing failed: " + ex.Message, ex);
+            throw new MessageTransformException("S/MIME signing failed: " + ex.Message, ex);
+        }
+    }
+
+    private void WriteOpaqueSigned(Stream source, RawHeaderBlock header, Stream destination, CancellationToken cancellationToken)
+    {
+        OuterHeaderWriter.WriteKeptFields(destination, header, null);
+        OuterHeaderWriter.WriteField(destination, "MIME-Version", "1.0");
+        OuterHeaderWriter.WriteField(destination, "Content-Type", "application/pkcs7-mime; smime-type=signed-data; name=\"smime.p7m\"");
+        OuterHeaderWriter.WriteField(destination, "Content-Transfer-Encoding", "base64");
+        OuterHeaderWriter.WriteField(destination, "Content-Disposition", "attachment; filename=\"smime.p7m\"");
+        OuterHeaderWriter.WriteEnd(destination);
+
+        var base64 = new Base64LineStream(destination);
+        using (var signed = CreateGenerator().Open(base64, encapsulate: true))
+        {
+            foreach (var field in header.Fields.Where(f => f.IsEntityField))
+            {
+                signed.Write(field.Raw, 0, field.Raw.Length);
+            }
+
+            signed.Write(header.Separator, 0, header.Separator.Length);
+            source.Position = header.BodyOffset;
+            StreamCopy.Copy(source, signed, cancellationToken, StreamCopy.CmsWriteChunk);
+        }
+
+        base64.Complete();
+    }
+
+    private void WriteClearSigned(Stream source, RawHeaderBlock header, Stream destination, CancellationToken cancellationToken)
+    {
+        using var prepared = TemporarySpool.Create();
+        SevenBitEntityWriter.Write(source, prepared, cancellationToken);
+
+        var boundary = NewBoundary();
+        OuterHeaderWriter.WriteKeptFields(destination, header, null);
+        OuterHeaderWriter.WriteField(destination, "MIME-Version", "1.0");
+        OuterHeaderWriter.WriteField(destination, "Content-Type", "multipart/signed; protocol=\"application/pkcs7-signature\"; micalg="
+            + SmimeAlgorithms.Micalg(_digest) + "; boundary=\"" + boundary + "\"");
+        OuterHeaderWriter.WriteEnd(destination);
+        WriteAscii(destination, "--" + boundary + "\r\n");
+
+        // The signed bytes are exactly the first body part: everything up to, not including, the CRLF that
+        // belongs to the next delimiter (RFC 2046 §5.1.1, RFC 1847 §2.1).
+        var signature = new MemoryStream();
+        prepared.Position = 0;
+        using (var signing = CreateGenerator().Open(signature, encapsulate: false))
+        {
+            var buffer = new byte[CopyBufferSize];
+            int read;
+            while ((read = prepared.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                signing.Write(buffer, 0, read);
+                destination.Write(buffer, 0, read);
+            }
+        }
+
+        WriteAscii(destination, "\r\n--" + boundary + "\r\n");
+        OuterHeaderWriter.WriteField(destination, "Content-Type", "application/pkcs7-signature; name=\"smime.p7s\"");
+        OuterHeaderWriter.WriteField(destination, "Content-Transfer-Encoding", "base64");
+        OuterHeaderWriter.WriteField(destination, "Content-Disposition", "attachment; filename=\"smime.p7s\"");
+        OuterHeaderWriter.WriteEnd(destination);
+
+        // The detached SignedData is small (no content): re-encode BouncyCastle's BER as DER, which every reader
+        // (gpgsm included) parses.
+        var der = Asn1Object.FromByteArray(signature.ToArray()).GetEncoded(Asn1Encodable.Der);
+        var base64 = new Base64LineStream(destination);
+        base64.Write(der, 0, der.Length);
+        base64.Complete();
+        WriteAscii(destination, "--" + boundary + "--\r\n");
+    }
+
+    private CmsSignedDataStreamGenerator CreateGenerator()
+    {
+        var generator = new CmsSignedDataStreamGenerator(new SecureRandom());
+        var signedAttributes = new AttributeTable(new Asn1EncodableVector(SmimeAlgorithms.SmimeCapabilities()));
+        generator.AddSigner(_signer.PrivateKey, _signer.Certificate, SmimeAlgorithms.SignatureOid(_padding),
+            SmimeAlgorithms.DigestOid(_digest), new DefaultSignedAttributeTableGenerator(signedAttributes), null);
+        var certificates = new List<X509Certificate> { _signer.Certificate };
+        certificates.AddRange(_signer.Chain.Where(c => !c.Equals(_signer.Certificate)));
+        generator.AddCertificates(CollectionUtilities.CreateStore(certificates));
+        return generator;
+    }
+
+    private static string NewBoundary()
+    {
+        // "=_" cannot occur in base64 or quoted-printable text, and 128 random bits make a collision with 7-bit text
+        // practically impossible (RFC 2046 §5.1.1).
+        var random = new byte[16];
+        using (var generator = RandomNumberGenerator.Create())
+        {
+            generator.GetBytes(random);
+        }
+
+        return "=_eea_" + Hex.Upper(random);
+    }
+
+    private static void WriteAscii(Stream output, string text)
+    {
+        var bytes = System.Text.Encoding.ASCII.GetBytes(text);
+        output.Write(bytes, 0, bytes.Length);
+    }
+}
