@@ -84,7 +84,7 @@ internal static class InboundMessageWriter
         }
 
         var subject = fields[index];
-        if (subject.Value.StartsWith(tag!, StringComparison.Ordinal))
+        if (subject.Value.StartsWith(tag!, StringComparison.Ordinal) || subject.Value.StartsWith(EncodeTag(tag!), StringComparison.Ordinal))
         {
             return fields;
         }
