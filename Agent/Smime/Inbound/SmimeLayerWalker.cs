@@ -111,8 +111,25 @@ internal sealed class SmimeLayerWalker
             var verifier = new SmimeSignatureVerifier(_directory.Validator, _options.ReceivedUtc);
 
             // RFC 1847 §2.1 / RFC 8551 §3.1.1: the signature covers the first part exactly, in canonical CRLF form.
-            using var signedBytes = new CanonicalLineEndingStream(content.OpenEntity());
-            walk.Signatures.Add(verifier.VerifyDetached(signedBytes, SmimeLayerClassifier.CmsOf(signature), SenderAddresses(senderHeaders)));
+            var senders = SenderAddresses(senderHeaders);
+            SignatureCheck check;
+            bool storedWithBareLineFeeds;
+            using (var canonical = new CanonicalLineEndingStream(content.OpenEntity()))
+            {
+                check = verifier.VerifyDetached(canonical, SmimeLayerClassifier.CmsOf(signature), senders);
+                storedWithBareLineFeeds = canonical.ChangedLineEndings;
+            }
+
+            if (check.Problem == SignatureProblem.BadSignature && storedWithBareLineFeeds)
+            {
+                // Some signers (openssl -binary on a file with LF endings) hash the bytes as stored rather than
+                // canonical: a signature over exactly the bytes we deliver is just as sound.
+                using var stored = content.OpenEntity();
+                var asStored = verifier.VerifyDetached(stored, SmimeLayerClassifier.CmsOf(signature), senders);
+                check = asStored.Rank > check.Rank ? asStored : check;
+            }
+
+            walk.Signatures.Add(check);
         }
 
         return content;

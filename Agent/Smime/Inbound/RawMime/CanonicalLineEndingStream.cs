@@ -21,6 +21,9 @@ internal sealed class CanonicalLineEndingStream : Stream
         _inner = Guard.NotNull(inner);
     }
 
+    /// <summary>True once a bare LF was turned into CRLF: the stored bytes are not canonical.</summary>
+    public bool ChangedLineEndings { get; private set; }
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -53,6 +56,7 @@ internal sealed class CanonicalLineEndingStream : Stream
                 if (b == (byte)'\n' && !_lastWasCarriageReturn)
                 {
                     _output[_outputEnd++] = (byte)'\r';
+                    ChangedLineEndings = true;
                 }
 
                 _output[_outputEnd++] = b;
