@@ -52,7 +52,7 @@ public sealed class AuthEnvelopedDataInteropTests
         SmimeTestMessages.OpenSsl(_pki, "cms", "-decrypt", "-binary", "-inform", "DER", "-in", name + ".der", "-recip", "other.crt", "-inkey", "other.key", "-out", name + ".out");
 
         Assert.Equal(entity, _pki.Read(name + ".out"));
-        var dump = Support.ExternalToolRun(_pki, "cms", "-cmsout", "-print", "-inform", "DER", "-in", name + ".der");
+        var dump = OpenSslRunner.ExternalToolRun(_pki, "cms", "-cmsout", "-print", "-inform", "DER", "-in", name + ".der");
         Assert.Contains(algorithm == ContentEncryptionAlgorithm.Aes128Gcm ? "aes-128-gcm" : "aes-256-gcm", dump, StringComparison.Ordinal);
         Assert.Contains(keyTransport == KeyTransportAlgorithm.RsaOaepSha256 ? "rsaesOaep" : "rsaEncryption", dump, StringComparison.Ordinal);
     }
@@ -160,11 +160,18 @@ public sealed class AuthEnvelopedDataInteropTests
     }
 }
 
-internal static class Support
+internal static class OpenSslRunner
 {
     public static string ExternalToolRun(InboundTestPki pki, params string[] arguments)
     {
         var result = ExchangeEncryptionAgent.Tests.Support.ExternalTool.OpenSsl(pki.Folder, arguments);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result.StandardOutput;
+    }
+
+    public static string ExternalToolRunIn(string folder, params string[] arguments)
+    {
+        var result = ExchangeEncryptionAgent.Tests.Support.ExternalTool.OpenSsl(folder, arguments);
         Assert.True(result.ExitCode == 0, result.ToString());
         return result.StandardOutput;
     }

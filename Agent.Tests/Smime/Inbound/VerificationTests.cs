@@ -210,6 +210,19 @@ public sealed class VerificationTests
     }
 
     [Fact]
+    public void MessageStoredWithLfLineEndings_IsVerifiedInCanonicalCrLfForm()
+    {
+        // The signer hashed canonical CRLF text (RFC 8551 §3.1.1); the message was then stored with bare LF.
+        var canonical = SignWith(_pki.Signer);
+        var storedWithLf = Latin1.GetBytes(Latin1.GetString(canonical).Replace("\r\n", "\n", StringComparison.Ordinal));
+
+        var run = Transform(storedWithLf, VerifyOnly, _pki.Directory());
+
+        Assert.Equal(SignatureStatus.Valid, run.Result.Signature);
+        Assert.Equal(Body(storedWithLf), run.Body);
+    }
+
+    [Fact]
     public void UnsignedMail_IsStampedNone()
     {
         var message = Latin1.GetBytes("From: bob@fabrikam.example\r\nSubject: hi\r\n\r\nplain\r\n");
