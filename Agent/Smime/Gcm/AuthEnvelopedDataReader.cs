@@ -38,7 +38,7 @@ internal sealed class AuthEnvelopedDataReader
         var position = Open(source, out var stream);
         try
         {
-            var contentKeys = UnwrapContentKeys(position.Parser, out var namedUs);
+            var contentKeys = KeyTransportRecipients.Unwrap(position.Parser.GetRecipientInfos(), _keys, out var namedUs);
             if (!namedUs)
             {
                 return CmsDecryptResult.NotForUs(null);
@@ -52,7 +52,7 @@ internal sealed class AuthEnvelopedDataReader
                     // The content of the first pass was consumed by a key that failed the tag check: start over.
                     stream.Dispose();
                     position = Open(source, out stream);
-                    SkipRecipientInfos(position.Parser);
+                    KeyTransportRecipients.Skip(position.Parser.GetRecipientInfos());
                 }
 
                 var (key, contentKey) = contentKeys[attempt];
@@ -67,7 +67,7 @@ internal sealed class AuthEnvelopedDataReader
                         plaintext.SetLength(0);
                         stream.Dispose();
                         position = Open(source, out stream);
-                        SkipRecipientInfos(position.Parser);
+                        KeyTransportRecipients.Skip(position.Parser.GetRecipientInfos());
                         algorithm = DecryptContent(position.Parser, contentKey, authenticatedAttributes, plaintext, cancellationToken, out _);
                     }
 
@@ -121,56 +121,6 @@ internal sealed class AuthEnvelopedDataReader
 
         authEnvelopedData.GetOriginatorInfo();
         return new ParserPosition(authEnvelopedData);
-    }
-
-    /// <summary>
-    /// Reads the RecipientInfos and decrypts the content key of each one that names a configured key. A key that
-    /// fails here (wrong key, bad padding) is skipped without touching the content.
-    /// </summary>
-    private List<(PrivateKeyEntry Key, byte[] ContentKey)> UnwrapContentKeys(AuthEnvelopedDataParser parser, out bool namedUs)
-    {
-        namedUs = false;
-        var result = new List<(PrivateKeyEntry, byte[])>();
-        var recipientInfos = parser.GetRecipientInfos();
-        IAsn1Convertible? element;
-        while ((element = recipientInfos.ReadObject()) is not null)
-        {
-            // Only key transport (RSA); key agreement, KEK and password recipients are never ours.
-            var recipientInfo = RecipientInfo.GetInstance(element.ToAsn1Object());
-            if (recipientInfo.IsTagged || recipientInfo.Info is not KeyTransRecipientInfo keyTransport)
-            {
-                continue;
-            }
-
-            foreach (var key in _keys)
-            {
-                if (!RecipientMatching.Matches(keyTransport.RecipientIdentifier, key.Certificate))
-                {
-                    continue;
-                }
-
-                namedUs = true;
-                try
-                {
-                    result.Add((key, RsaKeyTransport.Unwrap(keyTransport, key.PrivateKey)));
-                }
-                catch (Exception ex) when (IsContentFailure(ex))
-                {
-                    // Try the next key; the overall outcome stays one uniform failure if none works.
-                }
-            }
-        }
-
-        return result;
-    }
-
-    private static void SkipRecipientInfos(AuthEnvelopedDataParser parser)
-    {
-        var recipientInfos = parser.GetRecipientInfos();
-        while (recipientInfos.ReadObject() is { } element)
-        {
-            element.ToAsn1Object();
-        }
     }
 
     private static string DecryptContent(AuthEnvelopedDataParser parser, byte[] contentKey, byte[]? additionalData, Stream plaintext,
