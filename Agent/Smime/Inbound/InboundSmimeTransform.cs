@@ -109,7 +109,8 @@ public sealed class InboundSmimeTransform : IMessageTransform
         result.SignatureProblem = verdict?.Problem ?? SignatureProblem.None;
         result.SignerAddress = verdict?.SignerAddress;
         result.SignerCertificate = verdict?.SignerCertificate;
-        var signer = verdict?.SignerAddress ?? "unknown signer";
+        // The address comes from a certificate the sender chose: only a well-formed one goes into the log line.
+        var signer = verdict?.SignerAddress is { } address && InboundSmimeHeaders.IsSafeAddress(address) ? address : "an unnamed signer";
         switch (result.Signature)
         {
             case SignatureStatus.Valid:
