@@ -120,6 +120,64 @@ public static class EventIds
     public static readonly AgentEvent CrlUnusable = new(2106, nameof(CrlUnusable), AgentEventLevel.Warning,
         "A configured CRL is out of date or no configured CA issued it; certificates it should cover have unknown revocation status.");
 
+    // 3000–3099: inbound S/MIME (decrypt, verify, harvest).
+
+    /// <summary>An S/MIME layer was decrypted with a configured key.</summary>
+    public static readonly AgentEvent SmimeDecrypted = new(3000, nameof(SmimeDecrypted), AgentEventLevel.Information,
+        "An inbound S/MIME layer was decrypted with a configured organisation or escrowed key.");
+
+    /// <summary>No configured key is among the message's recipients.</summary>
+    public static readonly AgentEvent SmimeNotForUs = new(3001, nameof(SmimeNotForUs), AgentEventLevel.Information,
+        "An inbound encrypted message names no configured decryption key; it passed unchanged (X-EEA-Decryption: not-for-us).");
+
+    /// <summary>Decryption failed (one uniform text for every cause).</summary>
+    public static readonly AgentEvent SmimeDecryptionFailed = new(3002, nameof(SmimeDecryptionFailed), AgentEventLevel.Warning,
+        "An inbound S/MIME message addressed to a configured key could not be decrypted; it passed unchanged or was deferred, as the rule's OnFailure says.");
+
+    /// <summary>Troubleshooting detail of a decryption failure; Debug only, never in headers.</summary>
+    public static readonly AgentEvent SmimeDecryptionFailureDetail = new(3003, nameof(SmimeDecryptionFailureDetail), AgentEventLevel.Debug,
+        "The internal cause of a decryption failure (exception type), for troubleshooting at Debug level only.");
+
+    /// <summary>More nested S/MIME layers than the policy allows.</summary>
+    public static readonly AgentEvent SmimeNestingTooDeep = new(3004, nameof(SmimeNestingTooDeep), AgentEventLevel.Warning,
+        "An inbound message has more nested S/MIME layers than MaxNestingDepth; it was not processed.");
+
+    /// <summary>An S/MIME entity the agent does not process (compressed-data, certs-only, unknown smime-type).</summary>
+    public static readonly AgentEvent SmimeLayerNotProcessed = new(3005, nameof(SmimeLayerNotProcessed), AgentEventLevel.Information,
+        "An inbound S/MIME entity of a kind the agent does not process (compressed-data, certs-only, unknown smime-type) passed unchanged.");
+
+    /// <summary>A decryptable message was delivered as ciphertext (Deliver=Ciphertext).</summary>
+    public static readonly AgentEvent SmimeKeptCiphertext = new(3006, nameof(SmimeKeptCiphertext), AgentEventLevel.Information,
+        "An inbound encrypted message was checked to be decryptable and delivered as ciphertext, as the rule says.");
+
+    /// <summary>Incoming X-EEA-* headers were removed.</summary>
+    public static readonly AgentEvent ForgedVerdictHeadersRemoved = new(3007, nameof(ForgedVerdictHeadersRemoved), AgentEventLevel.Warning,
+        "An inbound message carried X-EEA-* headers from outside; they were removed before the agent stamped its own.");
+
+    /// <summary>A signature verified as valid.</summary>
+    public static readonly AgentEvent SignatureValid = new(3010, nameof(SignatureValid), AgentEventLevel.Information,
+        "An inbound S/MIME signature is valid (RFC 8550 checks passed, chain to a configured anchor at the time of receipt).");
+
+    /// <summary>A signature is invalid.</summary>
+    public static readonly AgentEvent SignatureInvalid = new(3011, nameof(SignatureInvalid), AgentEventLevel.Warning,
+        "An inbound S/MIME signature is invalid (tampered content, wrong key usage, address mismatch, expired signer...).");
+
+    /// <summary>A signature is cryptographically sound but not trusted.</summary>
+    public static readonly AgentEvent SignatureUntrusted = new(3012, nameof(SignatureUntrusted), AgentEventLevel.Warning,
+        "An inbound S/MIME signature is sound but its signer does not chain to a configured trust anchor.");
+
+    /// <summary>A signer certificate was harvested.</summary>
+    public static readonly AgentEvent CertificateHarvested = new(3020, nameof(CertificateHarvested), AgentEventLevel.Information,
+        "The certificate of a valid external signer was stored in the harvesting folder as a harvested partner certificate.");
+
+    /// <summary>A signer certificate was not harvested (already known).</summary>
+    public static readonly AgentEvent CertificateHarvestSkipped = new(3021, nameof(CertificateHarvestSkipped), AgentEventLevel.Debug,
+        "A valid external signer's certificate was not harvested because it is already configured or already harvested.");
+
+    /// <summary>A signer certificate could not be written.</summary>
+    public static readonly AgentEvent CertificateHarvestFailed = new(3022, nameof(CertificateHarvestFailed), AgentEventLevel.Warning,
+        "A valid external signer's certificate could not be written to the harvesting folder.");
+
     // 9000–9099: internal errors (caught at the Exchange boundary).
 
     /// <summary>An unexpected exception was caught at the Exchange boundary.</summary>

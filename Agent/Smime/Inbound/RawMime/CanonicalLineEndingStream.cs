@@ -1,0 +1,92 @@
+using System;
+using System.IO;
+
+namespace ExchangeEncryptionAgent.Smime.Inbound.RawMime;
+
+/// <summary>
+/// Reads a stream with every bare LF turned into CRLF: the canonical form a signature is computed over
+/// (RFC 8551 §3.1.1). Mail stored with CRLF (what Exchange hands over) passes through unchanged.
+/// </summary>
+internal sealed class CanonicalLineEndingStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly byte[] _input = new byte[32 * 1024];
+    private readonly byte[] _output = new byte[64 * 1024];
+    private int _outputStart;
+    private int _outputEnd;
+    private bool _lastWasCarriageReturn;
+
+    public CanonicalLineEndingStream(Stream inner)
+    {
+        _inner = Guard.NotNull(inner);
+    }
+
+    /// <summary>True once a bare LF was turned into CRLF: the stored bytes are not canonical.</summary>
+    public bool ChangedLineEndings { get; private set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        if (_outputStart == _outputEnd)
+        {
+            var read = _inner.Read(_input, 0, _input.Length);
+            if (read <= 0)
+            {
+                return 0;
+            }
+
+            _outputStart = 0;
+            _outputEnd = 0;
+            for (var i = 0; i < read; i++)
+            {
+                var b = _input[i];
+                if (b == (byte)'\n' && !_lastWasCarriageReturn)
+                {
+                    _output[_outputEnd++] = (byte)'\r';
+                    ChangedLineEndings = true;
+                }
+
+                _output[_outputEnd++] = b;
+                _lastWasCarriageReturn = b == (byte)'\r';
+            }
+        }
+
+        var take = Math.Min(count, _outputEnd - _outputStart);
+        Array.Copy(_output, _outputStart, buffer, offset, take);
+        _outputStart += take;
+        return take;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
