@@ -118,12 +118,16 @@ public sealed class SmimeEncryptTransformTests
         Assert.True(header.All(c => c < 128));
     }
 
-    [Theory]
-    [InlineData(ContentEncryptionAlgorithm.Aes256Gcm)]
-    [InlineData(ContentEncryptionAlgorithm.Aes128Gcm)]
-    public void Gcm_IsNotProducedHereYet(ContentEncryptionAlgorithm algorithm)
+    [Fact]
+    public void Gcm_WithMixedKeyTransports_IsRefused()
     {
-        Assert.Throws<NotSupportedException>(() => new SmimeEncryptTransform(new[] { Pki.Alice.Certificate }, algorithm));
+        var recipients = new[]
+        {
+            new SmimeRecipient(Pki.Alice.Certificate, KeyTransportAlgorithm.RsaPkcs1),
+            new SmimeRecipient(Pki.Gateway.Certificate, KeyTransportAlgorithm.RsaOaepSha256),
+        };
+
+        Assert.Throws<ArgumentException>(() => new SmimeEncryptTransform(recipients, ContentEncryptionAlgorithm.Aes256Gcm, false, "x"));
     }
 
     [Fact]

@@ -53,6 +53,23 @@ public sealed class SmimeInteropTests : IClassFixture<GpgsmHome>, IDisposable
         Assert.Equal(2, printed.Split("d.ktri:").Length - 1);
     }
 
+    [Theory]
+    [InlineData(ContentEncryptionAlgorithm.Aes256Gcm, KeyTransportAlgorithm.RsaPkcs1, "aes-256-gcm")]
+    [InlineData(ContentEncryptionAlgorithm.Aes128Gcm, KeyTransportAlgorithm.RsaOaepSha256, "aes-128-gcm")]
+    public void GcmEnvelope_IsAuthEnvelopedData_ThatOpenSslDecryptsToTheOriginalEntity(
+        ContentEncryptionAlgorithm algorithm, KeyTransportAlgorithm keyTransport, string expectedCipher)
+    {
+        var output = SmimeTestKit.Apply(
+            new SmimeEncryptTransform(new[] { Pki.Gateway.Certificate, Pki.Recovery.Certificate }, algorithm, keyTransport), SampleMessages.Mixed);
+        var file = Save("gcm.eml", output);
+
+        Assert.Contains("smime-type=authEnveloped-data", SmimeTestKit.HeaderText(output), StringComparison.Ordinal);
+        Assert.Equal(SampleMessages.MixedEntity, OpenSslDecrypt(file, "gateway"));
+        Assert.Equal(SampleMessages.MixedEntity, OpenSslDecrypt(file, "recovery"));
+        var printed = OpenSsl("cms", "-cmsout", "-print", "-inform", "SMIME", "-in", file).StandardOutput;
+        Assert.Contains(expectedCipher, printed, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void OaepEnvelope_DecryptsWithOpenSsl()
     {

@@ -22,11 +22,9 @@ internal static class SmimeAlgorithms
     {
         ContentEncryptionAlgorithm.Aes256Cbc => NistObjectIdentifiers.IdAes256Cbc.Id,
         ContentEncryptionAlgorithm.Aes128Cbc => NistObjectIdentifiers.IdAes128Cbc.Id,
-        // TODO(issue 4, AES-GCM seam): AuthEnvelopedData (RFC 5083/5084) comes from the generator in Agent/Smime/Gcm/;
-        // the lead wires it into SmimeEncryptTransform (smime-type=authEnveloped-data) instead of this exception.
+        // AES-GCM is AuthEnvelopedData (RFC 5083/5084), written by Agent/Smime/Gcm, never by the CBC envelope writer.
         ContentEncryptionAlgorithm.Aes256Gcm or ContentEncryptionAlgorithm.Aes128Gcm => throw new NotSupportedException(
-            "AES-GCM (AuthEnvelopedData) is not available in the CBC envelope writer; it is produced by Agent/Smime/Gcm.")
-        ,
+            "AES-GCM is written as AuthEnvelopedData by Agent/Smime/Gcm, not by the CBC envelope writer."),
         _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "unknown content encryption"),
     };
 

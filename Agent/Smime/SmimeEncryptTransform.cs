@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using ExchangeEncryptionAgent.Diagnostics;
+using ExchangeEncryptionAgent.Smime.Gcm;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Processing;
 using Org.BouncyCastle.Cms;
@@ -75,10 +76,10 @@ public sealed class SmimeEncryptTransform : IMessageTransform
             }
         }
 
-        if (SmimeAlgorithms.IsGcm(contentEncryption))
+        if (SmimeAlgorithms.IsGcm(contentEncryption) && _recipients.Select(r => r.KeyTransport).Distinct().Count() > 1)
         {
-            // TODO(issue 4, AES-GCM seam): the AuthEnvelopedData generator in Agent/Smime/Gcm/ plugs in here.
-            throw new NotSupportedException("AES-GCM (AuthEnvelopedData) is produced by Agent/Smime/Gcm, not by this transform yet.");
+            // The AuthEnvelopedData generator wraps every content key the same way; the pipeline groups copies by partner settings.
+            throw new ArgumentException("An AES-GCM envelope needs one key transport for all its recipients.", nameof(recipients));
         }
 
         _contentEncryption = contentEncryption;
@@ -104,13 +105,13 @@ public sealed class SmimeEncryptTransform : IMessageTransform
             var header = RawHeaderBlock.Read(source);
             OuterHeaderWriter.WriteKeptFields(destination, header, _headerProtection ? _subjectPlaceholder : null);
             OuterHeaderWriter.WriteField(destination, "MIME-Version", "1.0");
-            OuterHeaderWriter.WriteField(destination, "Content-Type", "application/pkcs7-mime; smime-type=enveloped-data; name=\"smime.p7m\"");
+            OuterHeaderWriter.WriteField(destination, "Content-Type", "application/pkcs7-mime; smime-type=" + SmimeType + "; name=\"smime.p7m\"");
             OuterHeaderWriter.WriteField(destination, "Content-Transfer-Encoding", "base64");
             OuterHeaderWriter.WriteField(destination, "Content-Disposition", "attachment; filename=\"smime.p7m\"");
             OuterHeaderWriter.WriteEnd(destination);
 
             var base64 = new Base64LineStream(destination);
-            using (var plain = EnvelopedDataWriter.Open(base64, _recipients, _contentEncryption))
+            using (var plain = OpenEnvelope(base64))
             {
                 WriteInnerEntity(source, header, plain, cancellationToken);
             }
@@ -129,6 +130,13 @@ public sealed class SmimeEncryptTransform : IMessageTransform
             throw new MessageTransformException("S/MIME encryption failed: " + ex.Message, ex);
         }
     }
+
+    /// <summary>RFC 5083 authEnveloped-data for AES-GCM (only for partners known to read it), else RFC 5652 enveloped-data.</summary>
+    private string SmimeType => SmimeAlgorithms.IsGcm(_contentEncryption) ? AuthEnvelopedDataGenerator.SmimeType : "enveloped-data";
+
+    private Stream OpenEnvelope(Stream output) => SmimeAlgorithms.IsGcm(_contentEncryption)
+        ? AuthEnvelopedDataGenerator.Open(output, _recipients.Select(r => r.Certificate).ToList(), _contentEncryption, _recipients[0].KeyTransport)
+        : EnvelopedDataWriter.Open(output, _recipients, _contentEncryption);
 
     private void WriteInnerEntity(Stream source, RawHeaderBlock header, Stream plain, CancellationToken cancellationToken)
     {
