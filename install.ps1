@@ -90,44 +90,54 @@
 
 .EXAMPLE
     .\install.ps1
+
     Installs on this server with every default: Hub transport service, the default install path, the package's
     default policy (or the one already active), automatic priority.
 
 .EXAMPLE
     .\install.ps1 -Action Install -PolicyPath D:\eea\contoso-policy.xml -WhatIf
+
     Shows every change an installation with this policy would make, and makes none. The policy is validated all the same.
 
 .EXAMPLE
     .\install.ps1 -Action Install -InstallPath 'D:\Agents\ExchangeEncryptionAgent' -Priority 8 -Confirm
+
     Installs into another folder, at priority 8, asking before each change.
 
 .EXAMPLE
     .\install.ps1 -Action Install -TransportService Edge -PolicyPath .\Policies\examples\forced-tls.xml
+
     Installs on an Edge Transport server (run it on each Edge server).
 
 .EXAMPLE
     .\install.ps1 -Action Upgrade -AllTransportServers -ServiceTimeoutSeconds 600
+
     Upgrades every Mailbox server, one after the other, keeping each server's policy, keys and NLog.config, waiting
     up to ten minutes for the transport service on each.
 
 .EXAMPLE
     .\install.ps1 -Action Install -Server EX01, EX02 -Credential (Get-Credential CONTOSO\exadmin)
+
     Installs on EX01 and then EX02 through PowerShell remoting with another account.
 
 .EXAMPLE
     .\install.ps1 -Action Install -ForcedTlsConnectorName 'Partners forced TLS'
+
     Uses a connector with another name for the policy's forced-TLS address space.
 
 .EXAMPLE
     .\install.ps1 -Action Install -SkipForcedTlsConnector
+
     Installs without creating or changing any send connector.
 
 .EXAMPLE
     .\install.ps1 -Action Uninstall -RemoveData -Confirm:$false
+
     Removes the agent and deletes its policies and logs without asking.
 
 .EXAMPLE
     .\install.ps1 -Action Status -AllTransportServers | Format-Table Server, Installed, Enabled, Priority, InstalledVersion, PolicyValid
+
     Reports every Mailbox server. Status returns objects; format or filter them as any other.
 
 .INPUTS

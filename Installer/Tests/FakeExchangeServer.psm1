@@ -275,7 +275,13 @@ function Invoke-FakeCommand {
             if ($server.Blocked.Contains($copy.Source)) { $null = $server.Blocked.Add($copy.Destination) }
             return
         }
-        'Remove-AgentItem' { Remove-Item -LiteralPath $copy.Path -Recurse -Force; return }
+        'Remove-AgentItem' {
+            Remove-Item -LiteralPath $copy.Path -Recurse -Force
+            # A deleted file or folder takes its access rules with it.
+            $below = $copy.Path.TrimEnd('/', '\') + [System.IO.Path]::DirectorySeparatorChar
+            foreach ($grant in @($server.Grants | Where-Object { $_.Path -eq $copy.Path -or $_.Path.StartsWith($below) })) { $null = $server.Grants.Remove($grant) }
+            return
+        }
         default { return }
     }
 }
@@ -387,6 +393,7 @@ function Start-Service { [CmdletBinding(SupportsShouldProcess)] param([Parameter
 function Stop-Service { [CmdletBinding(SupportsShouldProcess)] param([Parameter(Mandatory, Position = 0)][string[]] $Name, [switch] $Force) throw 'not mocked' }
 function Restart-Service { [CmdletBinding(SupportsShouldProcess)] param([Parameter(Mandatory, Position = 0)][string[]] $Name, [switch] $Force) throw 'not mocked' }
 function Add-PSSnapin { [CmdletBinding()] param([Parameter(Mandatory, Position = 0)][string[]] $Name) throw 'not mocked' }
+function Get-CimInstance { [CmdletBinding()] param([Parameter(Position = 0)][string] $ClassName, [string] $Filter) throw 'not mocked' }
 
 #endregion
 

@@ -30,7 +30,7 @@ Describe 'Install on this server' {
         }
 
         It 'validates with the package''s own agent assembly' {
-            (Get-CallParameter 'Import-AgentAssembly')[0].Path | Should -Be (Join-Path (Join-Path $TestPackage 'agent') 'ExchangeEncryptionAgent.dll')
+            @(Get-CallParameter 'Import-AgentAssembly')[0].Path | Should -Be (Join-Path (Join-Path $TestPackage 'agent') 'ExchangeEncryptionAgent.dll')
         }
 
         It 'runs the steps in the documented order' {
@@ -46,7 +46,7 @@ Describe 'Install on this server' {
         }
 
         It 'registers the agent with the full factory type name and the absolute assembly path' {
-            $install = Get-CallParameter 'Install-TransportAgent'
+            $install = @(Get-CallParameter 'Install-TransportAgent')
             $install.Count | Should -Be 1
             $install[0].Name | Should -Be $AgentName
             $install[0].TransportAgentFactory | Should -Be $FactoryTypeName
@@ -56,14 +56,14 @@ Describe 'Install on this server' {
         }
 
         It 'enables the agent and restarts MSExchangeTransport exactly once' {
-            (Get-CallParameter 'Enable-TransportAgent')[0].Identity | Should -Be $AgentName
+            @(Get-CallParameter 'Enable-TransportAgent')[0].Identity | Should -Be $AgentName
             @(Get-CallParameter 'Restart-Service').Count | Should -Be 1
-            (Get-CallParameter 'Restart-Service')[0].Name | Should -Be 'MSExchangeTransport'
+            @(Get-CallParameter 'Restart-Service')[0].Name | Should -Be 'MSExchangeTransport'
             (Get-FakeServer).ServiceStatus | Should -Be 'Running'
         }
 
         It 'leaves a new agent last, which is after the Transport Rule agent, without moving it' {
-            (Get-CallParameter 'Set-TransportAgent').Count | Should -Be 0
+            @(Get-CallParameter 'Set-TransportAgent').Count | Should -Be 0
             (Get-FakeAgent $AgentName).Priority | Should -BeGreaterThan (Get-FakeAgent 'Transport Rule Agent').Priority
         }
 
@@ -82,7 +82,7 @@ Describe 'Install on this server' {
         }
 
         It 'creates the event source in the Application log' {
-            (Get-CallParameter 'Register-AgentEventSource')[0].Name | Should -Be 'ExchangeEncryptionAgent'
+            @(Get-CallParameter 'Register-AgentEventSource')[0].Name | Should -Be 'ExchangeEncryptionAgent'
             (Get-FakeServer).EventSources['ExchangeEncryptionAgent'] | Should -Be 'Application'
         }
 
@@ -95,7 +95,7 @@ Describe 'Install on this server' {
         }
 
         It 'creates the forced-TLS send connector for the policy''s address space' {
-            $connector = Get-CallParameter 'New-SendConnector'
+            $connector = @(Get-CallParameter 'New-SendConnector')
             $connector.Count | Should -Be 1
             $connector[0].Name | Should -Be $DefaultConnector
             $connector[0].AddressSpaces | Should -Be "SMTP:$DefaultAddressSpace;1"
@@ -213,7 +213,7 @@ Describe 'Install on this server' {
         It 'loads the Exchange snap-in when the cmdlets are not there yet' {
             (Get-FakeServer).SnapInLoaded = $false
             $null = Invoke-TestSetup
-            (Get-CallParameter 'Add-PSSnapin')[0].Name | Should -Be 'Microsoft.Exchange.Management.PowerShell.SnapIn'
+            @(Get-CallParameter 'Add-PSSnapin')[0].Name | Should -Be 'Microsoft.Exchange.Management.PowerShell.SnapIn'
         }
 
         It 'explains where to run it when the Exchange tools are missing' {
@@ -243,13 +243,13 @@ Describe 'Install on this server' {
         It 'installs into -InstallPath' {
             $custom = Join-Path $Root 'custom-agents'
             $null = Invoke-TestSetup -With @{ InstallPath = $custom }
-            (Get-CallParameter 'Install-TransportAgent')[0].AssemblyPath | Should -Be (Join-Path $custom 'ExchangeEncryptionAgent.dll')
+            @(Get-CallParameter 'Install-TransportAgent')[0].AssemblyPath | Should -Be (Join-Path $custom 'ExchangeEncryptionAgent.dll')
             Join-Path $custom 'ExchangeEncryptionAgent.dll' | Should -Exist
         }
 
         It 'sets -Priority with Set-TransportAgent after enabling the agent' {
             $null = Invoke-TestSetup -With @{ Priority = 3 }
-            $set = Get-CallParameter 'Set-TransportAgent'
+            $set = @(Get-CallParameter 'Set-TransportAgent')
             $set.Count | Should -Be 1
             $set[0].Identity | Should -Be $AgentName
             $set[0].Priority | Should -Be 3
@@ -265,7 +265,7 @@ Describe 'Install on this server' {
             Clear-FakeCall
             $null = Invoke-TestSetup
             (Get-FakeAgent $AgentName).Priority | Should -Be ((Get-FakeAgent 'Transport Rule Agent').Priority + 1)
-            (Get-CallParameter 'Set-TransportAgent')[0].Priority | Should -Be 2
+            @(Get-CallParameter 'Set-TransportAgent')[0].Priority | Should -Be 2
             Get-CallName -Mutating | Should -Contain 'Restart-Service'
         }
 
@@ -277,8 +277,8 @@ Describe 'Install on this server' {
 
         It 'installs on the Edge transport service without touching send connectors' {
             $null = Invoke-TestSetup -With @{ TransportService = 'Edge' }
-            (Get-CallParameter 'Install-TransportAgent')[0].TransportService | Should -Be 'Edge'
-            (Get-CallParameter 'Enable-TransportAgent')[0].TransportService | Should -Be 'Edge'
+            @(Get-CallParameter 'Install-TransportAgent')[0].TransportService | Should -Be 'Edge'
+            @(Get-CallParameter 'Enable-TransportAgent')[0].TransportService | Should -Be 'Edge'
             Get-CallName | Should -Not -Contain 'New-SendConnector'
             Get-CallName | Should -Not -Contain 'Get-SendConnector'
         }
@@ -293,7 +293,7 @@ Describe 'Install on this server' {
             $policy = Join-Path $Root 'tls.xml'
             New-TestPolicy -Path $policy -AddressSpace 'partners.eea.invalid' -TlsDomain 'mx.partner.example'
             $null = Invoke-TestSetup -With @{ PolicyPath = $policy; ForcedTlsConnectorName = 'Partners forced TLS' }
-            $connector = (Get-CallParameter 'New-SendConnector')[0]
+            $connector = @(Get-CallParameter 'New-SendConnector')[0]
             $connector.Name | Should -Be 'Partners forced TLS'
             $connector.AddressSpaces | Should -Be 'SMTP:partners.eea.invalid;1'
             $connector.TlsDomain | Should -Be 'mx.partner.example'
@@ -310,7 +310,7 @@ Describe 'Install on this server' {
             Add-FakeConnector -Name $DefaultConnector -AddressSpace $DefaultAddressSpace -SourceTransportServers 'EX02'
             $null = Invoke-TestSetup
             Get-CallName | Should -Not -Contain 'New-SendConnector'
-            $set = (Get-CallParameter 'Set-SendConnector')[0]
+            $set = @(Get-CallParameter 'Set-SendConnector')[0]
             $set.Identity | Should -Be $DefaultConnector
             @($set.SourceTransportServers) | Should -Be @('EX02', 'EX01')
         }
@@ -318,7 +318,7 @@ Describe 'Install on this server' {
         It 'corrects an existing connector that does not require TLS' {
             Add-FakeConnector -Name $DefaultConnector -AddressSpace $DefaultAddressSpace -SourceTransportServers 'EX01' -RequireTLS $false -TlsAuthLevel 'EncryptionOnly'
             $null = Invoke-TestSetup
-            $set = (Get-CallParameter 'Set-SendConnector')[0]
+            $set = @(Get-CallParameter 'Set-SendConnector')[0]
             $set.RequireTLS | Should -BeTrue
             $set.TlsAuthLevel | Should -Be 'DomainValidation'
             (Get-FakeConnector $DefaultConnector).RequireTLS | Should -BeTrue

@@ -194,8 +194,8 @@ function Get-CallParameter {
     # The parameters of every call to one command, in order.
     param([Parameter(Mandatory)][string] $Command, [string] $Server)
 
-    # The comma keeps a single call's hashtable inside an array (PowerShell would unroll it).
-    , @(Get-FakeCall -Server $Server | Where-Object { $_.Command -eq $Command } | ForEach-Object { $_.Parameters })
+    # Callers wrap it in @() so that a single call stays an array, not a hashtable.
+    @(Get-FakeCall -Server $Server | Where-Object { $_.Command -eq $Command } | ForEach-Object { $_.Parameters })
 }
 
 function Get-FileText {

@@ -53,8 +53,8 @@ Describe 'Upgrade' {
         }
 
         It 'validates the kept policy with the new version''s validator' {
-            (Get-CallParameter 'Import-AgentAssembly')[0].Path | Should -Be (Join-Path (Join-Path $NewPackage 'agent') 'ExchangeEncryptionAgent.dll')
-            (Get-CallParameter 'Invoke-PolicyFileValidator')[0].Path | Should -Be (Join-Path (Join-Path $InstallPath 'Policies') 'policy.xml')
+            @(Get-CallParameter 'Import-AgentAssembly')[0].Path | Should -Be (Join-Path (Join-Path $NewPackage 'agent') 'ExchangeEncryptionAgent.dll')
+            @(Get-CallParameter 'Invoke-PolicyFileValidator')[0].Path | Should -Be (Join-Path (Join-Path $InstallPath 'Policies') 'policy.xml')
         }
 
         It 'backs up the previous version beside the installation, without the logs' {
