@@ -995,7 +995,7 @@ function Invoke-BinaryReplacement {
         return $changes
     }
     try {
-        Add-Change $changes (Stop-TransportService -TimeoutSeconds $TimeoutSeconds)
+        Add-Change $changes (Stop-TransportService)
         Add-Change $changes (Copy-AgentBinary -Setup $Setup -Change $Change)
         Add-Change $changes (Copy-ShippedPolicyFile -Setup $Setup)
         Add-Change $changes (Copy-ActivePolicy -Setup $Setup -Policy $Policy)
@@ -1053,7 +1053,7 @@ function Restore-PreviousVersion {
 
     Write-Warning "Upgrade failed ($Failure). Rolling back to the version in $($Setup.BackupPath)."
     try {
-        $null = Stop-TransportService -TimeoutSeconds $TimeoutSeconds
+        $null = Stop-TransportService
         Restore-AgentInstallation -Setup $Setup
         $null = Start-TransportService -TimeoutSeconds $TimeoutSeconds
     }
@@ -1496,8 +1496,9 @@ function Restart-TransportService {
 }
 
 function Stop-TransportService {
+    # Stop-Service returns once the service has stopped (it drains its queues to disk first).
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
-    param([int] $TimeoutSeconds = 300)
+    param()
 
     if ((Get-TransportServiceState) -eq 'Stopped') {
         return
@@ -1882,6 +1883,29 @@ function Unregister-AgentEventSource {
     [System.Diagnostics.EventLog]::DeleteEventSource($Name)
 }
 
+function Get-WellKnownAccountSid {
+    # Service accounts by SID: their names are translated on localised Windows (NT-AUTORITAET\NETZWERKDIENST).
+    param([Parameter(Mandatory)][string] $Account)
+
+    switch ($Account) {
+        'NT AUTHORITY\NETWORK SERVICE' { return 'S-1-5-20' }
+        'NT AUTHORITY\NetworkService' { return 'S-1-5-20' }
+        'NT AUTHORITY\SYSTEM' { return 'S-1-5-18' }
+        'LocalSystem' { return 'S-1-5-18' }
+    }
+    $null
+}
+
+function ConvertTo-AccountIdentity {
+    param([Parameter(Mandatory)][string] $Account)
+
+    $sid = Get-WellKnownAccountSid -Account $Account
+    if ($sid) {
+        return New-Object System.Security.Principal.SecurityIdentifier -ArgumentList $sid
+    }
+    New-Object System.Security.Principal.NTAccount -ArgumentList $Account
+}
+
 function New-AgentAccessRule {
     param(
         [Parameter(Mandatory)][string] $Account,
@@ -1898,7 +1922,7 @@ function New-AgentAccessRule {
         $systemRights = [System.Security.AccessControl.FileSystemRights]::Modify
     }
     New-Object System.Security.AccessControl.FileSystemAccessRule -ArgumentList @(
-        (New-Object System.Security.Principal.NTAccount -ArgumentList $Account),
+        (ConvertTo-AccountIdentity -Account $Account),
         $systemRights,
         $inheritance,
         [System.Security.AccessControl.PropagationFlags]::None,
@@ -1916,7 +1940,7 @@ function Test-AccessGranted {
     if (-not (Test-Path -LiteralPath $Path)) {
         return $false
     }
-    $sid = (New-Object System.Security.Principal.NTAccount -ArgumentList $Account).Translate([System.Security.Principal.SecurityIdentifier])
+    $sid = (ConvertTo-AccountIdentity -Account $Account).Translate([System.Security.Principal.SecurityIdentifier])
     $wanted = [int](New-AgentAccessRule -Account $Account -Rights $Rights).FileSystemRights
     $rules = (Get-Acl -LiteralPath $Path).GetAccessRules($true, $true, [System.Security.Principal.SecurityIdentifier])
     foreach ($rule in $rules) {

@@ -115,6 +115,15 @@ Describe 'Boundary functions' {
         Should -Invoke -ModuleName $InstallerModuleName Get-CimInstance -ParameterFilter { $ClassName -eq 'Win32_Service' -and $Filter -eq "Name='MSExchangeTransport'" }
     }
 
+    It 'names service accounts by SID, which localised Windows does not translate' {
+        InModuleScope $InstallerModuleName {
+            Get-WellKnownAccountSid -Account 'NT AUTHORITY\NETWORK SERVICE' | Should -Be 'S-1-5-20'
+            Get-WellKnownAccountSid -Account 'NT AUTHORITY\NetworkService' | Should -Be 'S-1-5-20'
+            Get-WellKnownAccountSid -Account 'LocalSystem' | Should -Be 'S-1-5-18'
+            Get-WellKnownAccountSid -Account 'CONTOSO\svc-transport' | Should -BeNullOrEmpty
+        }
+    }
+
     It 'Get-TransportServiceState reports the service status, or NotInstalled' {
         Mock -ModuleName $InstallerModuleName Get-Service { [pscustomobject]@{ Name = 'MSExchangeTransport'; Status = 'Stopped' } }
         InModuleScope $InstallerModuleName { Get-TransportServiceState } | Should -Be 'Stopped'

@@ -190,6 +190,17 @@ function Get-LastCallIndex {
     [array]::LastIndexOf($Names, $Command)
 }
 
+function Get-CallIndex {
+    # Position of the first (or -Last) recorded call matching $Where ($_ is the call), -1 when none does.
+    param([Parameter(Mandatory)][scriptblock] $Where, [switch] $Last)
+
+    $calls = Get-FakeCall
+    $indexes = @(for ($i = 0; $i -lt $calls.Count; $i++) { if ($calls[$i] | Where-Object $Where) { $i } })
+    if ($indexes.Count -eq 0) { return -1 }
+    if ($Last) { return $indexes[-1] }
+    $indexes[0]
+}
+
 function Get-CallParameter {
     # The parameters of every call to one command, in order.
     param([Parameter(Mandatory)][string] $Command, [string] $Server)

@@ -68,9 +68,9 @@ Describe 'Upgrade' {
             $validate = Get-FirstCallIndex $Calls 'Invoke-PolicyFileValidator'
             $stop = Get-FirstCallIndex $Calls 'Stop-Service'
             $start = Get-FirstCallIndex $Calls 'Start-Service'
-            $backups = @(Get-FakeCall | ForEach-Object { $_ }) | Where-Object { $_.Command -eq 'Copy-AgentFile' -and $_.Parameters.Destination -like '*.previous*' }
-            $lastBackup = [array]::LastIndexOf(@(Get-FakeCall), @($backups)[-1])
-            $newAgent = [array]::IndexOf(@(Get-FakeCall), @(Get-FakeCall | Where-Object { $_.Command -eq 'Copy-AgentFile' -and $_.Parameters.Destination -eq (Join-Path $InstallPath 'ExchangeEncryptionAgent.dll') })[0])
+            $lastBackup = Get-CallIndex -Last { $_.Command -eq 'Copy-AgentFile' -and $_.Parameters.Destination -like '*.previous*' }
+            $agentPath = Join-Path $InstallPath 'ExchangeEncryptionAgent.dll'
+            $newAgent = Get-CallIndex { $_.Command -eq 'Copy-AgentFile' -and $_.Parameters.Destination -eq $agentPath }
             $validate | Should -BeLessThan $lastBackup
             $lastBackup | Should -BeLessThan $stop
             $stop | Should -BeLessThan $newAgent
@@ -122,13 +122,12 @@ Describe 'Upgrade' {
 
         It 'rolls back in order: restore the backup while the service is down, then start it' {
             { Invoke-TestSetup -Action Upgrade -PackageRoot $Broken } | Should -Throw
-            $calls = Get-FakeCall
             # The crashed service is already stopped, so the rollback does not stop it again.
-            @($calls | Where-Object { $_.Command -in @('Stop-Service', 'Start-Service') } | ForEach-Object { $_.Command }) | Should -Be @('Stop-Service', 'Start-Service', 'Start-Service')
-            $restore = @($calls | Where-Object { $_.Command -eq 'Copy-AgentFile' -and $_.Parameters.Source -eq (Join-Path "$InstallPath.previous" 'ExchangeEncryptionAgent.dll') })
-            $restore.Count | Should -Be 1
-            $lastStart = @($calls | Where-Object { $_.Command -eq 'Start-Service' })[-1]
-            [array]::IndexOf($calls, $restore[0]) | Should -BeLessThan ([array]::IndexOf($calls, $lastStart))
+            @(Get-FakeCall | Where-Object { $_.Command -in @('Stop-Service', 'Start-Service') } | ForEach-Object { $_.Command }) | Should -Be @('Stop-Service', 'Start-Service', 'Start-Service')
+            $backedUpAgent = Join-Path "$InstallPath.previous" 'ExchangeEncryptionAgent.dll'
+            $restore = Get-CallIndex { $_.Command -eq 'Copy-AgentFile' -and $_.Parameters.Source -eq $backedUpAgent }
+            $restore | Should -BeGreaterThan (Get-CallIndex { $_.Command -eq 'Start-Service' })
+            $restore | Should -BeLessThan (Get-CallIndex -Last { $_.Command -eq 'Start-Service' })
         }
 
         It 'rolls back a new policy given with -PolicyPath too' {
