@@ -114,6 +114,12 @@ Describe 'Install on this server' {
             $Result.Changes | Should -Contain "Install-TransportAgent $AgentName ($FactoryTypeName, $(Join-Path $InstallPath 'ExchangeEncryptionAgent.dll')) on the Hub transport service"
         }
 
+        It 'tells the administrator what to do next' {
+            Should -Invoke -ModuleName $InstallerModuleName Write-Host -ParameterFilter {
+                $Object -match 'Next steps' -and $Object -match 'Close this PowerShell window' -and $Object -match 'event 1000' -and $Object -match [regex]::Escape((Join-Path (Join-Path $InstallPath 'Policies') 'policy.xml'))
+            }
+        }
+
         It 'changes nothing when run a second time' {
             Clear-FakeCall
             $second = Invoke-TestSetup

@@ -75,6 +75,10 @@ Describe 'Uninstall' {
             "$InstallPath.previous" | Should -Not -Exist
         }
 
+        It 'says where the kept policies and logs are' {
+            Should -Invoke -ModuleName $InstallerModuleName Write-Host -ParameterFilter { $Object -match 'removed' -and $Object -match 'Policies and logs were kept' }
+        }
+
         It 'changes nothing when run a second time' {
             Clear-FakeCall
             $second = Invoke-TestSetup -Action Uninstall
