@@ -37,8 +37,11 @@ public sealed class AgentSettings
     /// <summary>How long a deferred message waits before Exchange retries it.</summary>
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Where messages are spooled while being transformed, relative to the agent folder unless absolute.</summary>
-    public string TemporaryDirectory { get; init; } = "Temp";
+    /// <summary>
+    /// Where messages are spooled while being transformed (delete-on-close files), relative to the agent folder unless
+    /// absolute. Under Logs\ by default because that is the one folder install.ps1 lets the transport account write.
+    /// </summary>
+    public string TemporaryDirectory { get; init; } = System.IO.Path.Combine("Logs", "spool");
 
     /// <summary>
     /// Reads <paramref name="path"/>. Never throws: a problem yields the defaults plus a description in
