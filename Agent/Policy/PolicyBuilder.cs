@@ -773,8 +773,7 @@ internal sealed class PolicyBuilder
         var code = attribute.Value.Trim();
         var parts = code.Split('.');
         var valid = parts.Length == 3 && parts[0] == "5" && parts[1] == "7"
-                    && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var detail)
-                    && parts[2].Length <= 3 && (detail == 1 || (detail >= 900 && detail <= 999));
+                    && (parts[2] == "1" || (parts[2].Length == 3 && parts[2][0] == '9' && parts[2][1] is >= '0' and <= '9' && parts[2][2] is >= '0' and <= '9'));
         if (!valid)
         {
             Error(attribute, $"EnhancedStatusCode must be 5.7.1 or 5.7.900 to 5.7.999 (Exchange's rule); found '{code}'");

@@ -25,7 +25,7 @@ public static class PolicyLoader
     /// </summary>
     public const long MaxFileBytes = 32L * 1024 * 1024;
 
-    /// <summary>Loads <paramref name="path"/>. With <paramref name="log"/>, writes one warning event per load warning.</summary>
+    /// <summary>Loads <paramref name="path"/>. With <paramref name="log"/>, a policy that loads has its warnings written as events.</summary>
     public static PolicyLoadResult LoadFile(string path, IAgentLog? log = null)
     {
         Guard.NotNull(path);
@@ -69,7 +69,7 @@ public static class PolicyLoader
         }
 
         var result = Load(bytes, path, fullPath);
-        if (log is not null)
+        if (log is not null && result.Succeeded)
         {
             LogWarnings(result, log);
         }
