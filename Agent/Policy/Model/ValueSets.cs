@@ -52,14 +52,17 @@ public sealed class DomainSet
     /// <summary>The domains as written.</summary>
     public IReadOnlyList<string> Values { get; }
 
-    /// <summary>Matches against a domain's suffixes (the domain itself first), precomputed once per address.</summary>
+    /// <summary>
+    /// Matches against a domain's suffixes (the domain itself first), precomputed once per address; returns the
+    /// address's own domain (mail.contoso.com), which says more in a report than the configured parent.
+    /// </summary>
     internal string? Find(IReadOnlyList<string> domainSuffixes)
     {
         for (var i = 0; i < domainSuffixes.Count; i++)
         {
             if (_set.Contains(domainSuffixes[i]))
             {
-                return domainSuffixes[i];
+                return domainSuffixes[0];
             }
         }
 
