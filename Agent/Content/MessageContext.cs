@@ -51,6 +51,9 @@ public sealed class MessageContext : IDisposable
     private bool _fromParsed;
     private AddressInfo? _sender;
     private IReadOnlyList<SensitivityLabel>? _labels;
+    private MessageTypes? _types;
+    private MessageImportance? _importance;
+    private MessageSensitivity? _sensitivity;
 
     private MessageContext(MessageEnvelope envelope, Stream stream, bool leaveOpen)
     {
@@ -140,13 +143,18 @@ public sealed class MessageContext : IDisposable
     public string? SenderAddress => Sender.Address.Length == 0 ? null : Sender.Address;
 
     /// <summary>Every address in the To and Cc headers (groups flattened), case-insensitive. Envelope recipients not in it are Bcc.</summary>
-    public IReadOnlyCollection<string> ToCcAddresses => _toCc ??= ReadToCc();
+    public IReadOnlyCollection<string> ToCcAddresses => ToCcSet;
+
+    /// <summary>True when <paramref name="address"/> is in the To or Cc header (case-insensitive).</summary>
+    public bool IsInToOrCc(string address) => ToCcSet.Contains(Guard.NotNull(address));
+
+    private HashSet<string> ToCcSet => _toCc ??= ReadToCc();
 
     /// <summary>The decoded Subject, whitespace collapsed; empty when none.</summary>
     public string Subject => _subject ??= Truncate(TextNormalizer.CollapseWhitespace(TryRead(() => Message?.Subject)));
 
     /// <summary>What kind of message it is.</summary>
-    public MessageTypes Types => Structure.Types | AutoReplyType();
+    public MessageTypes Types => _types ??= Structure.Types | AutoReplyType();
 
     /// <summary>True for system messages (multipart/report: delivery reports, read receipts).</summary>
     public bool IsSystemMessage => Structure.IsReport;
@@ -155,10 +163,10 @@ public sealed class MessageContext : IDisposable
     public IReadOnlyList<AttachmentInfo> Attachments => Structure.Attachments;
 
     /// <summary>Importance from Importance, X-Priority or X-MSMail-Priority; Normal when absent.</summary>
-    public MessageImportance Importance => ReadImportance();
+    public MessageImportance Importance => _importance ??= ReadImportance();
 
     /// <summary>The Sensitivity header; Normal when absent or unknown.</summary>
-    public MessageSensitivity Sensitivity => ReadSensitivity();
+    public MessageSensitivity Sensitivity => _sensitivity ??= ReadSensitivity();
 
     /// <summary>The enabled Purview sensitivity labels of the msip_labels header.</summary>
     public IReadOnlyList<SensitivityLabel> SensitivityLabels

@@ -48,15 +48,32 @@ public enum MessageSensitivity
     CompanyConfidential,
 }
 
+/// <summary>A HasClassification value, parsed once: a label GUID, or else a label name.</summary>
+internal readonly struct LabelSelector
+{
+    public LabelSelector(string idOrName)
+    {
+        Text = idOrName.Trim();
+        Id = Guid.TryParse(Text.Trim('{', '}'), out var id) ? id : null;
+    }
+
+    public string Text { get; }
+
+    public Guid? Id { get; }
+}
+
 /// <summary>One Microsoft Purview sensitivity label read from the msip_labels header.</summary>
 public sealed class SensitivityLabel
 {
+    private readonly Guid? _guid;
+
     /// <summary>Creates a label.</summary>
     public SensitivityLabel(string id, string? name, bool enabled)
     {
         Id = Guard.NotNull(id);
-        Name = name;
+        Name = name?.Trim();
         Enabled = enabled;
+        _guid = Guid.TryParse(id.Trim('{', '}'), out var guid) ? guid : null;
     }
 
     /// <summary>The label GUID as written in the header (no braces).</summary>
@@ -69,16 +86,12 @@ public sealed class SensitivityLabel
     public bool Enabled { get; }
 
     /// <summary>True when <paramref name="idOrName"/> is this label's GUID (braces optional) or its name (case-insensitive).</summary>
-    public bool Matches(string idOrName)
-    {
-        var trimmed = idOrName.Trim().Trim('{', '}');
-        if (Guid.TryParse(trimmed, out var wanted) && Guid.TryParse(Id, out var mine))
-        {
-            return wanted == mine;
-        }
+    public bool Matches(string idOrName) => Matches(new LabelSelector(Guard.NotNull(idOrName)));
 
-        return Name is not null && string.Equals(Name.Trim(), idOrName.Trim(), StringComparison.OrdinalIgnoreCase);
-    }
+    internal bool Matches(LabelSelector selector)
+        => selector.Id is { } wanted
+            ? _guid == wanted
+            : Name is not null && string.Equals(Name, selector.Text, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Parses "MSIP_Label_&lt;guid&gt;_Enabled=true; MSIP_Label_&lt;guid&gt;_Name=Confidential; ..." into the enabled labels.

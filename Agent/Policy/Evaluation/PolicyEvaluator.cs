@@ -31,8 +31,10 @@ public static class PolicyEvaluator
         Guard.NotNull(policy);
         Guard.NotNull(message);
         var run = new EvaluationRun(new EvaluationScope(policy, message));
-        foreach (var rule in policy.Rules)
+        var rules = policy.Rules;
+        for (var i = 0; i < rules.Count; i++)
         {
+            var rule = rules[i];
             if (run.Remaining == 0)
             {
                 break;

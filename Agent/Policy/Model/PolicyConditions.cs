@@ -216,7 +216,7 @@ public sealed class AnyOfToCcHeaderCondition : MessageCondition
     /// <summary>The addresses (OR).</summary>
     public AddressSet Addresses { get; }
 
-    internal override string? Match(EvaluationScope scope) => Addresses.FindAny(scope.Message.ToCcAddresses);
+    internal override string? Match(EvaluationScope scope) => Addresses.FindInToOrCc(scope.Message);
 }
 
 /// <summary>HeaderContainsWords: a header (every instance) contains one of the words.</summary>
@@ -556,11 +556,14 @@ public sealed class HasSensitivityCondition : MessageCondition
 /// <summary>HasClassification: an enabled Microsoft Purview sensitivity label (msip_labels header), by id or name.</summary>
 public sealed class HasClassificationCondition : MessageCondition
 {
+    private readonly LabelSelector[] _selectors;
+
     /// <summary>Creates the condition.</summary>
     public HasClassificationCondition(IReadOnlyList<string> labels)
         : base("HasClassification", ConditionCost.Headers)
     {
         Labels = Guard.NotNull(labels).Select(l => l.Trim()).ToArray();
+        _selectors = Labels.Select(l => new LabelSelector(l)).ToArray();
     }
 
     /// <summary>Label ids (GUID, braces optional) or names (OR, case-insensitive).</summary>
@@ -568,13 +571,14 @@ public sealed class HasClassificationCondition : MessageCondition
 
     internal override string? Match(EvaluationScope scope)
     {
-        foreach (var label in scope.Message.SensitivityLabels)
+        var labels = scope.Message.SensitivityLabels;
+        for (var i = 0; i < labels.Count; i++)
         {
-            foreach (var wanted in Labels)
+            foreach (var selector in _selectors)
             {
-                if (label.Matches(wanted))
+                if (labels[i].Matches(selector))
                 {
-                    return wanted;
+                    return selector.Text;
                 }
             }
         }

@@ -23,11 +23,12 @@ public sealed class AddressSet
 
     internal string? Find(string? address) => address is not null && _set.Contains(address) ? address : null;
 
-    internal string? FindAny(IEnumerable<string> addresses)
+    /// <summary>The first configured address that is in the To or Cc header of <paramref name="message"/>.</summary>
+    internal string? FindInToOrCc(MessageContext message)
     {
-        foreach (var address in addresses)
+        foreach (var address in Values)
         {
-            if (_set.Contains(address))
+            if (message.IsInToOrCc(address))
             {
                 return address;
             }
