@@ -91,7 +91,7 @@ public sealed class MessageContextTests
             + "--a\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html + "\r\n--a--\r\n"
             + "--m\r\nContent-Type: text/plain; name=a.txt\r\nContent-Disposition: attachment; filename=a.txt\r\n\r\nattachment words\r\n--m--");
         using var context = Parse(eml);
-        Assert.Equal("Grüße aus Köln Confidential report&more line two", context.BodyText);
+        Assert.Equal("Grüße\r\n\r\n  aus   Köln Confidential report&more line two", context.BodyText);
         Assert.Equal("a.txt", Assert.Single(context.Attachments).FileName);
     }
 
@@ -102,16 +102,16 @@ public sealed class MessageContextTests
         var header = Encoding.ASCII.GetBytes(Eml(contentType: "text/plain; charset=koi8-r", extraHeaders: "Content-Transfer-Encoding: 8bit\r\n", body: "BODY"));
         var eml = Replace(header, "BODY", koi8.GetBytes("Совершенно секретно"));
         using var context = Parse(eml);
-        Assert.Equal("Совершенно секретно", context.BodyText);
+        Assert.Equal("Совершенно секретно", context.BodyText.Trim());
     }
 
     [Fact]
     public void UnknownCharset_FallsBackToUtf8_ThenLatin1()
     {
         var utf8 = Parse(Replace(Encoding.ASCII.GetBytes(Eml(contentType: "text/plain; charset=x-no-such-charset", body: "BODY")), "BODY", Encoding.UTF8.GetBytes("vertraulich ü")));
-        Assert.Equal("vertraulich ü", utf8.BodyText);
+        Assert.Equal("vertraulich ü", utf8.BodyText.Trim());
         var latin1 = Parse(Replace(Encoding.ASCII.GetBytes(Eml(contentType: "text/plain; charset=x-no-such-charset", body: "BODY")), "BODY", new byte[] { 0x76, 0xFC, 0x62 }));
-        Assert.Equal("vüb", latin1.BodyText);
+        Assert.Equal("vüb", latin1.BodyText.Trim());
         utf8.Dispose();
         latin1.Dispose();
     }
@@ -162,7 +162,7 @@ public sealed class MessageContextTests
         Assert.Equal(3000, context.Attachments[0].DecodedSize);
         Assert.True(context.Attachments[0].EncodedSize > 3000);
         Assert.False(context.Attachments[0].IsTextLike);
-        Assert.Equal("body", context.BodyText);
+        Assert.Equal("body", context.BodyText.Trim());
     }
 
     // ------------------------------------------------------------------ Hostile messages: each ends quickly with a defined result.
@@ -310,6 +310,20 @@ public sealed class MessageContextTests
         Assert.Equal(string.Empty, context.Subject);
         Assert.True(context.ParseFailed);
     }
+
+    [Theory]
+    [InlineData("strictly\r\n  confidential", "strictly confidential", true)]
+    [InlineData("strictly\0confidential", "strictly confidential", true)]
+    [InlineData("strictlyconfidential", "strictly confidential", false)]
+    [InlineData("strictly confidentiality", "strictly confidential", false)]
+    [InlineData("notstrictly confidential", "strictly confidential", false)]
+    [InlineData("see [SECURE] now", "[secure]", true)]
+    [InlineData("x[secure]y", "[secure]", true)]
+    [InlineData("secure", "[secure]", false)]
+    [InlineData("CONFIDENTIAL", "confidential", true)]
+    [InlineData("Überweisung vertraulich", "überweisung", true)]
+    public void WholeWordSearch_PhrasesAndBoundaries(string text, string word, bool expected)
+        => Assert.Equal(expected, WholeWordSearch.Contains(text, word));
 
     private static string CultureInvariant(FormattableString value) => FormattableString.Invariant(value);
 

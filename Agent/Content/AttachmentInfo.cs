@@ -66,7 +66,7 @@ public sealed class AttachmentInfo
     /// <summary>Size after transfer decoding (decodes the content once, streaming, without keeping it).</summary>
     public long DecodedSize => _decodedSize ??= ComputeDecodedSize();
 
-    /// <summary>The decoded, whitespace-normalised text of the first <paramref name="limitBytes"/> bytes; empty for non-text.</summary>
+    /// <summary>The decoded text of the first <paramref name="limitBytes"/> bytes (HTML read as text); empty for non-text.</summary>
     public string GetText(long limitBytes)
     {
         if (!IsTextLike || _entity is not MimePart part)
@@ -77,7 +77,7 @@ public sealed class AttachmentInfo
         if (_textLimit != limitBytes)
         {
             var raw = TextDecoding.Decode(part, limitBytes, out _);
-            _text = ContentType is "text/html" ? HtmlText.ToText(raw) : TextNormalizer.CollapseWhitespace(raw);
+            _text = ContentType is "text/html" ? HtmlText.ToText(raw) : raw;
             _textLimit = limitBytes;
         }
 

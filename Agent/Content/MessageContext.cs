@@ -173,8 +173,9 @@ public sealed class MessageContext : IDisposable
         => _labels ??= SensitivityLabel.ParseMsipLabels(string.Join(";", GetHeaderValues("msip_labels")));
 
     /// <summary>
-    /// The decoded text of every body part (text/plain and text/html that are not attachments; HTML read as text),
-    /// whitespace collapsed; at most <see cref="MessageContextLimits.MaxBodyTextBytes"/> decoded bytes. Decoded once.
+    /// The decoded text of every body part (text/plain and text/html that are not attachments; HTML read as text,
+    /// whitespace collapsed), separated by a space; at most <see cref="MessageContextLimits.MaxBodyTextBytes"/>
+    /// decoded bytes. Decoded once.
     /// </summary>
     public string BodyText => _bodyText ??= ReadBodyText();
 
@@ -307,7 +308,10 @@ public sealed class MessageContext : IDisposable
 
     private string ReadBodyText()
     {
-        var builder = new StringBuilder();
+        // The decoded text as it is (no normalised copy: word search treats any whitespace run as one space), and
+        // HTML read as text. One body part, the usual case, costs one string.
+        string? single = null;
+        StringBuilder? builder = null;
         var budget = MessageContextLimits.MaxBodyTextBytes;
         foreach (var part in Structure.BodyParts)
         {
@@ -321,11 +325,17 @@ public sealed class MessageContext : IDisposable
             budget -= raw.Length;
             BodyTextTruncated |= truncated;
             var text = part.ContentType.IsMimeType("text", "html") ? HtmlText.ToText(raw) : raw;
-            TextNormalizer.AppendSpace(builder);
-            TextNormalizer.AppendCollapsed(builder, text, 0, text.Length);
+            if (single is null && builder is null)
+            {
+                single = text;
+                continue;
+            }
+
+            builder ??= new StringBuilder(single);
+            builder.Append(' ').Append(text);
         }
 
-        return TextNormalizer.TrimEnd(builder);
+        return builder?.ToString() ?? single ?? string.Empty;
     }
 
     private MessageTypes AutoReplyType()

@@ -44,10 +44,10 @@ internal static class TextDecoding
             return string.Empty;
         }
 
-        return GetString(bytes, count, part.ContentType.Charset);
+        return GetString(bytes, count, part.ContentType.Charset, truncated);
     }
 
-    internal static string GetString(byte[] bytes, int count, string? charset)
+    internal static string GetString(byte[] bytes, int count, string? charset, bool truncated = false)
     {
         var encoding = Lookup(charset);
         if (encoding is not null)
@@ -57,6 +57,11 @@ internal static class TextDecoding
 
         try
         {
+            if (!truncated)
+            {
+                return StrictUtf8.GetString(bytes, 0, count);
+            }
+
             // flush: false so that a multi-byte character cut by the scan limit is not taken for invalid UTF-8.
             var decoder = StrictUtf8.GetDecoder();
             var chars = new char[StrictUtf8.GetMaxCharCount(count)];
@@ -96,7 +101,10 @@ internal static class TextDecoding
     private static (byte[] Bytes, int Count, bool Truncated) ReadBounded(Stream stream, long maxBytes)
     {
         var limit = (int)Math.Min(maxBytes, int.MaxValue - 64);
-        var buffer = new byte[Math.Min(limit, 64 * 1024)];
+
+        // Unencoded content is the original stream itself: its length sizes the buffer and saves the doublings.
+        var expected = stream.CanSeek ? stream.Length - stream.Position : 64 * 1024;
+        var buffer = new byte[(int)Math.Max(1, Math.Min(limit, expected))];
         var count = 0;
         while (true)
         {
@@ -107,7 +115,16 @@ internal static class TextDecoding
                     break;
                 }
 
-                Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, limit));
+                // Full but not at the limit: grow only if there is more to read.
+                var next = stream.ReadByte();
+                if (next < 0)
+                {
+                    return (buffer, count, false);
+                }
+
+                Array.Resize(ref buffer, (int)Math.Min(Math.Max((long)buffer.Length * 2, 1024), limit));
+                buffer[count++] = (byte)next;
+                continue;
             }
 
             var read = stream.Read(buffer, count, buffer.Length - count);

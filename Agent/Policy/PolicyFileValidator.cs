@@ -18,7 +18,7 @@ public static class PolicyFileValidator
     {
         if (string.IsNullOrWhiteSpace(path))
         {
-            return new[] { "(no file): 0:0: no policy file path was given" };
+            return new[] { "(no file):0:0: no policy file path was given" };
         }
 
         var result = PolicyLoader.LoadFile(path);

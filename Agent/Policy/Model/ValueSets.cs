@@ -72,17 +72,19 @@ public sealed class DomainSet
 }
 
 /// <summary>
-/// Words or phrases matched as whole words, case-insensitively. Whitespace inside a phrase matches any run of
-/// whitespace, because the text side is normalised the same way (<see cref="TextNormalizer"/>).
+/// Words or phrases matched as whole words, case-insensitively (<see cref="WholeWordSearch"/>). Whitespace inside a
+/// phrase matches any run of whitespace in the text.
 /// </summary>
 public sealed class WordList
 {
     private readonly string[] _words;
+    private readonly string[][] _tokens;
 
     /// <summary>Creates the list; blank values are dropped.</summary>
     public WordList(IReadOnlyList<string> words)
     {
         _words = Guard.NotNull(words).Select(TextNormalizer.CollapseWhitespace).Where(w => w.Length > 0).ToArray();
+        _tokens = _words.Select(w => w.Split(' ')).ToArray();
     }
 
     /// <summary>The normalised words.</summary>
@@ -96,11 +98,11 @@ public sealed class WordList
             return null;
         }
 
-        foreach (var word in _words)
+        for (var i = 0; i < _tokens.Length; i++)
         {
-            if (WholeWordSearch.Contains(text!, word))
+            if (WholeWordSearch.Contains(text!, _tokens[i]))
             {
-                return word;
+                return _words[i];
             }
         }
 
