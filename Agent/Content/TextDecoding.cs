@@ -36,8 +36,11 @@ internal static class TextDecoding
         int count;
         try
         {
+            // The encoded size bounds the decoded size (base64 and quoted-printable only shrink): a good first buffer.
+            var encoded = part.Content.Stream;
+            var sizeHint = encoded is { CanSeek: true } ? encoded.Length : 64 * 1024;
             using var decoded = part.Content.Open();
-            (bytes, count, truncated) = ReadBounded(decoded, maxBytes);
+            (bytes, count, truncated) = ReadBounded(decoded, maxBytes, sizeHint);
         }
         catch (Exception ex) when (ex is IOException or FormatException or InvalidOperationException or ObjectDisposedException or NotSupportedException)
         {
@@ -98,13 +101,10 @@ internal static class TextDecoding
         }
     }
 
-    private static (byte[] Bytes, int Count, bool Truncated) ReadBounded(Stream stream, long maxBytes)
+    private static (byte[] Bytes, int Count, bool Truncated) ReadBounded(Stream stream, long maxBytes, long sizeHint)
     {
         var limit = (int)Math.Min(maxBytes, int.MaxValue - 64);
-
-        // Unencoded content is the original stream itself: its length sizes the buffer and saves the doublings.
-        var expected = stream.CanSeek ? stream.Length - stream.Position : 64 * 1024;
-        var buffer = new byte[(int)Math.Max(1, Math.Min(limit, expected))];
+        var buffer = new byte[(int)Math.Max(1, Math.Min(limit, sizeHint))];
         var count = 0;
         while (true)
         {

@@ -89,6 +89,14 @@ internal sealed class PolicyBuilder
         }
 
         CheckUniqueRules(rules);
+
+        // Build the evaluation caches now, before the policy is published to transport threads.
+        foreach (var rule in rules)
+        {
+            _ = rule.Plan;
+        }
+
+        _ = _settings.OrganizationDomainSet;
         return new PolicySet
         {
             Settings = _settings,

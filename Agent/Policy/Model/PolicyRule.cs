@@ -66,8 +66,9 @@ public sealed class PolicyRule
            && (ActivationDate is null || now >= ActivationDate.Value)
            && (ExpiryDate is null || now < ExpiryDate.Value);
 
-    /// <summary>The conditions split by kind and ordered cheapest first; computed once and shared.</summary>
-    internal RuleConditionPlan Plan => _plan ??= new RuleConditionPlan(Conditions, Exceptions);
+    /// <summary>The conditions split by kind and ordered cheapest first; computed once, published safely, shared by threads.</summary>
+    internal RuleConditionPlan Plan
+        => System.Threading.LazyInitializer.EnsureInitialized(ref _plan, () => new RuleConditionPlan(Conditions, Exceptions))!;
 }
 
 /// <summary>

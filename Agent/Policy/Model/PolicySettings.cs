@@ -31,7 +31,9 @@ public sealed class PolicySettings
 
     /// <summary>The organisation domains as a case-insensitive set, built once.</summary>
     internal HashSet<string> OrganizationDomainSet
-        => _organizationDomainSet ??= new HashSet<string>(OrganizationDomains.Select(d => d.Trim().TrimEnd('.')), StringComparer.OrdinalIgnoreCase);
+        => System.Threading.LazyInitializer.EnsureInitialized(
+            ref _organizationDomainSet,
+            () => new HashSet<string>(OrganizationDomains.Select(d => d.Trim().TrimEnd('.')), StringComparer.OrdinalIgnoreCase))!;
 
     private HashSet<string>? _organizationDomainSet;
 }
