@@ -107,7 +107,7 @@ public static class PolicyLoader
         if (root is null || root.Name != XName.Get("Policy", PolicySchema.Namespace))
         {
             var found = root is null ? "nothing" : $"<{root.Name.LocalName}> in namespace '{root.Name.NamespaceName}'";
-            var (line, column) = root is null ? (1, 1) : PolicyBuilder.Position(root);
+            var (line, column) = root is null ? (1, 1) : PolicyXml.Position(root);
             return Failed(new PolicyError(displayName, line, column, null,
                 $"the root element must be <Policy xmlns=\"{PolicySchema.Namespace}\">; found {found}"));
         }
@@ -192,7 +192,7 @@ public static class PolicyLoader
         XElement? found = null;
         foreach (var element in elements)
         {
-            var (l, c) = PolicyBuilder.Position(element);
+            var (l, c) = PolicyXml.Position(element);
             if (l > line || (l == line && c > column))
             {
                 break;
