@@ -121,6 +121,21 @@ public sealed class PolicyPropertyTests
     }
 
     [Fact]
+    public void MessageContext_NeverThrows_OnArbitraryHtmlAndMime()
+    {
+        var fragments = new[] { "<", ">", "</", "<!--", "-->", "&", ";", "&#x41;", "&amp", "<script>", "</script", "<b>", "a", " ", "\r\n", "--b\r\n", "Content-Type: text/html\r\n", "=?utf-8?B?", "?=", "\0" };
+        Gen.OneOfConst(fragments).Array[0, 60].Select(parts => string.Concat(parts)).Sample(body =>
+        {
+            var eml = "Subject: " + body + "\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\nContent-Type: text/html\r\n\r\n" + body + "\r\n--b--\r\n";
+            using var context = Context(eml);
+            _ = context.BodyText;
+            _ = context.Subject;
+            _ = context.Attachments.Select(a => a.GetText(1024)).ToList();
+            Assert.NotNull(context.BodyText);
+        }, iter: 500);
+    }
+
+    [Fact]
     public void Loader_NeverThrows_OnMutatedPolicies()
     {
         var original = Encoding.UTF8.GetBytes(System.IO.File.ReadAllText(System.IO.Path.Combine(RepoPaths.Root, "Policies", "examples", "confidential-label-or-keyword.xml")));

@@ -81,7 +81,10 @@ public static class PolicyLoader
     public static PolicyLoadResult LoadXml(string xml, string sourceName = "policy.xml")
         => Load(Encoding.UTF8.GetBytes(Guard.NotNull(xml)), sourceName, sourceName);
 
-    /// <summary>Loads a policy from the bytes of a file; <paramref name="sourcePath"/> names it in errors and in the model.</summary>
+    /// <summary>
+    /// Loads a policy from the bytes of a file: <paramref name="displayName"/> names it in errors,
+    /// <paramref name="sourcePath"/> is recorded in <see cref="Model.PolicySet.SourcePath"/>.
+    /// </summary>
     public static PolicyLoadResult Load(byte[] bytes, string displayName, string sourcePath)
     {
         Guard.NotNull(bytes);

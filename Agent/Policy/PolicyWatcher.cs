@@ -108,6 +108,7 @@ public sealed class PolicyWatcher<T> : IDisposable
     where T : class
 {
     private static readonly string[] NothingLoaded = { "the loader returned nothing" };
+    private static readonly string[] Disposed = { "the watcher is disposed" };
 
     private readonly string _directory;
     private readonly Func<LoadOutcome<T>> _load;
@@ -176,6 +177,11 @@ public sealed class PolicyWatcher<T> : IDisposable
     {
         lock (_reloadLock)
         {
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                return LoadOutcome.Failure<T>(Disposed);
+            }
+
             var outcome = LoadWithRetry();
             if (outcome.Value is { } value)
             {
