@@ -17,6 +17,8 @@ internal static class Program
     internal static IReadOnlyList<ICommand> Commands { get; } = new ICommand[]
     {
         new VersionCommand(),
+        new ValidateCommand(),
+        new TestCommand(),
     };
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);

@@ -178,6 +178,54 @@ public static class EventIds
     public static readonly AgentEvent CertificateHarvestFailed = new(3022, nameof(CertificateHarvestFailed), AgentEventLevel.Warning,
         "A valid external signer's certificate could not be written to the harvesting folder.");
 
+    // 1100–1199: policy loading and hot reload.
+
+    /// <summary>A policy file loaded and is now in force.</summary>
+    public static readonly AgentEvent PolicyLoaded = new(1100, nameof(PolicyLoaded), AgentEventLevel.Information,
+        "A policy file was loaded and validated and is now in force (the message gives the rule count and the file's SHA-256).");
+
+    /// <summary>A policy file is invalid or unreadable; the previous policy stays in force.</summary>
+    public static readonly AgentEvent PolicyLoadFailed = new(1101, nameof(PolicyLoadFailed), AgentEventLevel.Error,
+        "A policy file is invalid or could not be read; every error is listed as file:line:col, and the previous policy (if any) stays in force.");
+
+    /// <summary>A rule uses the insecure plain-text fallback.</summary>
+    public static readonly AgentEvent PolicyInsecureFallbackConfigured = new(1102, nameof(PolicyInsecureFallbackConfigured), AgentEventLevel.Warning,
+        "A rule's EncryptSmime fallback includes DeliverInPlainTextInsecure: mail that cannot be encrypted is delivered unencrypted.");
+
+    /// <summary>A policy loaded with a warning.</summary>
+    public static readonly AgentEvent PolicyLoadWarning = new(1103, nameof(PolicyLoadWarning), AgentEventLevel.Warning,
+        "A policy loaded, but something in it deserves attention (an unreachable fallback step, a DecryptSmime rule without decryption keys).");
+
+    /// <summary>The policy file was busy; the reload is retried.</summary>
+    public static readonly AgentEvent PolicyFileBusy = new(1104, nameof(PolicyFileBusy), AgentEventLevel.Warning,
+        "The policy file could not be read (usually an editor still saving it); the reload is retried with back-off.");
+
+    /// <summary>The policy watcher hit an unexpected problem.</summary>
+    public static readonly AgentEvent PolicyWatcherFailed = new(1105, nameof(PolicyWatcherFailed), AgentEventLevel.Error,
+        "The policy file watcher hit an unexpected error (or lost change notifications); the current policy stays in force and the watcher keeps running.");
+
+    // 1200–1299: policy evaluation.
+
+    /// <summary>Per-message decision, when Settings/DecisionLogLevel is Debug.</summary>
+    public static readonly AgentEvent PolicyDecisionDebug = new(1200, nameof(PolicyDecisionDebug), AgentEventLevel.Debug,
+        "The policy decision for one message (rules matched, actions per recipient), logged at Debug as Settings/DecisionLogLevel says.");
+
+    /// <summary>Per-message decision, when Settings/DecisionLogLevel is Information.</summary>
+    public static readonly AgentEvent PolicyDecisionInformation = new(1201, nameof(PolicyDecisionInformation), AgentEventLevel.Information,
+        "The policy decision for one message (rules matched, actions per recipient), logged at Information as Settings/DecisionLogLevel says.");
+
+    /// <summary>Per-message decision, when Settings/DecisionLogLevel is Warning.</summary>
+    public static readonly AgentEvent PolicyDecisionWarning = new(1202, nameof(PolicyDecisionWarning), AgentEventLevel.Warning,
+        "The policy decision for one message (rules matched, actions per recipient), logged at Warning as Settings/DecisionLogLevel says.");
+
+    /// <summary>A rule could not be evaluated and RuleErrorAction=Ignore skipped it.</summary>
+    public static readonly AgentEvent PolicyRuleErrorIgnored = new(1203, nameof(PolicyRuleErrorIgnored), AgentEventLevel.Warning,
+        "A rule could not be evaluated (for example a regular expression timed out); its RuleErrorAction is Ignore, so it was treated as not matching.");
+
+    /// <summary>A rule could not be evaluated and RuleErrorAction=Defer deferred the message.</summary>
+    public static readonly AgentEvent PolicyRuleErrorDeferred = new(1204, nameof(PolicyRuleErrorDeferred), AgentEventLevel.Error,
+        "A rule could not be evaluated (for example a regular expression timed out); its RuleErrorAction is Defer, so the message was deferred for a retry.");
+
     // 9000–9099: internal errors (caught at the Exchange boundary).
 
     /// <summary>An unexpected exception was caught at the Exchange boundary.</summary>

@@ -1,10 +1,23 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace ExchangeEncryptionAgent.Policy.Model;
 
-/// <summary>&lt;Rule&gt;. The policy engineer completes conditions, exceptions, mode, dates.</summary>
+/// <summary>What happens when a rule cannot be evaluated (for example a regular expression times out).</summary>
+public enum RuleErrorAction
+{
+    /// <summary>The rule is treated as not matching; the message goes on (Exchange's default).</summary>
+    Ignore,
+    /// <summary>The whole message is deferred; Exchange retries it later.</summary>
+    Defer,
+}
+
+/// <summary>&lt;Rule&gt;: conditions, exceptions and actions, with Exchange mail-flow-rule semantics.</summary>
 public sealed class PolicyRule
 {
+    private RuleConditionPlan? _plan;
+
     /// <summary>Unique name.</summary>
     public string Name { get; init; } = string.Empty;
 
@@ -13,4 +26,71 @@ public sealed class PolicyRule
 
     /// <summary>The actions, in document order.</summary>
     public IReadOnlyList<PolicyAction> Actions { get; init; } = new List<PolicyAction>();
+
+    /// <summary>Disabled rules are skipped.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Enforce acts; Audit only reports a <see cref="RuleMatch"/> and changes nothing.</summary>
+    public RuleMode Mode { get; init; } = RuleMode.Enforce;
+
+    /// <summary>The rule is skipped before this instant (null: always active).</summary>
+    public DateTimeOffset? ActivationDate { get; init; }
+
+    /// <summary>The rule is skipped from this instant on (null: never expires).</summary>
+    public DateTimeOffset? ExpiryDate { get; init; }
+
+    /// <summary>
+    /// When an Enforce rule matches, no later rule is evaluated for the recipients it selected (the
+    /// &lt;StopRuleProcessing/&gt; action sets this too).
+    /// </summary>
+    public bool StopRuleProcessing { get; init; }
+
+    /// <summary>What a rule error (regex timeout) does.</summary>
+    public RuleErrorAction RuleErrorAction { get; init; } = RuleErrorAction.Ignore;
+
+    /// <summary>Free text for administrators.</summary>
+    public string? Comments { get; init; }
+
+    /// <summary>&lt;Conditions&gt;: all must hold (AND).</summary>
+    public IReadOnlyList<PolicyCondition> Conditions { get; init; } = Array.Empty<PolicyCondition>();
+
+    /// <summary>&lt;Exceptions&gt;: the ExceptIf twins; any one that holds suppresses the rule (OR).</summary>
+    public IReadOnlyList<PolicyCondition> Exceptions { get; init; } = Array.Empty<PolicyCondition>();
+
+    /// <summary>Where the rule is declared (file:line:col).</summary>
+    public string Location { get; init; } = string.Empty;
+
+    /// <summary>True when the rule applies at <paramref name="now"/>: enabled, activated and not expired.</summary>
+    public bool IsActiveAt(DateTimeOffset now)
+        => Enabled
+           && (ActivationDate is null || now >= ActivationDate.Value)
+           && (ExpiryDate is null || now < ExpiryDate.Value);
+
+    /// <summary>The conditions split by kind and ordered cheapest first; computed once, published safely, shared by threads.</summary>
+    internal RuleConditionPlan Plan
+        => System.Threading.LazyInitializer.EnsureInitialized(ref _plan, () => new RuleConditionPlan(Conditions, Exceptions))!;
+}
+
+/// <summary>
+/// A rule's conditions prepared for evaluation: message and recipient conditions apart, each ordered by cost
+/// (envelope before headers before decoded content) so a cheap condition that fails spares the costly ones.
+/// The order is stable, so evaluation stays deterministic.
+/// </summary>
+internal sealed class RuleConditionPlan
+{
+    public RuleConditionPlan(IReadOnlyList<PolicyCondition> conditions, IReadOnlyList<PolicyCondition> exceptions)
+    {
+        MessageConditions = conditions.OfType<MessageCondition>().OrderBy(c => c.Cost).ToArray();
+        RecipientConditions = conditions.OfType<RecipientCondition>().OrderBy(c => c.Cost).ToArray();
+        MessageExceptions = exceptions.OfType<MessageCondition>().OrderBy(c => c.Cost).ToArray();
+        RecipientExceptions = exceptions.OfType<RecipientCondition>().OrderBy(c => c.Cost).ToArray();
+    }
+
+    public MessageCondition[] MessageConditions { get; }
+
+    public RecipientCondition[] RecipientConditions { get; }
+
+    public MessageCondition[] MessageExceptions { get; }
+
+    public RecipientCondition[] RecipientExceptions { get; }
 }

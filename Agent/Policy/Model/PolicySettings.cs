@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using ExchangeEncryptionAgent.Diagnostics;
 
 namespace ExchangeEncryptionAgent.Policy.Model;
@@ -27,6 +28,14 @@ public sealed class PolicySettings
 
     /// <summary>&lt;MaxNestingDepth&gt;: the deepest S/MIME layering processed inbound.</summary>
     public int MaxSmimeNestingDepth { get; init; } = 4;
+
+    /// <summary>The organisation domains as a case-insensitive set, built once.</summary>
+    internal HashSet<string> OrganizationDomainSet
+        => System.Threading.LazyInitializer.EnsureInitialized(
+            ref _organizationDomainSet,
+            () => new HashSet<string>(OrganizationDomains.Select(d => d.Trim().TrimEnd('.')), StringComparer.OrdinalIgnoreCase))!;
+
+    private HashSet<string>? _organizationDomainSet;
 }
 
 /// <summary>&lt;ForcedTls AddressSpace=".." TlsDomain=".."/&gt;.</summary>

@@ -1,0 +1,623 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using ExchangeEncryptionAgent.Processing;
+using MimeKit;
+
+namespace ExchangeEncryptionAgent.Content;
+
+/// <summary>Bounds on what the engine reads from one message; they keep hostile mail cheap.</summary>
+public static class MessageContextLimits
+{
+    /// <summary>MIME nesting deeper than this is treated as an opaque leaf (MimeKit ParserOptions.MaxMimeDepth).</summary>
+    public const int MaxMimeDepth = 64;
+
+    /// <summary>Header conditions see the first this many top-level header fields; later ones are ignored.</summary>
+    public const int MaxIndexedHeaders = 10_000;
+
+    /// <summary>Header conditions see at most this many characters of one header value.</summary>
+    public const int MaxHeaderValueChars = 1024 * 1024;
+
+    /// <summary>Body conditions see at most this many decoded bytes of body text (all body parts together).</summary>
+    public const long MaxBodyTextBytes = 32L * 1024 * 1024;
+}
+
+/// <summary>
+/// One message as conditions and the pipeline see it: envelope, headers, addresses, type, attachments and decoded
+/// text. Created once per message over a seekable stream of the RFC 5322 bytes. MIME is parsed on first use, with
+/// MimeKit in persistent mode (bodies stay in the stream, not in memory); text is decoded only when a condition asks,
+/// once. Malformed MIME is a result (<see cref="ParseFailed"/>), never an exception: whatever cannot be read is empty,
+/// so conditions on it do not match. One thread at a time.
+/// </summary>
+public sealed class MessageContext : IDisposable
+{
+    private static readonly IReadOnlyList<string> NoValues = Array.Empty<string>();
+
+    private readonly Stream _stream;
+    private readonly long _start;
+    private readonly bool _leaveOpen;
+    private bool _parsed;
+    private bool _disposed;
+    private MimeMessage? _message;
+    private string? _parseError;
+    private MessageStructure _structure = MessageStructure.Empty;
+    private Dictionary<string, List<string>>? _headerIndex;
+    private string? _subject;
+    private string? _bodyText;
+    private HashSet<string>? _toCc;
+    private string? _fromAddress;
+    private bool _fromParsed;
+    private AddressInfo? _sender;
+    private IReadOnlyList<SensitivityLabel>? _labels;
+    private MessageTypes? _types;
+    private MessageImportance? _importance;
+    private MessageSensitivity? _sensitivity;
+
+    private MessageContext(MessageEnvelope envelope, Stream stream, bool leaveOpen)
+    {
+        Envelope = envelope;
+        _stream = stream;
+        _leaveOpen = leaveOpen;
+        _start = stream.Position;
+        Size = stream.Length - _start;
+        EnvelopeRecipients = envelope.Recipients.Select(r => AddressInfo.Of(r.Address)).ToArray();
+    }
+
+    /// <summary>
+    /// Creates the context. <paramref name="message"/> must be seekable and positioned at the first header byte; it
+    /// must stay open while the context lives. With <paramref name="leaveOpen"/> false, Dispose closes it.
+    /// </summary>
+    public static MessageContext Create(MessageEnvelope envelope, Stream message, bool leaveOpen = true)
+    {
+        Guard.NotNull(envelope);
+        Guard.NotNull(message);
+        if (!message.CanSeek || !message.CanRead)
+        {
+            throw new ArgumentException("The message stream must be readable and seekable.", nameof(message));
+        }
+
+        return new MessageContext(envelope, message, leaveOpen);
+    }
+
+    /// <summary>The SMTP envelope.</summary>
+    public MessageEnvelope Envelope { get; }
+
+    /// <summary>Size in bytes of the message as received.</summary>
+    public long Size { get; }
+
+    /// <summary>The parsed message (null when parsing failed). Its bodies read from the original stream.</summary>
+    public MimeMessage? Message
+    {
+        get
+        {
+            EnsureParsed();
+            return _message;
+        }
+    }
+
+    /// <summary>True when MimeKit could not parse the message at all.</summary>
+    public bool ParseFailed
+    {
+        get
+        {
+            EnsureParsed();
+            return _message is null;
+        }
+    }
+
+    /// <summary>Why parsing failed, for logs; null when it did not.</summary>
+    public string? ParseError
+    {
+        get
+        {
+            EnsureParsed();
+            return _parseError;
+        }
+    }
+
+    /// <summary>True when the MIME tree was deeper than <see cref="MessageContextLimits.MaxMimeDepth"/> (the rest is opaque).</summary>
+    public bool NestingLimitReached => Structure.NestingLimitReached;
+
+    /// <summary>The first mailbox of the From header, or null.</summary>
+    public string? FromAddress
+    {
+        get
+        {
+            if (!_fromParsed)
+            {
+                _fromParsed = true;
+                var address = TryRead(() => Message?.From.Mailboxes.FirstOrDefault()?.Address);
+                _fromAddress = address.Length == 0 ? null : address;
+            }
+
+            return _fromAddress;
+        }
+    }
+
+    /// <summary>
+    /// The sender address From-conditions compare: the header From (what Exchange's default SenderAddressLocation=Header
+    /// reads), else MAIL FROM; null when both are empty.
+    /// </summary>
+    public string? SenderAddress => Sender.Address.Length == 0 ? null : Sender.Address;
+
+    /// <summary>Every address in the To and Cc headers (groups flattened), case-insensitive. Envelope recipients not in it are Bcc.</summary>
+    public IReadOnlyCollection<string> ToCcAddresses => ToCcSet;
+
+    /// <summary>True when <paramref name="address"/> is in the To or Cc header (case-insensitive).</summary>
+    public bool IsInToOrCc(string address) => ToCcSet.Contains(Guard.NotNull(address));
+
+    private HashSet<string> ToCcSet => _toCc ??= ReadToCc();
+
+    /// <summary>The decoded Subject, whitespace collapsed; empty when none.</summary>
+    public string Subject => _subject ??= Truncate(TextNormalizer.CollapseWhitespace(TryRead(() => Message?.Subject)));
+
+    /// <summary>What kind of message it is.</summary>
+    public MessageTypes Types => _types ??= Structure.Types | AutoReplyType();
+
+    /// <summary>True for system messages (multipart/report: delivery reports, read receipts).</summary>
+    public bool IsSystemMessage => Structure.IsReport;
+
+    /// <summary>Attachments (see <see cref="AttachmentInfo"/>), in document order.</summary>
+    public IReadOnlyList<AttachmentInfo> Attachments => Structure.Attachments;
+
+    /// <summary>Importance from Importance, X-Priority or X-MSMail-Priority; Normal when absent.</summary>
+    public MessageImportance Importance => _importance ??= ReadImportance();
+
+    /// <summary>The Sensitivity header; Normal when absent or unknown.</summary>
+    public MessageSensitivity Sensitivity => _sensitivity ??= ReadSensitivity();
+
+    /// <summary>The enabled Purview sensitivity labels of the msip_labels header.</summary>
+    public IReadOnlyList<SensitivityLabel> SensitivityLabels
+        => _labels ??= SensitivityLabel.ParseMsipLabels(string.Join(";", GetHeaderValues("msip_labels")));
+
+    /// <summary>
+    /// The decoded text of every body part (text/plain and text/html that are not attachments; HTML read as text,
+    /// whitespace collapsed), separated by a space; at most <see cref="MessageContextLimits.MaxBodyTextBytes"/>
+    /// decoded bytes. Decoded once.
+    /// </summary>
+    public string BodyText => _bodyText ??= ReadBodyText();
+
+    /// <summary>True when the body text was cut at <see cref="MessageContextLimits.MaxBodyTextBytes"/>.</summary>
+    public bool BodyTextTruncated { get; private set; }
+
+    internal IReadOnlyList<AddressInfo> EnvelopeRecipients { get; }
+
+    internal IReadOnlyList<string> SenderDomainSuffixes => Sender.DomainSuffixes;
+
+    /// <summary>The address FromScope judges: MAIL FROM, or the header From when MAIL FROM is the null path.</summary>
+    internal AddressInfo ScopeSender => _scopeSender ??= AddressInfo.Of(Envelope.MailFrom.Length > 0 ? Envelope.MailFrom : FromAddress ?? string.Empty);
+
+    private AddressInfo Sender => _sender ??= AddressInfo.Of(FromAddress ?? Envelope.MailFrom);
+
+    private AddressInfo? _scopeSender;
+
+    private MessageStructure Structure
+    {
+        get
+        {
+            EnsureParsed();
+            return _structure;
+        }
+    }
+
+    /// <summary>Every value of the top-level header <paramref name="name"/>, decoded and whitespace-collapsed.</summary>
+    public IReadOnlyList<string> GetHeaderValues(string name)
+    {
+        _headerIndex ??= BuildHeaderIndex();
+        return _headerIndex.TryGetValue(name, out var values) ? values : NoValues;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _message?.Dispose();
+        if (!_leaveOpen)
+        {
+            _stream.Dispose();
+        }
+    }
+
+    private void EnsureParsed()
+    {
+        if (_parsed)
+        {
+            return;
+        }
+
+        _parsed = true;
+        if (_disposed)
+        {
+            _parseError = "The message context is disposed.";
+            return;
+        }
+
+        try
+        {
+            _stream.Position = _start;
+            var options = new ParserOptions { MaxMimeDepth = MessageContextLimits.MaxMimeDepth };
+            _message = MimeMessage.Load(options, _stream, persistent: true);
+            _structure = MessageStructure.Walk(_message);
+        }
+#pragma warning disable CA1031 // Any content problem is a result: the caller must never see an exception for bad mail.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            _message = null;
+            _structure = MessageStructure.Empty;
+            _parseError = ex.GetType().Name + ": " + ex.Message;
+        }
+    }
+
+    private Dictionary<string, List<string>> BuildHeaderIndex()
+    {
+        var index = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        var headers = Message?.Headers;
+        if (headers is null)
+        {
+            return index;
+        }
+
+        var count = Math.Min(headers.Count, MessageContextLimits.MaxIndexedHeaders);
+        for (var i = 0; i < count; i++)
+        {
+            var header = headers[i];
+            var value = Truncate(TextNormalizer.CollapseWhitespace(TryRead(() => header.Value)));
+            if (!index.TryGetValue(header.Field, out var values))
+            {
+                values = new List<string>(1);
+                index.Add(header.Field, values);
+            }
+
+            values.Add(value);
+        }
+
+        return index;
+    }
+
+    private HashSet<string> ReadToCc()
+    {
+        var set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var message = Message;
+        if (message is null)
+        {
+            return set;
+        }
+
+        TryRead(() =>
+        {
+            foreach (var mailbox in message.To.Mailboxes.Concat(message.Cc.Mailboxes))
+            {
+                if (!string.IsNullOrEmpty(mailbox.Address))
+                {
+                    set.Add(mailbox.Address);
+                }
+            }
+
+            return string.Empty;
+        });
+        return set;
+    }
+
+    private string ReadBodyText()
+    {
+        // The decoded text as it is (no normalised copy: word search treats any whitespace run as one space), and
+        // HTML read as text. One body part, the usual case, costs one string.
+        string? single = null;
+        StringBuilder? builder = null;
+        var budget = MessageContextLimits.MaxBodyTextBytes;
+        foreach (var part in Structure.BodyParts)
+        {
+            if (budget <= 0)
+            {
+                BodyTextTruncated = true;
+                break;
+            }
+
+            var raw = TextDecoding.Decode(part, budget, out var truncated);
+            budget -= raw.Length;
+            BodyTextTruncated |= truncated;
+            var text = part.ContentType.IsMimeType("text", "html") ? HtmlText.ToText(raw) : raw;
+            if (single is null && builder is null)
+            {
+                single = text;
+                continue;
+            }
+
+            builder ??= new StringBuilder(single);
+            builder.Append(' ').Append(text);
+        }
+
+        return builder?.ToString() ?? single ?? string.Empty;
+    }
+
+    private MessageTypes AutoReplyType()
+    {
+        foreach (var value in GetHeaderValues("Auto-Submitted"))
+        {
+            if (value.StartsWith("auto-replied", StringComparison.OrdinalIgnoreCase))
+            {
+                return MessageTypes.AutoReply;
+            }
+        }
+
+        if (GetHeaderValues("X-Autoreply").Count > 0 || GetHeaderValues("X-Autorespond").Count > 0)
+        {
+            return MessageTypes.AutoReply;
+        }
+
+        foreach (var value in GetHeaderValues("Precedence"))
+        {
+            if (value.Equals("auto_reply", StringComparison.OrdinalIgnoreCase))
+            {
+                return MessageTypes.AutoReply;
+            }
+        }
+
+        return MessageTypes.None;
+    }
+
+    private MessageImportance ReadImportance()
+    {
+        foreach (var value in GetHeaderValues("Importance").Concat(GetHeaderValues("X-MSMail-Priority")))
+        {
+            if (value.StartsWith("high", StringComparison.OrdinalIgnoreCase))
+            {
+                return MessageImportance.High;
+            }
+
+            if (value.StartsWith("low", StringComparison.OrdinalIgnoreCase))
+            {
+                return MessageImportance.Low;
+            }
+
+            if (value.StartsWith("normal", StringComparison.OrdinalIgnoreCase))
+            {
+                return MessageImportance.Normal;
+            }
+        }
+
+        foreach (var value in GetHeaderValues("X-Priority"))
+        {
+            if (value.Length > 0)
+            {
+                switch (value[0])
+                {
+                    case '1':
+                    case '2':
+                        return MessageImportance.High;
+                    case '4':
+                    case '5':
+                        return MessageImportance.Low;
+                }
+            }
+        }
+
+        return MessageImportance.Normal;
+    }
+
+    private MessageSensitivity ReadSensitivity()
+    {
+        foreach (var value in GetHeaderValues("Sensitivity"))
+        {
+            var compact = value.Replace("-", string.Empty).Replace(" ", string.Empty);
+            if (compact.Equals("Personal", StringComparison.OrdinalIgnoreCase))
+            {
+                return MessageSensitivity.Personal;
+            }
+
+            if (compact.Equals("Private", StringComparison.OrdinalIgnoreCase))
+            {
+                return MessageSensitivity.Private;
+            }
+
+            if (compact.Equals("CompanyConfidential", StringComparison.OrdinalIgnoreCase))
+            {
+                return MessageSensitivity.CompanyConfidential;
+            }
+        }
+
+        return MessageSensitivity.Normal;
+    }
+
+    private static string Truncate(string value)
+        => value.Length <= MessageContextLimits.MaxHeaderValueChars ? value : value.Substring(0, MessageContextLimits.MaxHeaderValueChars);
+
+    private static string TryRead(Func<string?> read)
+    {
+        try
+        {
+            return read() ?? string.Empty;
+        }
+#pragma warning disable CA1031 // A header MimeKit cannot decode reads as empty; content must never throw.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            return string.Empty;
+        }
+    }
+}
+
+/// <summary>An address with its domain and the domain's suffixes (mail.contoso.com, contoso.com, com), computed once.</summary>
+internal sealed class AddressInfo
+{
+    private static readonly AddressInfo EmptyAddress = new(string.Empty, string.Empty, Array.Empty<string>());
+
+    private AddressInfo(string address, string domain, IReadOnlyList<string> suffixes)
+    {
+        Address = address;
+        Domain = domain;
+        DomainSuffixes = suffixes;
+    }
+
+    public string Address { get; }
+
+    public string Domain { get; }
+
+    public IReadOnlyList<string> DomainSuffixes { get; }
+
+    public static AddressInfo Of(string address)
+    {
+        var trimmed = address.Trim().Trim('<', '>');
+        if (trimmed.Length == 0)
+        {
+            return EmptyAddress;
+        }
+
+        var at = trimmed.LastIndexOf('@');
+        var domain = at < 0 ? string.Empty : trimmed.Substring(at + 1).TrimEnd('.').ToLowerInvariant();
+        var suffixes = new List<string>();
+        var start = 0;
+        while (start < domain.Length)
+        {
+            suffixes.Add(start == 0 ? domain : domain.Substring(start));
+            var dot = domain.IndexOf('.', start);
+            if (dot < 0)
+            {
+                break;
+            }
+
+            start = dot + 1;
+        }
+
+        return new AddressInfo(trimmed, domain, suffixes);
+    }
+}
+
+/// <summary>What one walk over the MIME tree finds: body parts, attachments, message type. Iterative (no recursion).</summary>
+internal sealed class MessageStructure
+{
+    public static readonly MessageStructure Empty = new();
+
+    public List<MimePart> BodyParts { get; } = new();
+
+    public List<AttachmentInfo> Attachments { get; } = new();
+
+    public MessageTypes Types { get; private set; }
+
+    public bool IsReport { get; private set; }
+
+    public bool NestingLimitReached { get; private set; }
+
+    public static MessageStructure Walk(MimeMessage message)
+    {
+        var structure = new MessageStructure();
+        var body = message.Body;
+        if (body is null)
+        {
+            return structure;
+        }
+
+        structure.Types = TopLevelType(body);
+        if (body is MultipartReport report)
+        {
+            structure.IsReport = true;
+            var reportType = report.ReportType ?? string.Empty;
+            if (reportType.Equals("delivery-status", StringComparison.OrdinalIgnoreCase))
+            {
+                structure.Types |= MessageTypes.DeliveryReport;
+            }
+            else if (reportType.Equals("disposition-notification", StringComparison.OrdinalIgnoreCase))
+            {
+                structure.Types |= MessageTypes.ReadReceipt;
+            }
+        }
+
+        var stack = new Stack<MimeEntity>();
+        stack.Push(body);
+        while (stack.Count > 0)
+        {
+            var entity = stack.Pop();
+            switch (entity)
+            {
+                case Multipart multipart:
+                    for (var i = multipart.Count - 1; i >= 0; i--)
+                    {
+                        stack.Push(multipart[i]);
+                    }
+
+                    break;
+                case MessagePart attached:
+                    structure.Attachments.Add(new AttachmentInfo(attached));
+                    break;
+                case MimePart part:
+                    structure.Classify(part);
+                    break;
+            }
+        }
+
+        return structure;
+    }
+
+    private void Classify(MimePart part)
+    {
+        var type = part.ContentType;
+        if (type.MediaType.Equals("multipart", StringComparison.OrdinalIgnoreCase))
+        {
+            // MimeKit stopped at MaxMimeDepth and kept the rest as an opaque leaf.
+            NestingLimitReached = true;
+            return;
+        }
+
+        if (type.IsMimeType("text", "calendar") || type.IsMimeType("application", "ics"))
+        {
+            Types |= MessageTypes.Calendaring;
+        }
+
+        var isBodyText = !part.IsAttachment && part.FileName is null
+            && (type.IsMimeType("text", "plain") || type.IsMimeType("text", "html"));
+        if (isBodyText)
+        {
+            BodyParts.Add(part);
+        }
+        else if (part.IsAttachment || part.FileName is not null)
+        {
+            Attachments.Add(new AttachmentInfo(part));
+        }
+    }
+
+    private static MessageTypes TopLevelType(MimeEntity body)
+    {
+        var type = body.ContentType;
+        if (type.IsMimeType("multipart", "encrypted"))
+        {
+            return MessageTypes.Encrypted;
+        }
+
+        if (type.IsMimeType("multipart", "signed"))
+        {
+            var inner = body is Multipart { Count: > 0 } signed ? signed[0] : null;
+            return MessageTypes.Signed | (inner is null ? MessageTypes.None : TopLevelType(inner) & MessageTypes.Encrypted);
+        }
+
+        if (type.IsMimeType("application", "pkcs7-mime") || type.IsMimeType("application", "x-pkcs7-mime"))
+        {
+            var smimeType = type.Parameters["smime-type"];
+            if (smimeType is null)
+            {
+                // S/MIME v2 senders omit smime-type; an unlabelled .p7m is most likely enveloped data.
+                return MessageTypes.Encrypted;
+            }
+
+            if (smimeType.Equals("signed-data", StringComparison.OrdinalIgnoreCase))
+            {
+                return MessageTypes.Signed;
+            }
+
+            if (smimeType.Equals("enveloped-data", StringComparison.OrdinalIgnoreCase)
+                || smimeType.Equals("authEnveloped-data", StringComparison.OrdinalIgnoreCase))
+            {
+                return MessageTypes.Encrypted;
+            }
+        }
+
+        return MessageTypes.None;
+    }
+}

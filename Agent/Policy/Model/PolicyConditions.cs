@@ -1,0 +1,588 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using ExchangeEncryptionAgent.Content;
+using ExchangeEncryptionAgent.Policy.Evaluation;
+
+namespace ExchangeEncryptionAgent.Policy.Model;
+
+// Conditions, named after Exchange mail flow rule predicates. Each element in <Conditions> has an ExceptIf twin in
+// <Exceptions> with identical syntax; the model is the same class, and the rule keeps the two lists apart.
+// Message conditions look at the message once; recipient conditions select recipients, and the rule's actions apply
+// only to the recipients they select (Exchange forks the message per recipient set the same way).
+// A condition that cannot be evaluated (the MIME did not parse, the header is absent) does not match.
+
+/// <summary>Base of every condition.</summary>
+public abstract class PolicyCondition
+{
+    private protected PolicyCondition(string name, ConditionCost cost)
+    {
+        Name = name;
+        Cost = cost;
+    }
+
+    /// <summary>The condition element name without the ExceptIf prefix (for example SubjectContainsWords).</summary>
+    public string Name { get; }
+
+    /// <summary>Where the condition is declared (file:line:col).</summary>
+    public string Location { get; init; } = string.Empty;
+
+    /// <summary>How much it costs to evaluate; the evaluator tries cheap conditions first.</summary>
+    internal ConditionCost Cost { get; }
+}
+
+/// <summary>Evaluation cost classes, cheapest first.</summary>
+internal enum ConditionCost
+{
+    Envelope = 0,
+    Headers = 1,
+    Structure = 2,
+    DecodedContent = 3,
+}
+
+/// <summary>A condition on the message as a whole: it holds for every recipient or for none.</summary>
+public abstract class MessageCondition : PolicyCondition
+{
+    private protected MessageCondition(string name, ConditionCost cost)
+        : base(name, cost)
+    {
+    }
+
+    /// <summary>The value that made the condition hold, or null. May throw RegexMatchTimeoutException.</summary>
+    internal abstract string? Match(EvaluationScope scope);
+}
+
+/// <summary>A condition on one envelope recipient: it selects recipients.</summary>
+public abstract class RecipientCondition : PolicyCondition
+{
+    private protected RecipientCondition(string name)
+        : base(name, ConditionCost.Envelope)
+    {
+    }
+
+    /// <summary>The value that made the condition hold for <paramref name="recipient"/>, or null.</summary>
+    internal abstract string? Match(EvaluationScope scope, RecipientInfo recipient);
+}
+
+/// <summary>InOrganization or NotInOrganization.</summary>
+public enum OrganizationScope
+{
+    /// <summary>Inside the organisation.</summary>
+    InOrganization,
+    /// <summary>Outside the organisation.</summary>
+    NotInOrganization,
+}
+
+/// <summary>FromScope: where the sender is.</summary>
+public sealed class FromScopeCondition : MessageCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public FromScopeCondition(OrganizationScope scope)
+        : base("FromScope", ConditionCost.Envelope)
+    {
+        Scope = scope;
+    }
+
+    /// <summary>The scope that must hold.</summary>
+    public OrganizationScope Scope { get; }
+
+    internal override string? Match(EvaluationScope scope)
+        => scope.SenderIsInternal == (Scope == OrganizationScope.InOrganization) ? Scope.ToString() : null;
+}
+
+/// <summary>From: the sender address (header From, else MAIL FROM) is one of the values.</summary>
+public sealed class FromCondition : MessageCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public FromCondition(IReadOnlyList<string> addresses)
+        : base("From", ConditionCost.Envelope)
+    {
+        Addresses = new AddressSet(addresses);
+    }
+
+    /// <summary>The addresses (OR).</summary>
+    public AddressSet Addresses { get; }
+
+    internal override string? Match(EvaluationScope scope) => Addresses.Find(scope.Message.SenderAddress);
+}
+
+/// <summary>FromAddressMatchesPatterns: the sender address matches one of the patterns.</summary>
+public sealed class FromAddressMatchesPatternsCondition : MessageCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public FromAddressMatchesPatternsCondition(PatternList patterns)
+        : base("FromAddressMatchesPatterns", ConditionCost.Envelope)
+    {
+        Patterns = Guard.NotNull(patterns);
+    }
+
+    /// <summary>The patterns (OR).</summary>
+    public PatternList Patterns { get; }
+
+    internal override string? Match(EvaluationScope scope) => Patterns.Find(scope.Message.SenderAddress);
+}
+
+/// <summary>SenderDomainIs: the sender address's domain is one of the values or a subdomain of one.</summary>
+public sealed class SenderDomainIsCondition : MessageCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public SenderDomainIsCondition(IReadOnlyList<string> domains)
+        : base("SenderDomainIs", ConditionCost.Envelope)
+    {
+        Domains = new DomainSet(domains);
+    }
+
+    /// <summary>The domains (OR; subdomains included).</summary>
+    public DomainSet Domains { get; }
+
+    internal override string? Match(EvaluationScope scope) => Domains.Find(scope.Message.SenderDomainSuffixes);
+}
+
+/// <summary>SentToScope: where the recipient is.</summary>
+public sealed class SentToScopeCondition : RecipientCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public SentToScopeCondition(OrganizationScope scope)
+        : base("SentToScope")
+    {
+        Scope = scope;
+    }
+
+    /// <summary>The scope that must hold.</summary>
+    public OrganizationScope Scope { get; }
+
+    internal override string? Match(EvaluationScope scope, RecipientInfo recipient)
+        => recipient.IsInternal == (Scope == OrganizationScope.InOrganization) ? Scope.ToString() : null;
+}
+
+/// <summary>SentTo: the envelope recipient is one of the values.</summary>
+public sealed class SentToCondition : RecipientCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public SentToCondition(IReadOnlyList<string> addresses)
+        : base("SentTo")
+    {
+        Addresses = new AddressSet(addresses);
+    }
+
+    /// <summary>The addresses (OR).</summary>
+    public AddressSet Addresses { get; }
+
+    internal override string? Match(EvaluationScope scope, RecipientInfo recipient) => Addresses.Find(recipient.Address);
+}
+
+/// <summary>RecipientAddressMatchesPatterns: the envelope recipient matches one of the patterns.</summary>
+public sealed class RecipientAddressMatchesPatternsCondition : RecipientCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public RecipientAddressMatchesPatternsCondition(PatternList patterns)
+        : base("RecipientAddressMatchesPatterns")
+    {
+        Patterns = Guard.NotNull(patterns);
+    }
+
+    /// <summary>The patterns (OR).</summary>
+    public PatternList Patterns { get; }
+
+    internal override string? Match(EvaluationScope scope, RecipientInfo recipient) => Patterns.Find(recipient.Address);
+}
+
+/// <summary>RecipientDomainIs: the recipient's domain is one of the values or a subdomain of one.</summary>
+public sealed class RecipientDomainIsCondition : RecipientCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public RecipientDomainIsCondition(IReadOnlyList<string> domains)
+        : base("RecipientDomainIs")
+    {
+        Domains = new DomainSet(domains);
+    }
+
+    /// <summary>The domains (OR; subdomains included).</summary>
+    public DomainSet Domains { get; }
+
+    internal override string? Match(EvaluationScope scope, RecipientInfo recipient) => Domains.Find(recipient.DomainSuffixes);
+}
+
+/// <summary>AnyOfToCcHeader: one of the addresses is in the To or Cc header (a message condition, as in Exchange).</summary>
+public sealed class AnyOfToCcHeaderCondition : MessageCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public AnyOfToCcHeaderCondition(IReadOnlyList<string> addresses)
+        : base("AnyOfToCcHeader", ConditionCost.Headers)
+    {
+        Addresses = new AddressSet(addresses);
+    }
+
+    /// <summary>The addresses (OR).</summary>
+    public AddressSet Addresses { get; }
+
+    internal override string? Match(EvaluationScope scope) => Addresses.FindInToOrCc(scope.Message);
+}
+
+/// <summary>HeaderContainsWords: a header (every instance) contains one of the words.</summary>
+public sealed class HeaderContainsWordsCondition : MessageCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public HeaderContainsWordsCondition(string header, WordList words)
+        : base("HeaderContainsWords", ConditionCost.Headers)
+    {
+        Header = Guard.NotNull(header);
+        Words = Guard.NotNull(words);
+    }
+
+    /// <summary>The header field name.</summary>
+    public string Header { get; }
+
+    /// <summary>The words (OR).</summary>
+    public WordList Words { get; }
+
+    internal override string? Match(EvaluationScope scope)
+    {
+        foreach (var value in scope.Message.GetHeaderValues(Header))
+        {
+            var found = Words.Find(value);
+            if (found is not null)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>HeaderMatchesPatterns: a header (every instance) matches one of the patterns.</summary>
+public sealed class HeaderMatchesPatternsCondition : MessageCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public HeaderMatchesPatternsCondition(string header, PatternList patterns)
+        : base("HeaderMatchesPatterns", ConditionCost.Headers)
+    {
+        Header = Guard.NotNull(header);
+        Patterns = Guard.NotNull(patterns);
+    }
+
+    /// <summary>The header field name.</summary>
+    public string Header { get; }
+
+    /// <summary>The patterns (OR).</summary>
+    public PatternList Patterns { get; }
+
+    internal override string? Match(EvaluationScope scope)
+    {
+        foreach (var value in scope.Message.GetHeaderValues(Header))
+        {
+            var found = Patterns.Find(value);
+            if (found is not null)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>SubjectContainsWords.</summary>
+public sealed class SubjectContainsWordsCondition : MessageCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public SubjectContainsWordsCondition(WordList words)
+        : base("SubjectContainsWords", ConditionCost.Headers)
+    {
+        Words = Guard.NotNull(words);
+    }
+
+    /// <summary>The words (OR).</summary>
+    public WordList Words { get; }
+
+    internal override string? Match(EvaluationScope scope) => Words.Find(scope.Message.Subject);
+}
+
+/// <summary>SubjectMatchesPatterns.</summary>
+public sealed class SubjectMatchesPatternsCondition : MessageCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public SubjectMatchesPatternsCondition(PatternList patterns)
+        : base("SubjectMatchesPatterns", ConditionCost.Headers)
+    {
+        Patterns = Guard.NotNull(patterns);
+    }
+
+    /// <summary>The patterns (OR).</summary>
+    public PatternList Patterns { get; }
+
+    internal override string? Match(EvaluationScope scope) => Patterns.Find(scope.Message.Subject);
+}
+
+/// <summary>SubjectOrBodyContainsWords: the Subject or the decoded body text (HTML read as text).</summary>
+public sealed class SubjectOrBodyContainsWordsCondition : MessageCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public SubjectOrBodyContainsWordsCondition(WordList words)
+        : base("SubjectOrBodyContainsWords", ConditionCost.DecodedContent)
+    {
+        Words = Guard.NotNull(words);
+    }
+
+    /// <summary>The words (OR).</summary>
+    public WordList Words { get; }
+
+    internal override string? Match(EvaluationScope scope)
+        => Words.Find(scope.Message.Subject) ?? Words.Find(scope.Message.BodyText);
+}
+
+/// <summary>SubjectOrBodyMatchesPatterns.</summary>
+public sealed class SubjectOrBodyMatchesPatternsCondition : MessageCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public SubjectOrBodyMatchesPatternsCondition(PatternList patterns)
+        : base("SubjectOrBodyMatchesPatterns", ConditionCost.DecodedContent)
+    {
+        Patterns = Guard.NotNull(patterns);
+    }
+
+    /// <summary>The patterns (OR).</summary>
+    public PatternList Patterns { get; }
+
+    internal override string? Match(EvaluationScope scope)
+        => Patterns.Find(scope.Message.Subject) ?? Patterns.Find(scope.Message.BodyText);
+}
+
+/// <summary>AttachmentNameMatchesPatterns: an attachment's file name matches one of the patterns.</summary>
+public sealed class AttachmentNameMatchesPatternsCondition : MessageCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public AttachmentNameMatchesPatternsCondition(PatternList patterns)
+        : base("AttachmentNameMatchesPatterns", ConditionCost.Structure)
+    {
+        Patterns = Guard.NotNull(patterns);
+    }
+
+    /// <summary>The patterns (OR).</summary>
+    public PatternList Patterns { get; }
+
+    internal override string? Match(EvaluationScope scope)
+    {
+        foreach (var attachment in scope.Message.Attachments)
+        {
+            var found = attachment.FileName is null ? null : Patterns.Find(attachment.FileName);
+            if (found is not null)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>AttachmentExtensionMatchesWords: an attachment's file name extension is one of the values.</summary>
+public sealed class AttachmentExtensionMatchesWordsCondition : MessageCondition
+{
+    private readonly HashSet<string> _extensions;
+
+    /// <summary>Creates the condition; a leading dot on a value is ignored.</summary>
+    public AttachmentExtensionMatchesWordsCondition(IReadOnlyList<string> extensions)
+        : base("AttachmentExtensionMatchesWords", ConditionCost.Structure)
+    {
+        Extensions = Guard.NotNull(extensions).Select(e => e.TrimStart('.')).ToArray();
+        _extensions = new HashSet<string>(Extensions, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The extensions without the dot (OR, case-insensitive).</summary>
+    public IReadOnlyList<string> Extensions { get; }
+
+    internal override string? Match(EvaluationScope scope)
+    {
+        foreach (var attachment in scope.Message.Attachments)
+        {
+            if (attachment.Extension.Length > 0 && _extensions.Contains(attachment.Extension))
+            {
+                return attachment.Extension;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>AttachmentContainsWords: a text-like attachment contains one of the words (first AttachmentScanLimit bytes).</summary>
+public sealed class AttachmentContainsWordsCondition : MessageCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public AttachmentContainsWordsCondition(WordList words)
+        : base("AttachmentContainsWords", ConditionCost.DecodedContent)
+    {
+        Words = Guard.NotNull(words);
+    }
+
+    /// <summary>The words (OR).</summary>
+    public WordList Words { get; }
+
+    internal override string? Match(EvaluationScope scope)
+    {
+        foreach (var attachment in scope.Message.Attachments)
+        {
+            if (!attachment.IsTextLike)
+            {
+                continue;
+            }
+
+            var found = Words.Find(attachment.GetText(scope.Settings.AttachmentScanLimitBytes));
+            if (found is not null)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>AttachmentSizeOver: an attachment's decoded size is greater than the value.</summary>
+public sealed class AttachmentSizeOverCondition : MessageCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public AttachmentSizeOverCondition(long bytes)
+        : base("AttachmentSizeOver", ConditionCost.DecodedContent)
+    {
+        Bytes = bytes;
+    }
+
+    /// <summary>The size in bytes.</summary>
+    public long Bytes { get; }
+
+    internal override string? Match(EvaluationScope scope)
+    {
+        foreach (var attachment in scope.Message.Attachments)
+        {
+            // The encoded size bounds the decoded one from above: skip decoding attachments that cannot be big enough.
+            if (attachment.EncodedSize > Bytes && attachment.DecodedSize > Bytes)
+            {
+                return attachment.DecodedSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>MessageSizeOver: the whole message (as received) is larger than the value.</summary>
+public sealed class MessageSizeOverCondition : MessageCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public MessageSizeOverCondition(long bytes)
+        : base("MessageSizeOver", ConditionCost.Envelope)
+    {
+        Bytes = bytes;
+    }
+
+    /// <summary>The size in bytes.</summary>
+    public long Bytes { get; }
+
+    internal override string? Match(EvaluationScope scope)
+        => scope.Message.Size > Bytes ? scope.Message.Size.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+}
+
+/// <summary>MessageTypeMatches: the message is one of the types.</summary>
+public sealed class MessageTypeMatchesCondition : MessageCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public MessageTypeMatchesCondition(IReadOnlyList<MessageTypes> types)
+        : base("MessageTypeMatches", ConditionCost.Headers)
+    {
+        Types = Guard.NotNull(types);
+    }
+
+    /// <summary>The types (OR); each a single flag.</summary>
+    public IReadOnlyList<MessageTypes> Types { get; }
+
+    internal override string? Match(EvaluationScope scope)
+    {
+        var actual = scope.Message.Types;
+        foreach (var type in Types)
+        {
+            if ((actual & type) != 0)
+            {
+                return type.ToString();
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>WithImportance: the Importance (or X-Priority) of the message; absent means Normal.</summary>
+public sealed class WithImportanceCondition : MessageCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public WithImportanceCondition(IReadOnlyList<MessageImportance> importances)
+        : base("WithImportance", ConditionCost.Headers)
+    {
+        Importances = Guard.NotNull(importances);
+    }
+
+    /// <summary>The importances (OR).</summary>
+    public IReadOnlyList<MessageImportance> Importances { get; }
+
+    internal override string? Match(EvaluationScope scope)
+    {
+        var actual = scope.Message.Importance;
+        return Importances.Contains(actual) ? actual.ToString() : null;
+    }
+}
+
+/// <summary>HasSensitivity: the Sensitivity header (RFC 2156); absent means Normal.</summary>
+public sealed class HasSensitivityCondition : MessageCondition
+{
+    /// <summary>Creates the condition.</summary>
+    public HasSensitivityCondition(IReadOnlyList<MessageSensitivity> sensitivities)
+        : base("HasSensitivity", ConditionCost.Headers)
+    {
+        Sensitivities = Guard.NotNull(sensitivities);
+    }
+
+    /// <summary>The sensitivities (OR).</summary>
+    public IReadOnlyList<MessageSensitivity> Sensitivities { get; }
+
+    internal override string? Match(EvaluationScope scope)
+    {
+        var actual = scope.Message.Sensitivity;
+        return Sensitivities.Contains(actual) ? actual.ToString() : null;
+    }
+}
+
+/// <summary>HasClassification: an enabled Microsoft Purview sensitivity label (msip_labels header), by id or name.</summary>
+public sealed class HasClassificationCondition : MessageCondition
+{
+    private readonly LabelSelector[] _selectors;
+
+    /// <summary>Creates the condition.</summary>
+    public HasClassificationCondition(IReadOnlyList<string> labels)
+        : base("HasClassification", ConditionCost.Headers)
+    {
+        Labels = Guard.NotNull(labels).Select(l => l.Trim()).ToArray();
+        _selectors = Labels.Select(l => new LabelSelector(l)).ToArray();
+    }
+
+    /// <summary>Label ids (GUID, braces optional) or names (OR, case-insensitive).</summary>
+    public IReadOnlyList<string> Labels { get; }
+
+    internal override string? Match(EvaluationScope scope)
+    {
+        var labels = scope.Message.SensitivityLabels;
+        for (var i = 0; i < labels.Count; i++)
+        {
+            foreach (var selector in _selectors)
+            {
+                if (labels[i].Matches(selector))
+                {
+                    return selector.Text;
+                }
+            }
+        }
+
+        return null;
+    }
+}

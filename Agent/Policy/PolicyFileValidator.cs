@@ -1,0 +1,27 @@
+using System;
+using System.Linq;
+
+namespace ExchangeEncryptionAgent.Policy;
+
+/// <summary>
+/// The installer's entry point (install.ps1 loads the net48 DLL in Windows PowerShell 5.1 and calls this before it
+/// copies a policy into place). Plain types only, so PowerShell needs nothing else.
+/// </summary>
+public static class PolicyFileValidator
+{
+    /// <summary>
+    /// Validates <paramref name="path"/>; returns every error as <c>file:line:col: rule 'name': message</c> (errors
+    /// outside rules omit <c>rule 'name': </c>; whole-file errors use line and column 0). Empty means valid.
+    /// Never throws for a bad file.
+    /// </summary>
+    public static string[] Validate(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return new[] { "(no file):0:0: no policy file path was given" };
+        }
+
+        var result = PolicyLoader.LoadFile(path);
+        return result.Errors.Select(e => e.ToString()).ToArray();
+    }
+}

@@ -1,0 +1,319 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using ExchangeEncryptionAgent.Diagnostics;
+using ExchangeEncryptionAgent.Policy.Model;
+
+namespace ExchangeEncryptionAgent.Policy;
+
+/// <summary>What one load produced: a value, or the errors that prevented it.</summary>
+public sealed class LoadOutcome<T>
+    where T : class
+{
+    internal LoadOutcome(T? value, string description, IReadOnlyList<string> errors, bool isTransient)
+    {
+        Value = value;
+        Description = description;
+        Errors = errors;
+        IsTransient = isTransient;
+    }
+
+    /// <summary>The loaded value; null on failure.</summary>
+    public T? Value { get; }
+
+    /// <summary>What was loaded, for the success event (for example "12 rules, SHA-256 ab12...").</summary>
+    public string Description { get; }
+
+    /// <summary>Every error, formatted for administrators.</summary>
+    public IReadOnlyList<string> Errors { get; }
+
+    /// <summary>True when the failure may pass by itself (a file still being written): the watcher retries.</summary>
+    public bool IsTransient { get; }
+
+    /// <summary>True when <see cref="Value"/> is set.</summary>
+    public bool Succeeded => Value is not null;
+}
+
+/// <summary>Creates <see cref="LoadOutcome{T}"/> values.</summary>
+public static class LoadOutcome
+{
+    /// <summary>A successful load.</summary>
+    public static LoadOutcome<T> Success<T>(T value, string description)
+        where T : class
+        => new(Guard.NotNull(value), description ?? string.Empty, Array.Empty<string>(), false);
+
+    /// <summary>A failed load; <paramref name="isTransient"/> asks the watcher to retry.</summary>
+    public static LoadOutcome<T> Failure<T>(IReadOnlyList<string> errors, bool isTransient = false)
+        where T : class
+        => new(null, string.Empty, Guard.NotNull(errors), isTransient);
+
+    /// <summary>Loads a policy file (writing its load warnings to <paramref name="log"/>) as a watcher outcome.</summary>
+    public static LoadOutcome<PolicySet> FromPolicyFile(string path, IAgentLog? log = null) => FromPolicy(PolicyLoader.LoadFile(path, log));
+
+    /// <summary>Converts a policy load result.</summary>
+    public static LoadOutcome<PolicySet> FromPolicy(PolicyLoadResult result)
+    {
+        Guard.NotNull(result);
+        return result.Policy is { } policy
+            ? Success(policy, $"{policy.SourcePath}: {policy.Rules.Count} rules, SHA-256 {policy.Sha256}")
+            : Failure<PolicySet>(result.Errors.Select(e => e.ToString()).ToArray(), result.IsTransient);
+    }
+}
+
+/// <summary>Timing of a <see cref="PolicyWatcher{T}"/>.</summary>
+public sealed class PolicyWatcherOptions
+{
+    /// <summary>How long the folder must be quiet before a reload (editors write a file in several steps).</summary>
+    public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Retries after a transient failure (a sharing violation); the delay doubles each time.</summary>
+    public int MaxRetries { get; init; } = 5;
+
+    /// <summary>The first retry delay.</summary>
+    public TimeSpan InitialRetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>File name filter of the watched folder ("*" for everything, for example the policy and its pki/ files).</summary>
+    public string Filter { get; init; } = "*";
+
+    /// <summary>Watch subfolders too.</summary>
+    public bool IncludeSubdirectories { get; init; } = true;
+}
+
+/// <summary>Raised after every reload attempt, successful or not.</summary>
+public sealed class PolicyReloadedEventArgs<T> : EventArgs
+    where T : class
+{
+    internal PolicyReloadedEventArgs(LoadOutcome<T> outcome, T? current)
+    {
+        Outcome = outcome;
+        Current = current;
+    }
+
+    /// <summary>What the load produced.</summary>
+    public LoadOutcome<T> Outcome { get; }
+
+    /// <summary>The value in force after the attempt (the old one when the load failed).</summary>
+    public T? Current { get; }
+}
+
+/// <summary>
+/// Keeps a loaded value (a policy, or the lead's policy-plus-certificates snapshot) in step with a folder. Changes
+/// are debounced, transient failures are retried with back-off, and the new value replaces the old in one atomic
+/// swap only when the load succeeds: an invalid file never replaces a valid one. Success and failure are logged with
+/// event IDs. No exception ever leaves the watcher's threads. Dispose stops it.
+/// </summary>
+public sealed class PolicyWatcher<T> : IDisposable
+    where T : class
+{
+    private static readonly string[] NothingLoaded = { "the loader returned nothing" };
+    private static readonly string[] Disposed = { "the watcher is disposed" };
+
+    private readonly string _directory;
+    private readonly Func<LoadOutcome<T>> _load;
+    private readonly IAgentLog _log;
+    private readonly PolicyWatcherOptions _options;
+    private readonly object _reloadLock = new();
+    private readonly ManualResetEvent _stopping = new(false);
+    private readonly Timer _debounce;
+    private FileSystemWatcher? _watcher;
+    private T? _current;
+    private int _disposed;
+
+    /// <summary>Creates a watcher; nothing happens until <see cref="Start"/>.</summary>
+    public PolicyWatcher(string directory, Func<LoadOutcome<T>> load, IAgentLog log, PolicyWatcherOptions? options = null)
+    {
+        _directory = Guard.NotNull(directory);
+        _load = Guard.NotNull(load);
+        _log = Guard.NotNull(log);
+        _options = options ?? new PolicyWatcherOptions();
+        _debounce = new Timer(_ => OnDebounceElapsed(), null, Timeout.Infinite, Timeout.Infinite);
+    }
+
+    /// <summary>Raised after each reload attempt (on the watcher's thread; handlers must be quick).</summary>
+    public event EventHandler<PolicyReloadedEventArgs<T>>? Reloaded;
+
+    /// <summary>The value in force; null until a load has succeeded.</summary>
+    public T? Current => Volatile.Read(ref _current);
+
+    /// <summary>Loads once now, then watches the folder. Never throws for a bad file or a missing folder.</summary>
+    public LoadOutcome<T> Start()
+    {
+        var outcome = ReloadNow();
+        try
+        {
+            var watcher = new FileSystemWatcher(_directory, _options.Filter)
+            {
+                IncludeSubdirectories = _options.IncludeSubdirectories,
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
+            };
+            watcher.Changed += (_, _) => ScheduleReload();
+            watcher.Created += (_, _) => ScheduleReload();
+            watcher.Deleted += (_, _) => ScheduleReload();
+            watcher.Renamed += (_, _) => ScheduleReload();
+            watcher.Error += (_, e) =>
+            {
+                // Usually a buffer overflow: notifications were lost, so reload to catch up.
+                _log.Write(EventIds.PolicyWatcherFailed, $"Watching {_directory} lost change notifications: {e.GetException()?.Message}; reloading.");
+                ScheduleReload();
+            };
+            watcher.EnableRaisingEvents = true;
+            _watcher = watcher;
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            _log.Write(EventIds.PolicyWatcherFailed, $"Cannot watch {_directory} for policy changes: {ex.Message}. The policy will not reload until the service restarts.", ex);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// Loads now (retrying transient failures) and swaps the value in on success. Serialised with the watcher's own
+    /// reloads. Never throws.
+    /// </summary>
+    public LoadOutcome<T> ReloadNow()
+    {
+        lock (_reloadLock)
+        {
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                return LoadOutcome.Failure<T>(Disposed);
+            }
+
+            var outcome = LoadWithRetry();
+            if (outcome.Value is { } value)
+            {
+                Interlocked.Exchange(ref _current, value);
+                _log.Write(EventIds.PolicyLoaded, "Policy loaded: " + outcome.Description);
+            }
+            else
+            {
+                var keeping = Current is null ? "No policy is in force." : "The previous policy stays in force.";
+                _log.Write(EventIds.PolicyLoadFailed, $"Policy load failed; {keeping}{Environment.NewLine}{FormatErrors(outcome.Errors)}");
+            }
+
+            RaiseReloaded(outcome);
+            return outcome;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping.Set();
+        _watcher?.Dispose();
+        using (var done = new ManualResetEvent(false))
+        {
+            // Wait for a running timer callback so no reload starts after Dispose returns.
+            if (_debounce.Dispose(done))
+            {
+                done.WaitOne(TimeSpan.FromSeconds(30));
+            }
+        }
+
+        lock (_reloadLock)
+        {
+            _stopping.Dispose();
+        }
+    }
+
+    private void ScheduleReload()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _debounce.Change(_options.Debounce, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed between the check and the call.
+        }
+    }
+
+    private void OnDebounceElapsed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            ReloadNow();
+        }
+#pragma warning disable CA1031 // A timer-thread exception would crash the transport process.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _log.Write(EventIds.PolicyWatcherFailed, "Policy reload failed unexpectedly; the current policy stays in force.", ex);
+        }
+    }
+
+    private LoadOutcome<T> LoadWithRetry()
+    {
+        var delay = _options.InitialRetryDelay;
+        for (var attempt = 0; ; attempt++)
+        {
+            LoadOutcome<T> outcome;
+            try
+            {
+                outcome = _load() ?? LoadOutcome.Failure<T>(NothingLoaded);
+            }
+            catch (IOException ex)
+            {
+                outcome = LoadOutcome.Failure<T>(new[] { ex.Message }, isTransient: true);
+            }
+#pragma warning disable CA1031 // The loader is someone else's code; whatever it throws becomes a failed load.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                return LoadOutcome.Failure<T>(new[] { $"{ex.GetType().Name}: {ex.Message}" });
+            }
+
+            if (outcome.Succeeded || !outcome.IsTransient || attempt >= _options.MaxRetries)
+            {
+                return outcome;
+            }
+
+            _log.Write(EventIds.PolicyFileBusy, $"Policy files busy ({(outcome.Errors.Count > 0 ? outcome.Errors[0] : "no detail")}); retry {attempt + 1} of {_options.MaxRetries} in {delay.TotalMilliseconds:0} ms.");
+            if (Volatile.Read(ref _disposed) != 0 || _stopping.WaitOne(delay))
+            {
+                return outcome;
+            }
+
+            delay = TimeSpan.FromTicks(delay.Ticks * 2);
+        }
+    }
+
+    private void RaiseReloaded(LoadOutcome<T> outcome)
+    {
+        try
+        {
+            Reloaded?.Invoke(this, new PolicyReloadedEventArgs<T>(outcome, Current));
+        }
+#pragma warning disable CA1031 // A subscriber's bug must not stop the watcher.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _log.Write(EventIds.PolicyWatcherFailed, "A policy reload subscriber failed.", ex);
+        }
+    }
+
+    private static string FormatErrors(IReadOnlyList<string> errors)
+    {
+        const int MaxListed = 50;
+        var listed = string.Join(Environment.NewLine, errors.Take(MaxListed));
+        return errors.Count > MaxListed ? $"{listed}{Environment.NewLine}... and {errors.Count - MaxListed} more" : listed;
+    }
+}
