@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Smime.Inbound;
 using Xunit;
 
@@ -9,21 +8,6 @@ namespace ExchangeEncryptionAgent.Tests.Smime.Inbound;
 
 public sealed class InboundDocumentationTests
 {
-    [Fact]
-    public void EveryInboundEvent_HasARowInEventIdsDoc_WithItsNameAndLevel()
-    {
-        var rows = File.ReadAllLines(Path.Combine(RepoPaths.Root, "docs", "event-ids.md")).Where(l => l.StartsWith("| 3", StringComparison.Ordinal)).ToList();
-        var inbound = EventIds.All.Where(e => e.Id is >= 3000 and < 3100).ToList();
-
-        Assert.NotEmpty(inbound);
-        foreach (var agentEvent in inbound)
-        {
-            Assert.Contains(rows, r => r.StartsWith($"| {agentEvent.Id} | {agentEvent.Name} | {agentEvent.Level} |", StringComparison.Ordinal));
-        }
-
-        Assert.Equal(inbound.Count, rows.Count);
-    }
-
     [Fact]
     public void HeadersDoc_HasASectionPerHeader_AndListsEveryReasonToken()
     {
