@@ -19,6 +19,8 @@ internal static class Program
         new VersionCommand(),
         new ValidateCommand(),
         new TestCommand(),
+        new ProcessCommand(),
+        new Demo.DemoCommand(),
     };
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);

@@ -44,10 +44,6 @@ public static class EventIds
 
     // 4000–4099: message processing and plans.
 
-    /// <summary>The decision for one message (level set by the policy's DecisionLogLevel).</summary>
-    public static readonly AgentEvent MessageDecision = new(4000, nameof(MessageDecision), AgentEventLevel.Information,
-        "What the agent decided for one message: rules applied, copies, protection, routing, rejections.");
-
     /// <summary>A recipient was rejected (NDR) by a rule or a fallback.</summary>
     public static readonly AgentEvent RecipientRejected = new(4001, nameof(RecipientRejected), AgentEventLevel.Warning,
         "A recipient was rejected with an NDR by a RejectMessage rule or a protection fallback.");

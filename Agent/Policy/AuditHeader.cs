@@ -31,7 +31,15 @@ public static class AuditHeader
     /// <paramref name="policySha256"/> identifies the policy version (its first 12 hex digits are written).
     /// </summary>
     public static string Format(PolicyDecision decision, IEnumerable<string> copyRecipients, string? policySha256 = null)
+        => Format(decision, copyRecipients, policySha256, Array.Empty<string>());
+
+    /// <summary>
+    /// As above, plus <c>outcome=</c>: what the pipeline actually did to the copy (tokens such as <c>encrypted</c>,
+    /// <c>signed</c>, <c>forced-tls</c>, <c>fallback-route-require-tls</c>; docs/headers.md lists them).
+    /// </summary>
+    public static string Format(PolicyDecision decision, IEnumerable<string> copyRecipients, string? policySha256, IReadOnlyCollection<string> outcome)
     {
+        Guard.NotNull(outcome);
         Guard.NotNull(decision);
         var copy = new HashSet<string>(Guard.NotNull(copyRecipients), StringComparer.OrdinalIgnoreCase);
         var relevant = decision.Matches.Where(m => m.Recipients.Any(copy.Contains)).ToList();
@@ -59,6 +67,11 @@ public static class AuditHeader
         if (actions.Count > 0)
         {
             parts.Add("actions=" + string.Join(" ", actions));
+        }
+
+        if (outcome.Count > 0)
+        {
+            parts.Add("outcome=" + string.Join(" ", outcome.Select(Ascii)));
         }
 
         if (decision.Errors.Count > 0)

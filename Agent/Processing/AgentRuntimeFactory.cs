@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using ExchangeEncryptionAgent.Diagnostics;
+using ExchangeEncryptionAgent.Policy;
 
 namespace ExchangeEncryptionAgent.Processing;
 
@@ -36,13 +37,55 @@ public static class AgentRuntimeFactory
         }
     }
 
-    /// <summary>Builds the runtime for <paramref name="settings"/>, with the policy loaded from its PolicyFile.</summary>
+    /// <summary>
+    /// Builds the runtime for <paramref name="settings"/>: the policy (with its certificates) is loaded now and
+    /// reloaded whenever a file under the policy's folder changes; an invalid version never replaces a valid one.
+    /// </summary>
     public static AgentRuntime Create(string agentDirectory, AgentSettings settings, IAgentLog log, IDisposable? resources)
     {
         Guard.NotNull(settings);
-        var chain = new TransformChain(AgentSettings.Resolve(agentDirectory, settings.TemporaryDirectory));
-        var processor = new NoPolicyProcessor(settings, log, "the policy engine is not wired yet");
-        return new AgentRuntime(settings, log, processor, chain, resources);
+        Guard.NotNull(log);
+        var temporaryDirectory = AgentSettings.Resolve(agentDirectory, settings.TemporaryDirectory);
+        var policyPath = AgentSettings.Resolve(agentDirectory, settings.PolicyFile);
+        var watcher = new PolicyWatcher<LoadedPolicy>(
+            Path.GetDirectoryName(policyPath) ?? agentDirectory,
+            () => LoadedPolicy.Load(policyPath, log),
+            log);
+        watcher.Start();
+        var processor = new PolicyProcessor(() => watcher.Current, settings, log, temporaryDirectory);
+        return new AgentRuntime(settings, log, processor, new TransformChain(temporaryDirectory), new CompositeDisposable(watcher, resources));
+    }
+
+    /// <summary>For one-shot hosts (the tool): a runtime over an already loaded policy that never changes.</summary>
+    public static AgentRuntime CreateForPolicy(LoadedPolicy policy, AgentSettings settings, IAgentLog log, string temporaryDirectory)
+    {
+        Guard.NotNull(policy);
+        var processor = new PolicyProcessor(() => policy, settings, log, temporaryDirectory);
+        return new AgentRuntime(settings, log, processor, new TransformChain(temporaryDirectory));
+    }
+
+    /// <summary>Disposes several resources, in order, each even if an earlier one throws.</summary>
+    private sealed class CompositeDisposable : IDisposable
+    {
+        private readonly IDisposable?[] _items;
+
+        public CompositeDisposable(params IDisposable?[] items) => _items = items;
+
+        public void Dispose()
+        {
+            foreach (var item in _items)
+            {
+                try
+                {
+                    item?.Dispose();
+                }
+#pragma warning disable CA1031 // Shutdown disposes everything it can.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                }
+            }
+        }
     }
 
     private static void SafeWrite(IAgentLog log, AgentEvent agentEvent, string message)

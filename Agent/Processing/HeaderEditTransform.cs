@@ -28,6 +28,9 @@ public abstract class HeaderEdit
 
     internal abstract void Apply(List<RawHeaderField> fields, string lineEnding);
 
+    /// <summary>Identifies the edit with its values, so equal edit lists group recipients into one copy.</summary>
+    internal abstract string Key { get; }
+
     /// <summary>A field whose value is RFC 2047-encoded when it is not ASCII, folded by MimeKit, with our line ending.</summary>
     internal static RawHeaderField CreateField(string name, string value, string lineEnding)
     {
@@ -53,6 +56,8 @@ public abstract class HeaderEdit
             fields.Add(CreateField(_name, _value, lineEnding));
         }
 
+        internal override string Key => $"set\u0001{_name}\u0001{_value}";
+
         public override string ToString() => $"SetHeader {_name}";
     }
 
@@ -63,6 +68,8 @@ public abstract class HeaderEdit
         public RemoveEdit(string name) => _name = name;
 
         internal override void Apply(List<RawHeaderField> fields, string lineEnding) => fields.RemoveAll(f => f.Is(_name));
+
+        internal override string Key => $"remove\u0001{_name}";
 
         public override string ToString() => $"RemoveHeader {_name}";
     }
@@ -92,6 +99,8 @@ public abstract class HeaderEdit
                 fields[index] = field;
             }
         }
+
+        internal override string Key => $"prepend\u0001{_text}";
 
         public override string ToString() => $"PrependSubject {_text}";
     }

@@ -56,6 +56,20 @@ public enum CopyProtection
     Decrypted,
 }
 
+/// <summary>The words plan.json, the demo manifest and the logs use for a <see cref="CopyProtection"/>.</summary>
+public static class CopyProtectionNames
+{
+    /// <summary>"none", "encrypted", "signed", "signed+encrypted" or "decrypted".</summary>
+    public static string Keyword(CopyProtection protection) => protection switch
+    {
+        CopyProtection.Encrypted => "encrypted",
+        CopyProtection.Signed => "signed",
+        CopyProtection.SignedAndEncrypted => "signed+encrypted",
+        CopyProtection.Decrypted => "decrypted",
+        _ => "none",
+    };
+}
+
 /// <summary>One copy of the message for some of its recipients.</summary>
 public sealed class PlannedCopy
 {

@@ -1,0 +1,223 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using ExchangeEncryptionAgent.Certificates;
+using ExchangeEncryptionAgent.Content;
+using ExchangeEncryptionAgent.Diagnostics;
+using ExchangeEncryptionAgent.Policy;
+using ExchangeEncryptionAgent.Policy.Evaluation;
+using ExchangeEncryptionAgent.Policy.Model;
+using ExchangeEncryptionAgent.Smime;
+using ExchangeEncryptionAgent.Smime.Inbound;
+using Org.BouncyCastle.X509;
+
+namespace ExchangeEncryptionAgent.Processing;
+
+/// <summary>
+/// Plans one message with one policy: parse once, evaluate, resolve each recipient's treatment, group recipients
+/// with identical treatment into copies, and give each copy its transforms (inbound S/MIME, header edits and the
+/// audit stamp, sign, encrypt, in that order).
+/// </summary>
+internal sealed class MessagePlanner
+{
+    /// <summary>Our verdict headers; a sender outside the organisation must never be able to bring its own.</summary>
+    private static readonly string[] VerdictHeaders = { AuditHeader.HeaderName, InboundSmimeHeaders.Signature, InboundSmimeHeaders.Decryption };
+
+    private readonly LoadedPolicy _policy;
+    private readonly AgentSettings _settings;
+    private readonly IAgentLog _log;
+    private readonly DateTime _nowUtc;
+    private readonly string _temporaryDirectory;
+
+    public MessagePlanner(LoadedPolicy policy, AgentSettings settings, IAgentLog log, DateTime nowUtc, string temporaryDirectory)
+    {
+        _policy = policy;
+        _settings = settings;
+        _log = log;
+        _nowUtc = nowUtc;
+        _temporaryDirectory = temporaryDirectory;
+    }
+
+    public ProcessingPlan Plan(MessageEnvelope envelope, Stream content)
+    {
+        using var message = MessageContext.Create(envelope, content);
+        var recipients = envelope.Recipients.Select(r => r.Address).ToList();
+        var messageId = message.Message?.MessageId is { Length: > 0 } id ? "<" + id + ">" : "(no Message-ID)";
+        if (message.IsSystemMessage)
+        {
+            return ProcessingPlan.PassThrough(recipients, "system message");
+        }
+
+        var decision = PolicyEvaluator.Evaluate(_policy.Policy, message, new DateTimeOffset(_nowUtc, TimeSpan.Zero));
+        LogAuditMatches(decision, messageId);
+        if (decision.DeferMessage)
+        {
+            PolicyDecisionLog.Write(_log, _policy.Policy.Settings, decision, messageId);
+            _log.Write(EventIds.MessageDeferred, $"Message {messageId} deferred: a rule error asks for it (RuleErrorAction=Defer).");
+            return ProcessingPlan.DeferAll(recipients, _settings.RetryInterval, "Encryption policy could not be evaluated");
+        }
+
+        var resolver = new TreatmentResolver(_policy, message, _log, _nowUtc, messageId);
+        var treatments = decision.Recipients.Select(resolver.Resolve).ToList();
+        EnsureNothingLeaks(treatments);
+
+        var stripForgedVerdicts = !IsFromInside(message) && VerdictHeaders.Any(h => message.GetHeaderValues(h).Count > 0);
+        var copies = treatments.Where(t => t.IsDelivered || t.DeferFor is not null)
+            .GroupBy(t => t.GroupKey, StringComparer.Ordinal)
+            .Select(g => BuildCopy(g.ToList(), decision, message, messageId, stripForgedVerdicts))
+            .ToList();
+        var rejections = treatments.Where(t => t.Rejection is not null).Select(t => t.Rejection!).ToList();
+        var plan = new ProcessingPlan(copies, rejections, Summarise(copies, rejections));
+        LogPlan(decision, plan, messageId);
+        return plan;
+    }
+
+    private PlannedCopy BuildCopy(List<RecipientTreatment> group, PolicyDecision decision, MessageContext message, string messageId, bool stripForgedVerdicts)
+    {
+        var first = group[0];
+        var addresses = group.Select(t => t.Address).ToList();
+        var rules = group.SelectMany(t => t.Decision.Actions).Select(a => a.RuleName).Distinct(StringComparer.Ordinal).ToList();
+        if (first.DeferFor is TimeSpan wait)
+        {
+            return new PlannedCopy(addresses, Array.Empty<IMessageTransform>(), CopyProtection.None, deferFor: wait, deferReason: first.DeferReason, rulesApplied: rules);
+        }
+
+        var transforms = new List<IMessageTransform>();
+        if (first.Decrypt is not null || first.Verify is not null)
+        {
+            transforms.Add(InboundTransform(first, message, messageId));
+        }
+
+        var edits = new List<HeaderEdit>();
+        if (stripForgedVerdicts && transforms.Count == 0)
+        {
+            edits.AddRange(VerdictHeaders.Select(HeaderEdit.Remove));
+        }
+
+        edits.AddRange(first.Edits);
+        var touched = transforms.Count > 0 || first.Sign is not null || first.Encrypt is not null || first.Edits.Count > 0 || first.RoutingDomain is not null;
+        if (touched && _policy.Policy.Settings.StampAuditHeader)
+        {
+            edits.Add(HeaderEdit.Set(AuditHeader.HeaderName, AuditHeader.Format(decision, addresses, _policy.Policy.Sha256, first.Outcome)));
+        }
+
+        if (edits.Count > 0)
+        {
+            transforms.Add(new HeaderEditTransform(edits));
+        }
+
+        if (first.Sign is { } sign)
+        {
+            transforms.Add(new SmimeSignTransform(sign.Key, sign.Format, sign.Digest, sign.Padding, _log));
+        }
+
+        IReadOnlyList<X509Certificate> encryptedFor = Array.Empty<X509Certificate>();
+        if (first.Encrypt is { } encrypt)
+        {
+            var smimeRecipients = group.Select(t => new SmimeRecipient(t.Encrypt!.Certificate, t.Encrypt.KeyTransport))
+                .Concat(_policy.Certificates.GetRecoveryCertificates(_nowUtc).Select(c => new SmimeRecipient(c, encrypt.KeyTransport)))
+                .GroupBy(r => CertificateNames.Thumbprint(r.Certificate), StringComparer.Ordinal)
+                .Select(g => g.First())
+                .ToList();
+            encryptedFor = smimeRecipients.Select(r => r.Certificate).ToList();
+            transforms.Add(new SmimeEncryptTransform(smimeRecipients, encrypt.Algorithm, encrypt.HeaderProtection, encrypt.SubjectPlaceholder, _log));
+        }
+
+        return new PlannedCopy(addresses, transforms, first.Protection, first.RoutingDomain, encryptedFor: encryptedFor, rulesApplied: rules);
+    }
+
+    private IMessageTransform InboundTransform(RecipientTreatment treatment, MessageContext message, string messageId)
+    {
+        var options = new InboundSmimeOptions
+        {
+            Decrypt = treatment.Decrypt,
+            Verify = treatment.Verify,
+            ReceivedUtc = _nowUtc,
+            MaxNestingDepth = _policy.Policy.Settings.MaxSmimeNestingDepth,
+            MessageId = messageId,
+            TemporaryDirectory = _temporaryDirectory,
+        };
+        var inbound = new InboundSmimeTransform(options, _policy.Certificates, _log);
+        var harvesting = _policy.Policy.Certificates.Harvesting;
+        if (!harvesting.Enabled || treatment.Verify is null)
+        {
+            return inbound;
+        }
+
+        var harvester = new CertificateHarvester(harvesting, _log, Path.GetDirectoryName(_policy.Policy.SourcePath));
+        return new HarvestingTransform(inbound, harvester, senderIsExternal: !IsFromInside(message));
+    }
+
+    /// <summary>
+    /// The invariant the whole product rests on: a recipient an Enforce rule wants encrypted ends up encrypted,
+    /// already encrypted by the sender, over forced TLS, rejected, deferred, or in plain text only through the
+    /// rule's explicit insecure opt-in. Anything else is a bug, and the host's internal-error outcome (defer) applies.
+    /// </summary>
+    private static void EnsureNothingLeaks(IEnumerable<RecipientTreatment> treatments)
+    {
+        foreach (var treatment in treatments.Where(t => t.Decision.Actions.OfType<EncryptSmimeAction>().Any()))
+        {
+            var protectedEnough = !treatment.IsDelivered || treatment.Encrypt is not null || treatment.RoutingDomain is not null
+                || treatment.InsecurePlainText || treatment.Outcome.Contains("already-encrypted");
+            if (!protectedEnough)
+            {
+                throw new InvalidOperationException($"Plan for {treatment.Address} would deliver a must-encrypt message unprotected.");
+            }
+        }
+    }
+
+    /// <summary>FromScope's own answer: the host's word when it has one, else the sender's domain (one rule for both).</summary>
+    private bool IsFromInside(MessageContext message) => new EvaluationScope(_policy.Policy, message).SenderIsInternal;
+
+    private void LogAuditMatches(PolicyDecision decision, string messageId)
+    {
+        foreach (var match in decision.Matches.Where(m => m.Mode == RuleMode.Audit))
+        {
+            var rule = _policy.Policy.Rules.FirstOrDefault(r => r.Name == match.RuleName);
+            var actions = rule is null ? string.Empty : string.Join(", ", rule.Actions.Select(AuditHeader.ActionName));
+            _log.Write(EventIds.AuditRuleMatched,
+                $"Message {messageId}: Audit rule '{match.RuleName}' matched for {string.Join(", ", match.Recipients)}; it would have done: {actions}.");
+        }
+    }
+
+    private void LogPlan(PolicyDecision decision, ProcessingPlan plan, string messageId)
+    {
+        foreach (var rejection in plan.Rejections)
+        {
+            _log.Write(EventIds.RecipientRejected,
+                $"Message {messageId}: {rejection.Recipient} rejected with {rejection.EnhancedStatusCode} ({rejection.Reason})" + (rejection.RuleName is null ? "." : $" by rule '{rejection.RuleName}'."));
+        }
+
+        foreach (var copy in plan.Copies.Where(c => c.DeferFor is not null))
+        {
+            _log.Write(EventIds.MessageDeferred, $"Message {messageId}: copy for {string.Join(", ", copy.Recipients)} deferred for {copy.DeferFor}: {copy.DeferReason}");
+        }
+
+        var settings = _policy.Policy.Settings;
+        var decisionEvent = PolicyDecisionLog.EventFor(settings.DecisionLogLevel);
+        foreach (var error in decision.Errors)
+        {
+            _log.Write(error.Defers ? EventIds.PolicyRuleErrorDeferred : EventIds.PolicyRuleErrorIgnored, $"Message {messageId}: rule '{error.RuleName}': {error.Message}");
+        }
+
+        if (_log.IsEnabled(decisionEvent.Level))
+        {
+            _log.Write(decisionEvent, PolicyDecisionLog.Describe(decision, messageId) + "; plan: " + plan.Summary);
+        }
+    }
+
+    private static string Summarise(List<PlannedCopy> copies, List<PlannedRejection> rejections)
+    {
+        var parts = copies.Select(c =>
+            $"{c.Recipients.Count} recipient(s) {(c.DeferFor is null ? CopyProtectionNames.Keyword(c.Protection) : "deferred")}"
+            + (c.RoutingDomain is null ? string.Empty : " via forced TLS"))
+            .ToList();
+        if (rejections.Count > 0)
+        {
+            parts.Add($"{rejections.Count} rejected");
+        }
+
+        return string.Join("; ", parts);
+    }
+}

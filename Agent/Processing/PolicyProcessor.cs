@@ -1,0 +1,41 @@
+using System;
+using System.IO;
+using System.Threading;
+using ExchangeEncryptionAgent.Diagnostics;
+
+namespace ExchangeEncryptionAgent.Processing;
+
+/// <summary>
+/// The engine hosts run: takes the policy in force at the moment the message arrives (one atomic read of the
+/// watcher's value) and plans with it; without a valid policy, the no-policy outcome applies.
+/// </summary>
+public sealed class PolicyProcessor : IMessageProcessor
+{
+    private readonly Func<LoadedPolicy?> _current;
+    private readonly AgentSettings _settings;
+    private readonly IAgentLog _log;
+    private readonly NoPolicyProcessor _noPolicy;
+    private readonly string _temporaryDirectory;
+
+    /// <summary>
+    /// Creates the processor over <paramref name="current"/> (for example PolicyWatcher.Current); S/MIME layers are
+    /// spooled under <paramref name="temporaryDirectory"/>.
+    /// </summary>
+    public PolicyProcessor(Func<LoadedPolicy?> current, AgentSettings settings, IAgentLog log, string temporaryDirectory)
+    {
+        _current = Guard.NotNull(current);
+        _temporaryDirectory = Guard.NotNull(temporaryDirectory);
+        _settings = Guard.NotNull(settings);
+        _log = Guard.NotNull(log);
+        _noPolicy = new NoPolicyProcessor(settings, log, "the policy file is missing or invalid; see the policy load events");
+    }
+
+    /// <inheritdoc />
+    public ProcessingPlan Plan(MessageEnvelope envelope, Stream content, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        var policy = _current();
+        return policy is null
+            ? _noPolicy.Plan(envelope, content, nowUtc, cancellationToken)
+            : new MessagePlanner(policy, _settings, _log, nowUtc, _temporaryDirectory).Plan(envelope, content);
+    }
+}

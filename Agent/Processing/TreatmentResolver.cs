@@ -1,0 +1,180 @@
+using System;
+using System.Linq;
+using ExchangeEncryptionAgent.Certificates;
+using ExchangeEncryptionAgent.Content;
+using ExchangeEncryptionAgent.Diagnostics;
+using ExchangeEncryptionAgent.Policy.Model;
+
+namespace ExchangeEncryptionAgent.Processing;
+
+/// <summary>
+/// Turns one recipient's Enforce actions into a treatment: finds certificates and keys (validated by the
+/// directory), and when protection is impossible walks the rule's fallback chain. Never leaves a must-encrypt
+/// recipient unprotected unless the rule explicitly opted in to plain text.
+/// </summary>
+internal sealed class TreatmentResolver
+{
+    private readonly LoadedPolicy _policy;
+    private readonly MessageContext _message;
+    private readonly IAgentLog _log;
+    private readonly DateTime _nowUtc;
+    private readonly string _messageId;
+
+    public TreatmentResolver(LoadedPolicy policy, MessageContext message, IAgentLog log, DateTime nowUtc, string messageId)
+    {
+        _policy = policy;
+        _message = message;
+        _log = log;
+        _nowUtc = nowUtc;
+        _messageId = messageId;
+    }
+
+    private PolicySettings Settings => _policy.Policy.Settings;
+
+    public RecipientTreatment Resolve(RecipientDecision decision)
+    {
+        var treatment = new RecipientTreatment(decision, _message.IsInToOrCc(decision.Address));
+        var actions = decision.Actions;
+        if (actions.OfType<RejectMessageAction>().FirstOrDefault() is { } reject)
+        {
+            treatment.Rejection = new PlannedRejection(decision.Address, reject.EnhancedStatusCode, reject.Reason, reject.RuleName);
+            return treatment;
+        }
+
+        foreach (var action in actions)
+        {
+            switch (action)
+            {
+                case SetHeaderAction set:
+                    treatment.Edits.Add(HeaderEdit.Set(set.Name, set.Value));
+                    break;
+                case RemoveHeaderAction remove:
+                    treatment.Edits.Add(HeaderEdit.Remove(remove.Name));
+                    break;
+                case PrependSubjectAction prepend:
+                    treatment.Edits.Add(HeaderEdit.PrependSubject(prepend.Text));
+                    break;
+                case RouteRequireTlsAction:
+                    RouteOverForcedTls(treatment);
+                    break;
+            }
+        }
+
+        // Inbound actions are for the organisation's own recipients only: never decrypt for someone outside.
+        if (decision.IsInternal)
+        {
+            treatment.Decrypt = actions.OfType<DecryptSmimeAction>().FirstOrDefault();
+            treatment.Verify = actions.OfType<VerifySmimeAction>().FirstOrDefault();
+        }
+
+        if (actions.OfType<SignSmimeAction>().FirstOrDefault() is { } sign)
+        {
+            ResolveSigning(treatment, sign);
+        }
+
+        if (treatment.IsDelivered && actions.OfType<EncryptSmimeAction>().FirstOrDefault() is { } encrypt)
+        {
+            ResolveEncryption(treatment, encrypt);
+        }
+
+        return treatment;
+    }
+
+    private void ResolveSigning(RecipientTreatment treatment, SignSmimeAction sign)
+    {
+        if ((_message.Types & (MessageTypes.Signed | MessageTypes.Encrypted)) != 0)
+        {
+            // The sender's own signature (or encryption) stays as it is; a second signature around it adds nothing.
+            treatment.Outcome.Add((_message.Types & MessageTypes.Signed) != 0 ? "already-signed" : "already-encrypted");
+            return;
+        }
+
+        var sender = _message.FromAddress ?? _message.Envelope.MailFrom;
+        var lookup = _policy.Certificates.FindSigningKey(sender, sign.Signer, sign.OrganizationKey, _nowUtc);
+        if (lookup.Key is { } key)
+        {
+            treatment.Sign = new SignPlan(key, sign.Format, sign.Digest, sign.Padding);
+            treatment.Outcome.Add("signed");
+            return;
+        }
+
+        ApplyFallback(treatment, sign.Fallback, sign.RuleName, "sign", lookup.FailureReason ?? "no signing key");
+    }
+
+    private void ResolveEncryption(RecipientTreatment treatment, EncryptSmimeAction encrypt)
+    {
+        if ((_message.Types & MessageTypes.Encrypted) != 0 && !encrypt.EvenIfAlreadyEncrypted)
+        {
+            // Already S/MIME or PGP/MIME encrypted by the sender: protected end to end; wrapping again would only hurt.
+            treatment.Outcome.Add("already-encrypted");
+            return;
+        }
+
+        var lookup = _policy.Certificates.FindEncryptionCertificate(treatment.Address, encrypt.Certificate, encrypt.MinimumTrust, _nowUtc);
+        if (lookup.Certificate is { } certificate)
+        {
+            var partner = _policy.Certificates.GetPartnerSettings(CertificateNames.DomainOf(treatment.Address));
+            treatment.Encrypt = new EncryptPlan(certificate,
+                encrypt.ContentEncryption ?? partner.ContentEncryption,
+                encrypt.KeyTransport ?? partner.KeyTransport,
+                encrypt.HeaderProtection,
+                encrypt.SubjectPlaceholder);
+            treatment.Outcome.Add("encrypted");
+            return;
+        }
+
+        ApplyFallback(treatment, encrypt.Fallback, encrypt.RuleName, "encrypt", lookup.FailureReason ?? "no encryption certificate");
+    }
+
+    /// <summary>The first step that can be carried out wins; if none can, the recipient is deferred (fail closed).</summary>
+    private void ApplyFallback(RecipientTreatment treatment, FallbackChain chain, string ruleName, string what, string reason)
+    {
+        foreach (var step in chain.Steps)
+        {
+            switch (step)
+            {
+                case RouteRequireTlsFallback when Settings.ForcedTls is not null:
+                    RouteOverForcedTls(treatment);
+                    treatment.Outcome.Add("fallback-route-require-tls");
+                    LogFallback(treatment, ruleName, what, reason, "routed unprotected over the forced-TLS connector");
+                    return;
+                case RejectFallback rejectStep:
+                    var text = rejectStep.Reason ?? $"Cannot {what} for {treatment.Address}: {reason}";
+                    treatment.Rejection = new PlannedRejection(treatment.Address, rejectStep.EnhancedStatusCode, text, ruleName);
+                    LogFallback(treatment, ruleName, what, reason, "rejected with " + rejectStep.EnhancedStatusCode);
+                    return;
+                case DeferFallback deferStep:
+                    treatment.DeferFor = deferStep.RetryAfter;
+                    treatment.DeferReason = AsciiText.Sanitize($"Cannot {what} for {treatment.Address} yet: {reason}");
+                    LogFallback(treatment, ruleName, what, reason, "deferred for " + deferStep.RetryAfter);
+                    return;
+                case DeliverUnsignedFallback when what == "sign":
+                    treatment.Outcome.Add("fallback-deliver-unsigned");
+                    LogFallback(treatment, ruleName, what, reason, "delivered unsigned");
+                    return;
+                case DeliverInPlainTextInsecureFallback when what == "encrypt":
+                    treatment.InsecurePlainText = true;
+                    treatment.Outcome.Add("insecure-plain-text");
+                    _log.Write(EventIds.InsecurePlainTextDelivery,
+                        $"Message {_messageId}: rule '{ruleName}' could not encrypt for {treatment.Address} ({reason}); delivered in PLAIN TEXT because the rule opts in with DeliverInPlainTextInsecure.");
+                    return;
+            }
+        }
+
+        treatment.DeferFor = TimeSpan.FromMinutes(10);
+        treatment.DeferReason = AsciiText.Sanitize($"Cannot {what} for {treatment.Address}: {reason}");
+        LogFallback(treatment, ruleName, what, reason, "deferred: no fallback step could be carried out");
+    }
+
+    private void RouteOverForcedTls(RecipientTreatment treatment)
+    {
+        // The loader refuses RouteRequireTls without <ForcedTls>; this guard keeps a hand-built policy honest.
+        var forcedTls = Settings.ForcedTls ?? throw new InvalidOperationException("RouteRequireTls needs <Settings><ForcedTls AddressSpace=...>.");
+        treatment.RoutingDomain = forcedTls.AddressSpace;
+        treatment.Outcome.Add("forced-tls");
+    }
+
+    private void LogFallback(RecipientTreatment treatment, string ruleName, string what, string reason, string outcome)
+        => _log.Write(EventIds.ProtectionFallback,
+            $"Message {_messageId}: rule '{ruleName}' could not {what} for {treatment.Address} ({reason}); {outcome}.");
+}

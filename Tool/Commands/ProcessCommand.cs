@@ -1,0 +1,84 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using ExchangeEncryptionAgent.Diagnostics;
+using ExchangeEncryptionAgent.Processing;
+using ExchangeEncryptionAgent.Tool.Simulation;
+
+namespace ExchangeEncryptionAgent.Tool.Commands;
+
+/// <summary>
+/// `eea process`: runs the pipeline the agent runs (through the transport simulator) on one message and writes every
+/// resulting copy, byte for byte, plus plan.json (docs/cli.md).
+/// </summary>
+internal sealed class ProcessCommand : ICommand
+{
+    private const string Usage = "usage: eea process --policy FILE --mail-from ADDR --rcpt ADDR [--rcpt ADDR]... --out DIR MESSAGE.eml";
+    private static readonly string[] Options = { "--policy", "--mail-from", "--rcpt", "--out" };
+
+    public string Name => "process";
+
+    public string Summary => "Run the agent's pipeline on a message; write the resulting copies and plan.json.";
+
+    public int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        var line = CommandLine.Parse(args, Options, out var problem);
+        var policy = line?.Single("--policy");
+        var output = line?.Single("--out");
+        var mailFrom = line?.Single("--mail-from");
+        if (line is null || policy is null || output is null || mailFrom is null || line.All("--rcpt").Count == 0 || line.Positional.Count != 1)
+        {
+            stderr.WriteLine("eea process: " + (problem ?? "--policy, --mail-from, --rcpt, --out and one MESSAGE.eml are required"));
+            stderr.WriteLine(Usage);
+            return Program.ExitUsage;
+        }
+
+        var message = line.Positional[0];
+        if (!File.Exists(message))
+        {
+            stderr.WriteLine($"eea process: cannot read {message}");
+            return Program.ExitInvalidInput;
+        }
+
+        using var logging = AgentLogging.CreateInMemory(out var memory, AgentEventLevel.Information);
+        Directory.CreateDirectory(output);
+        var spool = Path.Combine(Path.GetTempPath(), "eea-spool-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var loaded = LoadedPolicy.Load(policy, logging.Log);
+            if (loaded.Value is not { } policySet)
+            {
+                foreach (var error in loaded.Errors)
+                {
+                    stderr.WriteLine(error);
+                }
+
+                return Program.ExitInvalidInput;
+            }
+
+            using (var runtime = AgentRuntimeFactory.CreateForPolicy(policySet, new AgentSettings(), logging.Log, spool))
+            {
+                using var exchange = new SimulatedExchange(runtime, policySet.Policy.Settings.OrganizationDomains);
+                using var run = exchange.Run(mailFrom, line.All("--rcpt"), () => File.OpenRead(message));
+                var plan = PlanWriter.Write(run, output, Path.GetFileName(message));
+                File.WriteAllText(Path.Combine(output, "plan.json"), plan);
+                stdout.WriteLine(PlanWriter.Describe(run, Path.GetFileName(message)));
+                foreach (var entry in memory.Logs.Where(l => l.StartsWith("WARN", StringComparison.Ordinal) || l.StartsWith("ERROR", StringComparison.Ordinal)))
+                {
+                    stderr.WriteLine("event: " + entry);
+                }
+            }
+
+            return Program.ExitOk;
+        }
+        finally
+        {
+            if (Directory.Exists(spool))
+            {
+                Directory.Delete(spool, recursive: true);
+            }
+        }
+    }
+}

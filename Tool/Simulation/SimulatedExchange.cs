@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using ExchangeApi.Simulator;
+using ExchangeEncryptionAgent.Certificates;
+using ExchangeEncryptionAgent.Exchange;
+using ExchangeEncryptionAgent.Processing;
+using Org.BouncyCastle.X509;
+
+namespace ExchangeEncryptionAgent.Tool.Simulation;
+
+/// <summary>
+/// Runs a message through the real agent factory inside the transport simulator, exactly as the agent would run in
+/// Exchange, and remembers what each plan said about the copies (protection, certificates) for plan.json.
+/// </summary>
+internal sealed class SimulatedExchange : IDisposable
+{
+    private readonly RecordingProcessor _recorder;
+    private readonly IReadOnlyList<string> _organizationDomains;
+    private readonly EncryptionRoutingAgentFactory _factory;
+
+    public SimulatedExchange(AgentRuntime runtime, IReadOnlyList<string> organizationDomains)
+    {
+        _recorder = new RecordingProcessor(runtime.Processor);
+        _organizationDomains = organizationDomains;
+
+        // One factory for the session, as one transport service has; the recorder sits between agent and engine.
+        // The caller keeps owning the runtime's resources, so the factory's runtime owns none.
+        _factory = new EncryptionRoutingAgentFactory(new AgentRuntime(runtime.Settings, runtime.Log, _recorder, runtime.Chain));
+    }
+
+    /// <summary>Processes one message; the caller disposes the result (it owns the copies' temporary files).</summary>
+    public SimulatedRun Run(string mailFrom, IReadOnlyList<string> recipients, Func<Stream> openContent)
+    {
+        var simulated = recipients.Select(r => new SimulatedRecipient(r, IsInternal(r))).ToList();
+        var options = new TransportSimulatorOptions { AcceptedDomains = _organizationDomains.ToArray() };
+        var result = new TransportSimulator(options).Run(_factory, new SimulatedMessage(mailFrom.Length == 0 ? "<>" : mailFrom, simulated, openContent));
+        return new SimulatedRun(result, _recorder.TakeCopies());
+    }
+
+    /// <summary>Closes the factory, as the transport service does at shutdown.</summary>
+    public void Dispose() => _factory.Close();
+
+    private bool IsInternal(string address)
+    {
+        var domain = CertificateNames.DomainOf(address);
+        return _organizationDomains.Any(d => string.Equals(d, domain, StringComparison.OrdinalIgnoreCase)
+            || domain.EndsWith("." + d, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// The adapter applies the first copy of each plan to the current mail item (the rest fork away and are planned
+    /// again), so the first copy of every plan is what some delivered copy became.
+    /// </summary>
+    private sealed class RecordingProcessor : IMessageProcessor
+    {
+        private readonly IMessageProcessor _inner;
+        private readonly List<PlannedCopy> _copies = new();
+
+        public RecordingProcessor(IMessageProcessor inner) => _inner = inner;
+
+        public ProcessingPlan Plan(MessageEnvelope envelope, Stream content, DateTime nowUtc, CancellationToken cancellationToken)
+        {
+            var plan = _inner.Plan(envelope, content, nowUtc, cancellationToken);
+            lock (_copies)
+            {
+                _copies.AddRange(plan.Copies.Take(1));
+            }
+
+            return plan;
+        }
+
+        public List<PlannedCopy> TakeCopies()
+        {
+            lock (_copies)
+            {
+                var copies = _copies.ToList();
+                _copies.Clear();
+                return copies;
+            }
+        }
+    }
+}
+
+/// <summary>What one message became: the simulator's result and the planned copy behind each delivered one.</summary>
+internal sealed class SimulatedRun : IDisposable
+{
+    private readonly IReadOnlyList<PlannedCopy> _planned;
+
+    public SimulatedRun(SimulationResult result, IReadOnlyList<PlannedCopy> planned)
+    {
+        Result = result;
+        _planned = planned;
+    }
+
+    public SimulationResult Result { get; }
+
+    /// <summary>The plan's copy for a delivered copy (matched by its recipients), or null when the agent left it alone.</summary>
+    public PlannedCopy? PlannedFor(DeliveredCopy delivered)
+        => _planned.LastOrDefault(p => p.Recipients.Count == delivered.RecipientAddresses.Count
+            && p.Recipients.All(r => delivered.RecipientAddresses.Contains(r, StringComparer.OrdinalIgnoreCase)));
+
+    /// <summary>The protection keyword plan.json and the demo manifest use (decrypted inbound mail is delivered as "none").</summary>
+    public static string ProtectionName(PlannedCopy? copy)
+        => copy is null || copy.Protection == CopyProtection.Decrypted ? "none" : CopyProtectionNames.Keyword(copy.Protection);
+
+    public static IReadOnlyList<X509Certificate> EncryptedFor(PlannedCopy? copy) => copy?.EncryptedFor ?? Array.Empty<X509Certificate>();
+
+    public void Dispose() => Result.Dispose();
+}
