@@ -96,8 +96,9 @@ internal sealed class MessagePlanner
         }
 
         edits.AddRange(first.Edits);
-        var touched = transforms.Count > 0 || first.Sign is not null || first.Encrypt is not null || first.Edits.Count > 0 || first.RoutingDomain is not null;
-        if (touched && _policy.Policy.Settings.StampAuditHeader)
+        // Every copy an Enforce rule applied to carries the audit stamp, even when the outcome left the body alone
+        // (already encrypted, unsigned fallback, insecure opt-in): that is exactly when an administrator asks why.
+        if (first.Decision.Actions.Count > 0 && _policy.Policy.Settings.StampAuditHeader)
         {
             edits.Add(HeaderEdit.Set(AuditHeader.HeaderName, AuditHeader.Format(decision, addresses, _policy.Policy.Sha256, first.Outcome)));
         }

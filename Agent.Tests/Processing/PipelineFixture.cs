@@ -1,0 +1,134 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using ExchangeApi.Simulator;
+using ExchangeEncryptionAgent.Diagnostics;
+using ExchangeEncryptionAgent.Exchange;
+using ExchangeEncryptionAgent.Processing;
+using ExchangeEncryptionAgent.Tool.Demo;
+using NLog.Targets;
+using Org.BouncyCastle.Cms;
+using Org.BouncyCastle.Crypto;
+using Xunit;
+
+namespace ExchangeEncryptionAgent.Tests.Processing;
+
+/// <summary>
+/// The demo PKI (CA, Fabrikam gateway, Northwind personal certificates, Contoso signing/decryption/recovery keys, CRL)
+/// generated once, and policies built around it: the real agent, the real engine, the simulated transport.
+/// </summary>
+public sealed class PipelineFixture : IDisposable
+{
+    public PipelineFixture()
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("eea-pipeline-").FullName;
+        Pki = DemoPki.Create(Path.Combine(Directory, "pki"));
+    }
+
+    public string Directory { get; }
+
+    internal DemoPki Pki { get; }
+
+    public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+
+    /// <summary>A policy with the demo's settings and certificates and the given rules; returns its path.</summary>
+    public string WritePolicy(string rules, string settings = "", string certificates = "", string keys = "")
+    {
+        var xml = $"""
+            <Policy xmlns="urn:exchange-encryption-agent:policy:v1">
+              <Settings>
+                <OrganizationDomains><Domain>contoso.example</Domain></OrganizationDomains>
+                <ForcedTls AddressSpace="forcetls.contoso.example" />
+                {settings}
+              </Settings>
+              <Certificates>
+                <TrustAnchors><File Path="pki/ca.crt" /></TrustAnchors>
+                <Revocation><File Path="pki/ca.crl" /></Revocation>
+                <PartnerCertificates>
+                  <File Path="pki/fabrikam-gateway.crt" Domains="fabrikam.example" />
+                  <File Path="pki/bob.crt" />
+                  <File Path="pki/ivy.crt" />
+                </PartnerCertificates>
+                {certificates}
+                <OrganizationKeys>
+                  {(keys.Length > 0 ? keys : """<Key Name="contoso-signing" Usage="Signing" CertificateFile="pki/contoso-signing.crt" KeyFile="pki/contoso-signing.key" />""")}
+                  <Key Name="contoso-decryption" Usage="Decryption" CertificateFile="pki/contoso-decryption.crt" KeyFile="pki/contoso-decryption.key" />
+                  <Key Name="contoso-recovery" Usage="Recovery" CertificateFile="pki/recovery.crt" />
+                </OrganizationKeys>
+              </Certificates>
+              <Rules>
+                {rules}
+              </Rules>
+            </Policy>
+            """;
+        var path = Path.Combine(Directory, $"policy-{Guid.NewGuid():N}.xml");
+        File.WriteAllText(path, xml);
+        return path;
+    }
+
+    /// <summary>Loads <paramref name="policyPath"/> (it must be valid) and runs one message through the agent.</summary>
+    internal PipelineRun Run(string policyPath, string mime, string mailFrom, params string[] recipients)
+    {
+        var logging = AgentLogging.CreateInMemory(out var memory);
+        var loaded = LoadedPolicy.Load(policyPath, logging.Log);
+        Assert.True(loaded.Value is not null, string.Join("\n", loaded.Errors));
+        var spool = Path.Combine(Directory, "spool-" + Guid.NewGuid().ToString("N"));
+        var runtime = AgentRuntimeFactory.CreateForPolicy(loaded.Value!, new AgentSettings(), logging.Log, spool);
+        var simulated = recipients.Select(r => new SimulatedRecipient(r, r.EndsWith("@contoso.example", StringComparison.OrdinalIgnoreCase))).ToList();
+        var result = new TransportSimulator(new TransportSimulatorOptions { AcceptedDomains = new[] { "contoso.example" } })
+            .Run(() => new EncryptionRoutingAgentFactory(runtime), SimulatedMessage.FromText(mailFrom, simulated, mime));
+        var leftovers = System.IO.Directory.Exists(spool) ? System.IO.Directory.GetFiles(spool).Length : 0;
+        logging.Dispose();
+        return new PipelineRun(result, memory.Logs.ToList(), leftovers);
+    }
+
+    /// <summary>Decrypts an enveloped copy with a demo key, independently of our code (BouncyCastle's CMS parser).</summary>
+    internal byte[] Decrypt(byte[] message, string keyName)
+    {
+        var text = Encoding.ASCII.GetString(message);
+        var body = text[(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
+        var enveloped = new CmsEnvelopedData(Convert.FromBase64String(body));
+        var issued = Pki[keyName];
+        var recipient = enveloped.GetRecipientInfos().GetFirstRecipient(new RecipientID { Issuer = issued.Certificate.IssuerDN, SerialNumber = issued.Certificate.SerialNumber })
+            ?? throw new InvalidOperationException($"{keyName} is not a recipient of this copy");
+        return recipient.GetContent(issued.KeyPair.Private);
+    }
+
+    /// <summary>The RecipientInfos of an enveloped copy, as demo certificate names.</summary>
+    internal IReadOnlyList<string> Recipients(byte[] message)
+    {
+        var text = Encoding.ASCII.GetString(message);
+        var body = text[(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
+        var enveloped = new CmsEnvelopedData(Convert.FromBase64String(body));
+        return enveloped.GetRecipientInfos().GetRecipients()
+            .Select(r => new[] { "fabrikam-gateway", "bob", "ivy", "dave", "contoso-signing", "contoso-decryption", "recovery" }
+                .First(n => Pki[n].Certificate.SerialNumber.Equals(r.RecipientID.SerialNumber)))
+            .OrderBy(n => n, StringComparer.Ordinal)
+            .ToList();
+    }
+}
+
+/// <summary>What one message became, and what the agent logged.</summary>
+internal sealed class PipelineRun : IDisposable
+{
+    public PipelineRun(SimulationResult result, IReadOnlyList<string> log, int spoolFilesLeft)
+    {
+        Result = result;
+        Log = log;
+        SpoolFilesLeft = spoolFilesLeft;
+    }
+
+    public SimulationResult Result { get; }
+
+    public IReadOnlyList<string> Log { get; }
+
+    public int SpoolFilesLeft { get; }
+
+    public DeliveredCopy CopyFor(string recipient) => Result.Delivered.Single(c => c.RecipientAddresses.Contains(recipient, StringComparer.OrdinalIgnoreCase));
+
+    public bool Logged(AgentEvent agentEvent) => Log.Any(l => l.Contains($"|{agentEvent.Id}|", StringComparison.Ordinal));
+
+    public void Dispose() => Result.Dispose();
+}
