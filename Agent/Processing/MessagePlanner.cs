@@ -160,7 +160,7 @@ internal sealed class MessagePlanner
         foreach (var treatment in treatments.Where(t => t.Decision.Actions.OfType<EncryptSmimeAction>().Any()))
         {
             var protectedEnough = !treatment.IsDelivered || treatment.Encrypt is not null || treatment.RoutingDomain is not null
-                || treatment.InsecurePlainText || treatment.Outcome.Contains("already-encrypted");
+                || treatment.InsecurePlainText || treatment.Outcome.Contains(OutcomeTokens.AlreadyEncrypted);
             if (!protectedEnough)
             {
                 throw new InvalidOperationException($"Plan for {treatment.Address} would deliver a must-encrypt message unprotected.");

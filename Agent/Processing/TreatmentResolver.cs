@@ -85,7 +85,7 @@ internal sealed class TreatmentResolver
         if ((_message.Types & (MessageTypes.Signed | MessageTypes.Encrypted)) != 0)
         {
             // The sender's own signature (or encryption) stays as it is; a second signature around it adds nothing.
-            treatment.Outcome.Add((_message.Types & MessageTypes.Signed) != 0 ? "already-signed" : "already-encrypted");
+            treatment.Outcome.Add((_message.Types & MessageTypes.Signed) != 0 ? OutcomeTokens.AlreadySigned : OutcomeTokens.AlreadyEncrypted);
             return;
         }
 
@@ -94,7 +94,7 @@ internal sealed class TreatmentResolver
         if (lookup.Key is { } key)
         {
             treatment.Sign = new SignPlan(key, sign.Format, sign.Digest, sign.Padding);
-            treatment.Outcome.Add("signed");
+            treatment.Outcome.Add(OutcomeTokens.Signed);
             return;
         }
 
@@ -106,7 +106,7 @@ internal sealed class TreatmentResolver
         if ((_message.Types & MessageTypes.Encrypted) != 0 && !encrypt.EvenIfAlreadyEncrypted)
         {
             // Already S/MIME or PGP/MIME encrypted by the sender: protected end to end; wrapping again would only hurt.
-            treatment.Outcome.Add("already-encrypted");
+            treatment.Outcome.Add(OutcomeTokens.AlreadyEncrypted);
             return;
         }
 
@@ -119,7 +119,7 @@ internal sealed class TreatmentResolver
                 encrypt.KeyTransport ?? partner.KeyTransport,
                 encrypt.HeaderProtection,
                 encrypt.SubjectPlaceholder);
-            treatment.Outcome.Add("encrypted");
+            treatment.Outcome.Add(OutcomeTokens.Encrypted);
             return;
         }
 
@@ -135,7 +135,7 @@ internal sealed class TreatmentResolver
             {
                 case RouteRequireTlsFallback when Settings.ForcedTls is not null:
                     RouteOverForcedTls(treatment);
-                    treatment.Outcome.Add("fallback-route-require-tls");
+                    treatment.Outcome.Add(OutcomeTokens.FallbackRouteRequireTls);
                     LogFallback(treatment, ruleName, what, reason, "routed unprotected over the forced-TLS connector");
                     return;
                 case RejectFallback rejectStep:
@@ -149,12 +149,12 @@ internal sealed class TreatmentResolver
                     LogFallback(treatment, ruleName, what, reason, "deferred for " + deferStep.RetryAfter);
                     return;
                 case DeliverUnsignedFallback when what == "sign":
-                    treatment.Outcome.Add("fallback-deliver-unsigned");
+                    treatment.Outcome.Add(OutcomeTokens.FallbackDeliverUnsigned);
                     LogFallback(treatment, ruleName, what, reason, "delivered unsigned");
                     return;
                 case DeliverInPlainTextInsecureFallback when what == "encrypt":
                     treatment.InsecurePlainText = true;
-                    treatment.Outcome.Add("insecure-plain-text");
+                    treatment.Outcome.Add(OutcomeTokens.InsecurePlainText);
                     _log.Write(EventIds.InsecurePlainTextDelivery,
                         $"Message {_messageId}: rule '{ruleName}' could not encrypt for {treatment.Address} ({reason}); delivered in PLAIN TEXT because the rule opts in with DeliverInPlainTextInsecure.");
                     return;
@@ -171,7 +171,7 @@ internal sealed class TreatmentResolver
         // The loader refuses RouteRequireTls without <ForcedTls>; this guard keeps a hand-built policy honest.
         var forcedTls = Settings.ForcedTls ?? throw new InvalidOperationException("RouteRequireTls needs <Settings><ForcedTls AddressSpace=...>.");
         treatment.RoutingDomain = forcedTls.AddressSpace;
-        treatment.Outcome.Add("forced-tls");
+        treatment.Outcome.Add(OutcomeTokens.ForcedTls);
     }
 
     private void LogFallback(RecipientTreatment treatment, string ruleName, string what, string reason, string outcome)
