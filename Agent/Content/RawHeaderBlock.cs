@@ -37,6 +37,50 @@ internal sealed class RawHeaderField
 
     public bool Is(string name) => string.Equals(Name, name, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// True for the fields that describe the body entity (RFC 2045 §9: every "Content-*" field); they move inside the
+    /// envelope (or are replaced) when the body is wrapped.
+    /// </summary>
+    public bool IsEntityField => Name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>RFC 2045 §4.</summary>
+    public bool IsMimeVersion => Is("MIME-Version");
+
+    /// <summary>The field bytes with every line ending written as CRLF (RFC 5322 §2.3), for headers we emit.</summary>
+    public byte[] WithCrlf()
+    {
+        var bareLf = false;
+        for (var i = 0; i < Raw.Length && !bareLf; i++)
+        {
+            bareLf = Raw[i] == (byte)'\n' && (i == 0 || Raw[i - 1] != (byte)'\r');
+        }
+
+        var terminated = Raw.Length > 0 && Raw[Raw.Length - 1] == (byte)'\n';
+        if (!bareLf && terminated)
+        {
+            return Raw;
+        }
+
+        var fixedBytes = new List<byte>(Raw.Length + 8);
+        for (var i = 0; i < Raw.Length; i++)
+        {
+            if (Raw[i] == (byte)'\n' && (i == 0 || Raw[i - 1] != (byte)'\r'))
+            {
+                fixedBytes.Add((byte)'\r');
+            }
+
+            fixedBytes.Add(Raw[i]);
+        }
+
+        if (!terminated)
+        {
+            fixedBytes.Add((byte)'\r');
+            fixedBytes.Add((byte)'\n');
+        }
+
+        return fixedBytes.ToArray();
+    }
+
     /// <summary>Builds a field "Name: value" with the given line ending; the value must be ASCII (encode first).</summary>
     public static RawHeaderField Create(string name, string value, string lineEnding)
         => new(name, Encoding.ASCII.GetBytes(name + ": " + value + lineEnding));
@@ -61,8 +105,11 @@ internal sealed class RawHeaderField
 /// </summary>
 internal sealed class RawHeaderBlock
 {
-    /// <summary>Header blocks larger than this are refused (8 MB lines and 100,000 headers still fit).</summary>
-    public const long DefaultMaxBytes = 64L * 1024 * 1024;
+    /// <summary>
+    /// Header blocks larger than this are refused (an 8 MB header line and 100,000 headers still fit): memory must not
+    /// grow with what a sender puts in a message.
+    /// </summary>
+    public const long DefaultMaxBytes = 16L * 1024 * 1024;
 
     private RawHeaderBlock(IReadOnlyList<RawHeaderField> fields, string lineEnding, byte[] separator, long bodyOffset)
     {
@@ -77,16 +124,19 @@ internal sealed class RawHeaderBlock
     /// <summary>"\r\n" unless the message uses bare LF; new fields are written with the same ending.</summary>
     public string LineEnding { get; }
 
-    /// <summary>The empty line between headers and body as written (may be empty when the message has no body).</summary>
+    /// <summary>The empty line between headers and body as written; <see cref="LineEnding"/> when the message had none.</summary>
     public byte[] Separator { get; }
 
     /// <summary>Offset of the first body byte in the source.</summary>
     public long BodyOffset { get; }
 
-    /// <summary>Reads the header block from the start of <paramref name="source"/> (seekable) and leaves it at the body.</summary>
+    /// <summary>
+    /// Reads the header block from the current position of <paramref name="source"/> (seekable) and leaves it at the
+    /// body. Throws <see cref="MessageHeaderTooLargeException"/> beyond <paramref name="maxBytes"/>.
+    /// </summary>
     public static RawHeaderBlock Read(Stream source, long maxBytes = DefaultMaxBytes)
     {
-        source.Position = 0;
+        var start = Guard.NotNull(source).Position;
         var reader = new LineReader(source);
         var fields = new List<RawHeaderField>();
         var current = new MemoryStream();
@@ -108,7 +158,7 @@ internal sealed class RawHeaderBlock
             consumed += line.Length;
             if (consumed > maxBytes)
             {
-                throw new InvalidDataException($"The header block is larger than {maxBytes} bytes.");
+                throw new MessageHeaderTooLargeException(maxBytes);
             }
 
             var content = ContentLength(line);
@@ -150,9 +200,9 @@ internal sealed class RawHeaderBlock
         }
 
         Flush(fields, ref currentName, current);
-        source.Position = consumed;
+        source.Position = start + consumed;
         var lineEnding = sawLf && !sawCrLf ? "\n" : "\r\n";
-        return new RawHeaderBlock(fields, lineEnding, separator, consumed);
+        return new RawHeaderBlock(fields, lineEnding, separator.Length > 0 ? separator : Encoding.ASCII.GetBytes(lineEnding), start + consumed);
     }
 
     /// <summary>Writes <paramref name="fields"/>, the separator (CRLF when the original had none) and the body copied from the source.</summary>
@@ -163,9 +213,7 @@ internal sealed class RawHeaderBlock
             destination.Write(field.Raw, 0, field.Raw.Length);
         }
 
-        // A message without an empty line still needs one once headers are written before its body.
-        var separator = Separator.Length > 0 ? Separator : Encoding.ASCII.GetBytes(LineEnding);
-        destination.Write(separator, 0, separator.Length);
+        destination.Write(Separator, 0, Separator.Length);
         source.Position = BodyOffset;
         source.CopyTo(destination, 81920);
     }
@@ -252,5 +300,14 @@ internal sealed class RawHeaderBlock
                 }
             }
         }
+    }
+}
+
+/// <summary>The header block exceeded the size limit (an IOException: the message cannot be read as a message).</summary>
+internal sealed class MessageHeaderTooLargeException : IOException
+{
+    public MessageHeaderTooLargeException(long limit)
+        : base($"The message header block is larger than {limit} bytes.")
+    {
     }
 }

@@ -134,9 +134,9 @@ public sealed class HeaderEditTransform : IMessageTransform
         {
             block = RawHeaderBlock.Read(source);
         }
-        catch (InvalidDataException ex)
+        catch (MessageHeaderTooLargeException ex)
         {
-            throw new MessageTransformException("The message header block cannot be processed: " + ex.Message, ex);
+            throw new MessageTransformException(ex.Message, ex);
         }
 
         var fields = block.Fields.ToList();

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Text;
+using ExchangeEncryptionAgent.Content;
 using MimeKit.Utils;
 
 namespace ExchangeEncryptionAgent.Smime;
