@@ -10,7 +10,7 @@ namespace ExchangeEncryptionAgent.Smime;
 /// blocks so the encoder runs vectorised; Convert.ToBase64String with line breaks is several times slower.
 /// <see cref="Complete"/> writes the final, padded line. The underlying stream stays open.
 /// </summary>
-internal sealed class Base64LineStream : Stream
+internal sealed class Base64LineStream : WriteOnlyStream
 {
     private const int BytesPerLine = 57;
     private const int CharactersPerLine = 76;
@@ -29,19 +29,7 @@ internal sealed class Base64LineStream : Stream
         _output = Guard.NotNull(output);
     }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
     public override bool CanWrite => !_completed;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override void Write(byte[] buffer, int offset, int count)
     {
@@ -94,12 +82,6 @@ internal sealed class Base64LineStream : Stream
     }
 
     public override void Flush() => _output.Flush();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     private void EncodeInput()
     {

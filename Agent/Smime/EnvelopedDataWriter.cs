@@ -78,7 +78,7 @@ internal static class EnvelopedDataWriter
     }
 
     /// <summary>AES-CBC with PKCS#7 padding (RFC 5652 §6.3) in large blocks through the platform's implementation.</summary>
-    private sealed class CbcEncryptingStream : Stream
+    private sealed class CbcEncryptingStream : WriteOnlyStream
     {
         private const int BlockBufferSize = 64 * 1024;
 
@@ -101,19 +101,7 @@ internal static class EnvelopedDataWriter
             _close = close;
         }
 
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
         public override bool CanWrite => !_closed;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
 
         public override void Write(byte[] buffer, int offset, int count)
         {
@@ -147,16 +135,6 @@ internal static class EnvelopedDataWriter
                 }
             }
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

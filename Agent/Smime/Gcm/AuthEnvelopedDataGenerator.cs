@@ -75,7 +75,7 @@ public static class AuthEnvelopedDataGenerator
     }
 
     /// <summary>Encrypts as it is written; the BER frame around the ciphertext is opened on construction.</summary>
-    private sealed class AuthEnvelopedDataWriteStream : Stream
+    private sealed class AuthEnvelopedDataWriteStream : WriteOnlyStream
     {
         private readonly BerSequenceGenerator _contentInfo;
         private readonly BerSequenceGenerator _authEnvelopedData;
@@ -108,19 +108,7 @@ public static class AuthEnvelopedDataGenerator
             _ciphertext = _encryptedContent.GetOctetOutputStream(new byte[ChunkSize]);
         }
 
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
         public override bool CanWrite => !_finished;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
 
         public override void Write(byte[] buffer, int offset, int count)
         {
@@ -140,16 +128,6 @@ public static class AuthEnvelopedDataGenerator
                 count -= take;
             }
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {
