@@ -113,18 +113,22 @@ internal sealed class MailItemAdapter
 
     private void Apply(ProcessingPlan plan, CancellationToken cancellationToken)
     {
+        // One snapshot, looked up by address: Remove and Fork change the live list, and plans can name many recipients.
+        var current = Snapshot()
+            .GroupBy(r => r.Address.ToString(), StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
         foreach (var rejection in plan.Rejections)
         {
-            var recipient = Find(rejection.Recipient);
-            if (recipient is not null)
+            if (current.TryGetValue(rejection.Recipient, out var recipient))
             {
                 _mailItem.Recipients.Remove(recipient, DsnType.Failure,
                     new SmtpResponse(rejection.StatusCode, rejection.EnhancedStatusCode, rejection.Reason));
+                current.Remove(rejection.Recipient);
             }
         }
 
         var copies = plan.Copies
-            .Select(c => (Copy: c, Recipients: c.Recipients.Select(Find).Where(r => r is not null).Select(r => r!).ToList()))
+            .Select(c => (Copy: c, Recipients: c.Recipients.Where(current.ContainsKey).Select(a => current[a]).ToList()))
             .Where(c => c.Recipients.Count > 0)
             .ToList();
         if (copies.Count == 0)
@@ -133,7 +137,7 @@ internal sealed class MailItemAdapter
         }
 
         var (copy, recipients) = copies[0];
-        if (copies.Count > 1 || Snapshot().Count > recipients.Count)
+        if (copies.Count > 1 || current.Count > recipients.Count)
         {
             // Recipients outside the first copy (other copies, or any the plan did not mention) move to a clone that
             // Exchange raises OnResolvedMessage for again; it is planned afresh there and never inherits this copy's treatment.
@@ -193,7 +197,4 @@ internal sealed class MailItemAdapter
 
         return list;
     }
-
-    private EnvelopeRecipient? Find(string address)
-        => Snapshot().FirstOrDefault(r => string.Equals(r.Address.ToString(), address, StringComparison.OrdinalIgnoreCase));
 }

@@ -15,6 +15,9 @@ public sealed class NoPolicyProcessor : IMessageProcessor
     private readonly AgentSettings _settings;
     private readonly IAgentLog _log;
     private readonly string _why;
+    private readonly object _gate = new();
+    private DateTime _lastLoggedUtc = DateTime.MinValue;
+    private int _unlogged;
 
     /// <summary>Creates the processor; <paramref name="why"/> says why there is no policy (logged with each message).</summary>
     public NoPolicyProcessor(AgentSettings settings, IAgentLog log, string why)
@@ -29,9 +32,35 @@ public sealed class NoPolicyProcessor : IMessageProcessor
     {
         Guard.NotNull(envelope);
         var recipients = envelope.Recipients.Select(r => r.Address).ToList();
-        _log.Write(EventIds.NoValidPolicy, $"No valid policy ({_why}); outcome {_settings.OnNoValidPolicy} for a message to {recipients.Count} recipient(s).");
+        LogThrottled(nowUtc);
         return _settings.OnNoValidPolicy == FailureOutcome.Defer
             ? ProcessingPlan.DeferAll(recipients, _settings.RetryInterval, "No valid encryption policy is loaded")
             : ProcessingPlan.PassThrough(recipients, "no valid policy; PassThroughInsecure");
     }
+
+    /// <summary>
+    /// One Error entry per five minutes, saying how many messages it covers: a broken policy on a busy server must
+    /// not flood the Application log with one entry per message.
+    /// </summary>
+    private void LogThrottled(DateTime nowUtc)
+    {
+        int covered;
+        lock (_gate)
+        {
+            _unlogged++;
+            if (nowUtc - _lastLoggedUtc < LogInterval)
+            {
+                return;
+            }
+
+            covered = _unlogged;
+            _unlogged = 0;
+            _lastLoggedUtc = nowUtc;
+        }
+
+        _log.Write(EventIds.NoValidPolicy,
+            $"No valid policy ({_why}); outcome {_settings.OnNoValidPolicy} for {covered} message(s) since the last entry. Next entry in {LogInterval.TotalMinutes} minutes at most.");
+    }
+
+    private static readonly TimeSpan LogInterval = TimeSpan.FromMinutes(5);
 }
