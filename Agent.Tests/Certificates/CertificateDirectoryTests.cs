@@ -165,7 +165,7 @@ public sealed class CertificateDirectoryTests : IDisposable
     [Fact]
     public void OrganizationSigningKey_FromPfxWithPasswordFile_IsFoundAndCarriesItsChain()
     {
-        System.IO.File.WriteAllBytes(Path.Combine(_directory, "signer.pfx"), Pki.Signer.ToPfx("s3cret", "signer", legacy: false, Pki.Intermediate.Certificate, Pki.Root.Certificate));
+        System.IO.File.WriteAllBytes(Path.Combine(_directory, "signer.pfx"), Pki.Signer.ToPfx("s3cret", "signer", Pki.Intermediate.Certificate, Pki.Root.Certificate));
         File("signer.password", "s3cret\n");
         var directory = Load(new CertificateSettings
         {
@@ -245,7 +245,7 @@ public sealed class CertificateDirectoryTests : IDisposable
     [Fact]
     public void SenderSigning_RequiresTheSendersOwnCertificate()
     {
-        System.IO.File.WriteAllBytes(Path.Combine(_directory, "signer.pfx"), Pki.Signer.ToPfx("pw", "signer", legacy: false));
+        System.IO.File.WriteAllBytes(Path.Combine(_directory, "signer.pfx"), Pki.Signer.ToPfx("pw", "signer"));
         File("pw", "pw");
         var directory = Load(new CertificateSettings
         {

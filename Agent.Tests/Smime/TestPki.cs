@@ -46,13 +46,12 @@ internal sealed class TestPki
         {
             Write(name + ".crt", issued.CertificatePem);
             Write(name + ".key", issued.PrivateKeyPem);
-            File.WriteAllBytes(Path.Combine(Directory, name + "-3des.p12"), issued.ToPfx("test", name, legacy: true, Intermediate.Certificate, Root.Certificate));
         }
     }
 
     public static TestPki Shared => Instance.Value;
 
-    /// <summary>Folder holding ca.crt, intermediate.crt, chain.crt and NAME.crt / NAME.key / NAME-3des.p12 (password "test").</summary>
+    /// <summary>Folder holding ca.crt, intermediate.crt, chain.crt and NAME.crt / NAME.key.</summary>
     public string Directory { get; }
 
     public IssuedCertificate Root { get; }

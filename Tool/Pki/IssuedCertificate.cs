@@ -1,6 +1,5 @@
 using System.IO;
 using System.Text;
-using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.OpenSsl;
 using Org.BouncyCastle.Pkcs;
@@ -28,20 +27,10 @@ internal sealed class IssuedCertificate
     /// <summary>The private key as unencrypted PKCS#8 PEM ("BEGIN PRIVATE KEY"), as openssl writes it.</summary>
     public string PrivateKeyPem => ToPem(new Pkcs8Generator(KeyPair.Private).Generate());
 
-    /// <summary>
-    /// A PKCS#12 file. The legacy form (3DES PBE, SHA-1 MAC) is what gpgsm 2.2 and NSS read; the modern form is
-    /// BouncyCastle's default.
-    /// </summary>
-    public byte[] ToPfx(string password, string friendlyName, bool legacy, params X509Certificate[] chain)
+    /// <summary>A PKCS#12 file with the key and the certificate chain (BouncyCastle's default algorithms).</summary>
+    public byte[] ToPfx(string password, string friendlyName, params X509Certificate[] chain)
     {
-        var builder = new Pkcs12StoreBuilder();
-        if (legacy)
-        {
-            builder.SetKeyAlgorithm(PkcsObjectIdentifiers.PbeWithShaAnd3KeyTripleDesCbc);
-            builder.SetCertAlgorithm(PkcsObjectIdentifiers.PbeWithShaAnd3KeyTripleDesCbc);
-        }
-
-        var store = builder.Build();
+        var store = new Pkcs12StoreBuilder().Build();
         var entries = new X509CertificateEntry[chain.Length + 1];
         entries[0] = new X509CertificateEntry(Certificate);
         for (var i = 0; i < chain.Length; i++)
@@ -52,8 +41,7 @@ internal sealed class IssuedCertificate
         store.SetKeyEntry(friendlyName, new AsymmetricKeyEntry(KeyPair.Private), entries);
         using var output = new MemoryStream();
         store.Save(output, password.ToCharArray(), new SecureRandom());
-        // gpgsm 2.2 (libksba) cannot parse BouncyCastle's indefinite-length (BER) encoding: "error at bag.data".
-        return legacy ? Pkcs12Utilities.ConvertToDefiniteLength(output.ToArray(), password.ToCharArray()) : output.ToArray();
+        return output.ToArray();
     }
 
     public static string ToPem(object value)
