@@ -110,7 +110,7 @@ internal sealed class MessagePlanner
 
         if (first.Sign is { } sign)
         {
-            transforms.Add(new SmimeSignTransform(sign.Key, sign.Format, sign.Digest, sign.Padding, _log));
+            transforms.Add(new SmimeSignTransform(sign.Key, sign.Format, sign.Digest, sign.Padding, _log, new TemporaryFileFactory(_temporaryDirectory)));
         }
 
         IReadOnlyList<X509Certificate> encryptedFor = Array.Empty<X509Certificate>();

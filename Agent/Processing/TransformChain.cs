@@ -12,13 +12,14 @@ namespace ExchangeEncryptionAgent.Processing;
 /// </summary>
 public sealed class TransformChain
 {
-    private readonly string _temporaryDirectory;
-
     /// <summary>Creates a chain that spools under <paramref name="temporaryDirectory"/> (created when missing).</summary>
     public TransformChain(string temporaryDirectory)
     {
-        _temporaryDirectory = Guard.NotNull(temporaryDirectory);
+        TemporaryFiles = new TemporaryFileFactory(Guard.NotNull(temporaryDirectory));
     }
+
+    /// <summary>Where the chain (and the transforms that must buffer) spool.</summary>
+    internal TemporaryFileFactory TemporaryFiles { get; }
 
     /// <summary>
     /// Applies <paramref name="transforms"/> to <paramref name="source"/> (readable, seekable) and returns the result,
@@ -74,11 +75,5 @@ public sealed class TransformChain
     }
 
     /// <summary>A new delete-on-close temporary file (plain text never outlives the processing of the message).</summary>
-    public FileStream CreateSpoolFile()
-    {
-        Directory.CreateDirectory(_temporaryDirectory);
-        var path = Path.Combine(_temporaryDirectory, "eea-" + Guid.NewGuid().ToString("N") + ".tmp");
-        return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920,
-            FileOptions.DeleteOnClose | FileOptions.SequentialScan);
-    }
+    public FileStream CreateSpoolFile() => TemporaryFiles.Create();
 }

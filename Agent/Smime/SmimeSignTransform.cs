@@ -36,14 +36,19 @@ public sealed class SmimeSignTransform : IMessageTransform
     private readonly SignatureDigest _digest;
     private readonly SignaturePadding _padding;
     private readonly IAgentLog _log;
+    private readonly TemporaryFileFactory _temporaryFiles;
 
-    /// <summary>Signs with <paramref name="signer"/> (already validated for signing by the certificate directory).</summary>
+    /// <summary>
+    /// Signs with <paramref name="signer"/> (already validated for signing by the certificate directory); a clear
+    /// signature's prepared entity is spooled through <paramref name="temporaryFiles"/> (default: the system temp folder).
+    /// </summary>
     public SmimeSignTransform(
         PrivateKeyEntry signer,
         SignatureFormat format = SignatureFormat.Clear,
         SignatureDigest digest = SignatureDigest.Sha256,
         SignaturePadding padding = SignaturePadding.Pkcs1,
-        IAgentLog? log = null)
+        IAgentLog? log = null,
+        TemporaryFileFactory? temporaryFiles = null)
     {
         _signer = Guard.NotNull(signer);
         if (!SmimeAlgorithms.IsRsa(signer.PrivateKey))
@@ -55,6 +60,7 @@ public sealed class SmimeSignTransform : IMessageTransform
         _digest = digest;
         _padding = padding;
         _log = log ?? NullAgentLog.Instance;
+        _temporaryFiles = temporaryFiles ?? TemporaryFileFactory.Default;
     }
 
     /// <inheritdoc />
@@ -118,7 +124,7 @@ public sealed class SmimeSignTransform : IMessageTransform
 
     private void WriteClearSigned(Stream source, RawHeaderBlock header, Stream destination, CancellationToken cancellationToken)
     {
-        using var prepared = TemporarySpool.Create();
+        using var prepared = _temporaryFiles.Create();
         SevenBitEntityWriter.Write(source, prepared, cancellationToken);
 
         var boundary = NewBoundary();

@@ -1,14 +1,15 @@
 using System;
 using System.IO;
 
-namespace ExchangeEncryptionAgent.Smime;
+namespace ExchangeEncryptionAgent;
 
 /// <summary>
-/// Creates the scratch files S/MIME processing streams through, so memory stays flat in message size. Each file is
+/// Creates the scratch files messages stream through (transform chain, signing, inbound layers), so memory stays flat
+/// in message size. Each file is
 /// opened exclusively and deleted when its stream closes (FileOptions.DeleteOnClose), also when the process dies on
 /// Windows; nothing is left behind to clean up.
 /// </summary>
-internal sealed class TemporaryFileFactory
+public sealed class TemporaryFileFactory
 {
     private const int BufferSize = 64 * 1024;
 
@@ -25,9 +26,11 @@ internal sealed class TemporaryFileFactory
     public string Directory { get; }
 
     /// <summary>A new empty read/write file that disappears when the stream is disposed.</summary>
-    public Stream Create()
+    public FileStream Create()
     {
+        System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, "eea-" + Guid.NewGuid().ToString("N") + ".tmp");
-        return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, BufferSize, FileOptions.DeleteOnClose);
+        return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, BufferSize,
+            FileOptions.DeleteOnClose | FileOptions.SequentialScan);
     }
 }
