@@ -12,14 +12,13 @@ namespace ExchangeEncryptionAgent.Processing;
 /// </summary>
 public sealed class TransformChain
 {
+    private readonly TemporaryFileFactory _temporaryFiles;
+
     /// <summary>Creates a chain that spools under <paramref name="temporaryDirectory"/> (created when missing).</summary>
     public TransformChain(string temporaryDirectory)
     {
-        TemporaryFiles = new TemporaryFileFactory(Guard.NotNull(temporaryDirectory));
+        _temporaryFiles = new TemporaryFileFactory(Guard.NotNull(temporaryDirectory));
     }
-
-    /// <summary>Where the chain (and the transforms that must buffer) spool.</summary>
-    internal TemporaryFileFactory TemporaryFiles { get; }
 
     /// <summary>
     /// Applies <paramref name="transforms"/> to <paramref name="source"/> (readable, seekable) and returns the result,
@@ -75,5 +74,5 @@ public sealed class TransformChain
     }
 
     /// <summary>A new delete-on-close temporary file (plain text never outlives the processing of the message).</summary>
-    public FileStream CreateSpoolFile() => TemporaryFiles.Create();
+    public FileStream CreateSpoolFile() => _temporaryFiles.Create();
 }
