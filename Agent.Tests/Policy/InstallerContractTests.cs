@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Linq;
 using System.Reflection.Metadata;
@@ -42,5 +43,13 @@ public sealed class InstallerContractTests
         var errors = PolicyFileValidator.Validate(RepoPaths.TestData("policies", "invalid-duplicate-names-and-unknown-element.xml"));
         Assert.Equal(2, errors.Length);
         Assert.All(errors, e => Assert.Matches(@"invalid-duplicate-names-and-unknown-element\.xml:\d+:\d+: rule 'Tag partner mail': ", e));
+    }
+
+    [Fact]
+    public void Validate_OpensTheCertificatesThePolicyNames_AsTheAgentWill()
+    {
+        var errors = PolicyFileValidator.Validate(Path.Combine(RepoPaths.Root, "Policies", "examples", "partner-gateway-encryption.xml"));
+
+        Assert.Contains(errors, e => e.Contains("certificates:", StringComparison.Ordinal) && e.Contains("fabrikam-root.crt", StringComparison.Ordinal));
     }
 }

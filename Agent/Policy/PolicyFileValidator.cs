@@ -5,7 +5,9 @@ namespace ExchangeEncryptionAgent.Policy;
 
 /// <summary>
 /// The installer's entry point (install.ps1 loads the net48 DLL in Windows PowerShell 5.1 and calls this before it
-/// copies a policy into place). Plain types only, so PowerShell needs nothing else.
+/// copies a policy into place). Plain types only, so PowerShell needs nothing else. It checks what the agent will
+/// check when it loads the file: the XML, and then every certificate and key the policy names, so an installation
+/// never activates a policy the agent would refuse (and defer all mail for).
 /// </summary>
 public static class PolicyFileValidator
 {
@@ -22,6 +24,13 @@ public static class PolicyFileValidator
         }
 
         var result = PolicyLoader.LoadFile(path);
-        return result.Errors.Select(e => e.ToString()).ToArray();
+        if (result.Policy is not { } policy)
+        {
+            return result.Errors.Select(e => e.ToString()).ToArray();
+        }
+
+        var baseDirectory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".";
+        var certificates = Certificates.CertificateDirectory.Load(policy.Certificates, baseDirectory, Diagnostics.NullAgentLog.Instance);
+        return certificates.Errors.Select(e => $"{path}:0:0: certificates: {e}").ToArray();
     }
 }
