@@ -150,6 +150,14 @@ public static class EventIds
     public static readonly AgentEvent ForgedVerdictHeadersRemoved = new(3007, nameof(ForgedVerdictHeadersRemoved), AgentEventLevel.Warning,
         "An inbound message carried X-EEA-* headers from outside; they were removed before the agent stamped its own.");
 
+    /// <summary>Decrypted CBC content without a valid inner signature was attached or kept as ciphertext (EFAIL).</summary>
+    public static readonly AgentEvent SmimeUnsignedCbcContent = new(3008, nameof(SmimeUnsignedCbcContent), AgentEventLevel.Warning,
+        "An inbound message was encrypted without integrity protection (AES-CBC, 3DES) and no valid signature inside the encryption covers it; its decrypted content was delivered as an attachment, or the ciphertext was kept, as the rule's UnsignedCbcContent says.");
+
+    /// <summary>The From of a decrypted embedded message was not shown.</summary>
+    public static readonly AgentEvent SmimeInnerFromNotShown = new(3009, nameof(SmimeInnerFromNotShown), AgentEventLevel.Warning,
+        "The From of a decrypted embedded message (header protection) names someone else than the outer From and no valid signature inside the encryption binds it; the outer From was kept.");
+
     /// <summary>A signature verified as valid.</summary>
     public static readonly AgentEvent SignatureValid = new(3010, nameof(SignatureValid), AgentEventLevel.Information,
         "An inbound S/MIME signature is valid (RFC 8550 checks passed, chain to a configured anchor at the time of receipt).");

@@ -48,6 +48,7 @@ internal sealed class ActionReader
                     RuleName = ruleName,
                     Deliver = Enum(element, "Deliver", DecryptedDelivery.Decrypted),
                     OnFailure = Enum(element, "OnFailure", InboundFailureAction.PassThrough),
+                    UnsignedCbcContent = Enum(element, "UnsignedCbcContent", UnsignedCbcContent.Attachment),
                 };
             case "VerifySmime":
                 return new VerifySmimeAction

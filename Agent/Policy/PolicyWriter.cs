@@ -207,7 +207,7 @@ public static class PolicyWriter
             new XAttribute("Digest", a.Digest),
             new XAttribute("Padding", a.Padding),
             Fallback(a.Fallback)),
-        DecryptSmimeAction a => new XElement(Ns + "DecryptSmime", new XAttribute("Deliver", a.Deliver), new XAttribute("OnFailure", a.OnFailure)),
+        DecryptSmimeAction a => new XElement(Ns + "DecryptSmime", new XAttribute("Deliver", a.Deliver), new XAttribute("OnFailure", a.OnFailure), new XAttribute("UnsignedCbcContent", a.UnsignedCbcContent)),
         VerifySmimeAction a => new XElement(Ns + "VerifySmime", Optional("ValidSubjectTag", a.ValidSubjectTag), Optional("InvalidSubjectTag", a.InvalidSubjectTag)),
         RouteRequireTlsAction => new XElement(Ns + "RouteRequireTls"),
         SetHeaderAction a => new XElement(Ns + "SetHeader", new XAttribute("Name", a.Name), new XAttribute("Value", a.Value)),

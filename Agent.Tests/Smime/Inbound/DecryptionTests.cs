@@ -15,7 +15,9 @@ namespace ExchangeEncryptionAgent.Tests.Smime.Inbound;
 [Collection(InboundPkiGroup.Name)]
 public sealed class DecryptionTests
 {
-    private static readonly InboundSmimeOptions DecryptOnly = new() { Decrypt = new DecryptSmimeAction { RuleName = "inbound-decrypt" } };
+    // These tests are about decryption itself (algorithms, key transport, temporary files): unsigned CBC content is
+    // delivered as it is here; what UnsignedCbcContent does is proven in Security/EfailCbcGadgetTests.
+    private static readonly InboundSmimeOptions DecryptOnly = new() { Decrypt = new DecryptSmimeAction { RuleName = "inbound-decrypt", UnsignedCbcContent = UnsignedCbcContent.Deliver } };
 
     private readonly InboundTestPki _pki;
 
@@ -196,7 +198,7 @@ public sealed class DecryptionTests
     {
         var folder = Path.Combine(_pki.Folder, "scratch-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var options = new InboundSmimeOptions { Decrypt = new DecryptSmimeAction(), TemporaryDirectory = folder };
+        var options = new InboundSmimeOptions { Decrypt = new DecryptSmimeAction { UnsignedCbcContent = UnsignedCbcContent.Deliver }, TemporaryDirectory = folder };
         var good = OpenSslEncrypt(_pki, Entity(), "aes256", false, "gateway.crt");
         var bad = MutateCms(good, der => der[..^40]);
 

@@ -91,7 +91,9 @@ public sealed class NestedLayerTests
 
         Assert.Equal(SignatureStatus.Invalid, run.Result.Signature);
         Assert.Equal(SignatureProblem.BadSignature, run.Result.SignatureProblem);
-        Assert.Equal(DecryptionOutcome.Decrypted, run.Result.Decryption);
+
+        // AES-CBC content whose inner signature fails is unauthenticated: attached, not displayed (EFAIL).
+        Assert.Equal(DecryptionOutcome.DecryptedAttachment, run.Result.Decryption);
     }
 
     [Fact]

@@ -111,14 +111,16 @@ public sealed class VerificationTests
     }
 
     [Fact]
-    public void SenderAddressInCertificate_IsAccepted_WhenFromIsADelegator()
+    public void SenderAddressInCertificate_IsNotValid_WhenFromIsSomeoneElse()
     {
+        // RFC 8550 §3 would accept the Sender; the reader sees only the From as the author (issue 9 item 11).
         var message = OpenSslSign(_pki, Entity(), "signer.crt", "signer.key", from: "team@fabrikam.example");
         message = ReplaceText(message, "From: team@fabrikam.example", "From: team@fabrikam.example\r\nSender: Bob <BOB@Fabrikam.Example>");
 
         var run = Transform(message, VerifyOnly, _pki.Directory());
 
-        Assert.Equal(SignatureStatus.Valid, run.Result.Signature);
+        Assert.Equal(SignatureStatus.Invalid, run.Result.Signature);
+        Assert.Equal(SignatureProblem.SignerIsSender, run.Result.SignatureProblem);
     }
 
     [Fact]

@@ -161,6 +161,21 @@ public enum InboundFailureAction
     Defer,
 }
 
+/// <summary>
+/// What an inbound decryption delivers when the content was encrypted without integrity protection (enveloped-data:
+/// AES-CBC or 3DES) and no valid signature inside the encryption covers it. CBC is malleable: whoever captured the
+/// ciphertext can rewrite it so that the decrypted HTML sends the secret to an address of their choosing (EFAIL).
+/// </summary>
+public enum UnsignedCbcContent
+{
+    /// <summary>Deliver a short notice with the decrypted content as an attachment that nothing renders unasked (the default).</summary>
+    Attachment,
+    /// <summary>Deliver the ciphertext unchanged, as Deliver="Ciphertext" would.</summary>
+    Ciphertext,
+    /// <summary>Deliver the decrypted content as it is, active HTML included (opt-in; EFAIL-exposed).</summary>
+    Deliver,
+}
+
 /// <summary>DecryptSmime: decrypt S/MIME addressed to an organisation key, for internal recipients only.</summary>
 public sealed class DecryptSmimeAction : PolicyAction
 {
@@ -169,6 +184,9 @@ public sealed class DecryptSmimeAction : PolicyAction
 
     /// <summary>Outcome for a message that cannot be decrypted.</summary>
     public InboundFailureAction OnFailure { get; init; } = InboundFailureAction.PassThrough;
+
+    /// <summary>What decrypted CBC content without a valid signature inside the encryption becomes.</summary>
+    public UnsignedCbcContent UnsignedCbcContent { get; init; } = UnsignedCbcContent.Attachment;
 }
 
 /// <summary>VerifySmime: verify S/MIME signatures by RFC 8550 rules and stamp X-EEA-Signature.</summary>

@@ -24,8 +24,13 @@ internal sealed class CmsLayerDecryptor
         _authEnveloped = new AuthEnvelopedDataReader(keys, temporaryFiles);
     }
 
-    public CmsDecryptResult Decrypt(CmsSource source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decrypts the layer; <paramref name="authenticated"/> says whether its plaintext is integrity-protected
+    /// (AuthEnvelopedData, RFC 5083) or malleable (EnvelopedData: CBC, whose plaintext an attacker can edit blindly).
+    /// </summary>
+    public CmsDecryptResult Decrypt(CmsSource source, CancellationToken cancellationToken, out bool authenticated)
     {
+        authenticated = false;
         DerObjectIdentifier contentType;
         try
         {
@@ -43,6 +48,7 @@ internal sealed class CmsLayerDecryptor
 
         if (CmsObjectIdentifiers.AuthEnvelopedData.Equals(contentType))
         {
+            authenticated = true;
             return _authEnveloped.Decrypt(source, cancellationToken);
         }
 

@@ -17,8 +17,21 @@ internal static class InboundMessageWriter
 {
     private static readonly byte[] CrLf = { (byte)'\r', (byte)'\n' };
 
-    /// <summary>Fields trace the path of the message; the outer ones stay even when an inner message is presented.</summary>
-    private static readonly HashSet<string> TraceFields = new(StringComparer.OrdinalIgnoreCase) { "Received", "Return-Path" };
+    /// <summary>
+    /// The header fields an embedded message (header protection, RFC 8551 §3.1) may show in place of the outer ones:
+    /// what a reader sees and threads by, nothing else. Decrypted content never supplies trace fields (Received,
+    /// Return-Path), authentication results (Authentication-Results, ARC-*, DKIM-Signature, Received-SPF), Exchange's
+    /// own fields (X-MS-Exchange-*, including the organisation's AuthAs and AuthSource), or X-EEA-*: those are written
+    /// by the servers that received the message, and whoever encrypts a message to the organisation must not be able to
+    /// write them. Sender stays the outer one; From is shown only when bound (see InboundSmimeTransform).
+    /// </summary>
+    internal static readonly IReadOnlyCollection<string> DisplayFields = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "From", "Subject", "To", "Cc", "Date", "Message-ID", "In-Reply-To", "References", "Reply-To", "Keywords",
+        "Comments", "Thread-Topic", "Thread-Index", "Importance", "Priority", "X-Priority", "Sensitivity",
+    };
+
+    private const string AttachmentName = "decrypted-content.eml";
 
     /// <summary>The original message with only its top-level header fields edited.</summary>
     public static void WriteOriginal(MimeSlice message, IReadOnlyList<HeaderField> stamps, string? subjectTag, Stream destination)
@@ -30,35 +43,55 @@ internal static class InboundMessageWriter
 
     /// <summary>
     /// The outer header fields (without their Content-* fields) over the delivered entity: its Content-* fields and
-    /// its body. When an embedded message is presented, its own header fields replace the outer ones of the same name.
+    /// its body. When an embedded message is presented, its display fields (<see cref="DisplayFields"/>) replace the
+    /// outer ones of the same name; its From only when <paramref name="innerFromShown"/>.
     /// </summary>
-    public static void WriteDecrypted(MimeSlice outer, MimeSlice delivered, bool deliveredIsMessage, IReadOnlyList<HeaderField> stamps, string? subjectTag, Stream destination)
+    public static void WriteDecrypted(MimeSlice outer, MimeSlice delivered, bool deliveredIsMessage, bool innerFromShown, IReadOnlyList<HeaderField> stamps, string? subjectTag, Stream destination)
     {
-        var fields = new List<HeaderField>();
-        var innerNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        if (deliveredIsMessage)
-        {
-            foreach (var field in delivered.Headers.Fields.Where(f => !IsBodyField(f) && !IsAgentField(f) && f.Name.Length > 0))
-            {
-                innerNames.Add(field.Name);
-            }
-        }
-
-        fields.AddRange(outer.Headers.Fields.Where(f => !IsBodyField(f) && !IsAgentField(f)
-            && (!innerNames.Contains(f.Name) || TraceFields.Contains(f.Name))));
-        if (deliveredIsMessage)
-        {
-            fields.AddRange(delivered.Headers.Fields.Where(f => !IsBodyField(f) && !IsAgentField(f) && !TraceFields.Contains(f.Name)));
-        }
-
-        if (!fields.Any(f => f.Is("MIME-Version")))
-        {
-            fields.Add(HeaderField.Create("MIME-Version", "1.0"));
-        }
-
+        var innerFields = deliveredIsMessage
+            ? delivered.Headers.Fields.Where(f => DisplayFields.Contains(f.Name) && (innerFromShown || !f.Is("From"))).ToList()
+            : new List<HeaderField>();
+        var innerNames = new HashSet<string>(innerFields.Select(f => f.Name), StringComparer.OrdinalIgnoreCase);
+        var fields = outer.Headers.Fields.Where(f => !IsBodyField(f) && !IsAgentField(f) && !innerNames.Contains(f.Name)).ToList();
+        fields.AddRange(innerFields);
+        fields.Add(HeaderField.Create("MIME-Version", "1.0"));
         fields.AddRange(delivered.Headers.Fields.Where(f => f.Name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase)));
         WriteFields(stamps, ApplySubjectTag(fields, subjectTag), destination);
         Copy(new SliceStream(delivered.Source, FieldsEnd(delivered), delivered.End), destination);
+    }
+
+    /// <summary>
+    /// The outer header fields over a notice and the decrypted entity as an application/octet-stream attachment
+    /// (UnsignedCbcContent=Attachment): the decrypted bytes are kept whole, base64-encoded, so no client renders any
+    /// of their HTML or loads their remote content unless the reader deliberately opens the attachment.
+    /// </summary>
+    public static void WriteAsAttachment(MimeSlice outer, MimeSlice delivered, IReadOnlyList<HeaderField> stamps, string? subjectTag, Stream destination)
+    {
+        var boundary = "=_eea-" + Guid.NewGuid().ToString("N");
+        var fields = outer.Headers.Fields.Where(f => !IsBodyField(f) && !IsAgentField(f)).ToList();
+        fields.Add(HeaderField.Create("MIME-Version", "1.0"));
+        fields.Add(HeaderField.Create("Content-Type", "multipart/mixed; boundary=\"" + boundary + "\""));
+        WriteFields(stamps, ApplySubjectTag(fields, subjectTag), destination);
+        WriteAscii(destination,
+            "\r\n--" + boundary + "\r\n" +
+            "Content-Type: text/plain; charset=us-ascii\r\n" +
+            "Content-Transfer-Encoding: 7bit\r\n\r\n" +
+            "This message was encrypted without integrity protection and is not signed inside the encryption, so\r\n" +
+            "nothing shows that its content is what the sender wrote: encrypted mail captured elsewhere can be\r\n" +
+            "rewritten to send its text to a third party when it is displayed. The decrypted content is attached\r\n" +
+            "(" + AttachmentName + ") and is not displayed. Open it only if you expected this message from this sender.\r\n" +
+            "\r\n--" + boundary + "\r\n" +
+            "Content-Type: application/octet-stream; name=\"" + AttachmentName + "\"\r\n" +
+            "Content-Disposition: attachment; filename=\"" + AttachmentName + "\"\r\n" +
+            "Content-Transfer-Encoding: base64\r\n\r\n");
+        using var encoder = new Base64LineStream(destination);
+        using (var entity = delivered.OpenEntity())
+        {
+            entity.CopyTo(encoder, 64 * 1024);
+        }
+
+        encoder.Complete();
+        WriteAscii(destination, "\r\n--" + boundary + "--\r\n");
     }
 
     /// <summary>Header names starting with X-EEA- belong to the agent: from outside they are forgeries.</summary>
@@ -129,6 +162,12 @@ internal static class InboundMessageWriter
                 destination.Write(CrLf, 0, CrLf.Length);
             }
         }
+    }
+
+    private static void WriteAscii(Stream destination, string text)
+    {
+        var bytes = Encoding.ASCII.GetBytes(text);
+        destination.Write(bytes, 0, bytes.Length);
     }
 
     private static void Copy(Stream from, Stream to)

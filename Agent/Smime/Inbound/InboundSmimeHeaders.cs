@@ -42,6 +42,7 @@ public static class InboundSmimeHeaders
     public static string FormatDecryption(DecryptionOutcome outcome) => outcome switch
     {
         DecryptionOutcome.Decrypted => "decrypted",
+        DecryptionOutcome.DecryptedAttachment => "decrypted-attachment",
         DecryptionOutcome.KeptCiphertext => "kept-ciphertext",
         DecryptionOutcome.NotForUs => "not-for-us",
         DecryptionOutcome.Failed => "failed",
@@ -67,6 +68,9 @@ public static class InboundSmimeHeaders
         SignatureProblem.KeyUsage => "key-usage",
         SignatureProblem.ExtendedKeyUsage => "extended-key-usage",
         SignatureProblem.AddressMismatch => "address-mismatch",
+        SignatureProblem.FromNotSingle => "from-not-single",
+        SignatureProblem.SignerIsSender => "signer-is-sender",
+        SignatureProblem.UnsignedParts => "unsigned-parts",
         SignatureProblem.Expired => "expired",
         SignatureProblem.NotYetValid => "not-yet-valid",
         SignatureProblem.Revoked => "revoked",

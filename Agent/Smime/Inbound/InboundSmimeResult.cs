@@ -10,7 +10,12 @@ public enum DecryptionOutcome
     NotEncrypted,
     /// <summary>Decrypted; the plaintext replaced the body.</summary>
     Decrypted,
-    /// <summary>Decryptable with a configured key, delivered as ciphertext (Deliver=Ciphertext).</summary>
+    /// <summary>
+    /// Decrypted, but the content was encrypted without integrity protection and no valid signature inside covers it:
+    /// delivered as a notice with the decrypted content attached (UnsignedCbcContent=Attachment).
+    /// </summary>
+    DecryptedAttachment,
+    /// <summary>Decryptable with a configured key, delivered as ciphertext (Deliver=Ciphertext, or UnsignedCbcContent=Ciphertext).</summary>
     KeptCiphertext,
     /// <summary>Encrypted for nobody whose key is configured; passed unchanged.</summary>
     NotForUs,

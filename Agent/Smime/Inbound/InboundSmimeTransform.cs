@@ -71,15 +71,21 @@ public sealed class InboundSmimeTransform : IMessageTransform
 
             var walker = new SmimeLayerWalker(_options, _directory, _log, new TemporaryFileFactory(_options.TemporaryDirectory), temporaryStreams);
             var walk = walker.Walk(message, result, cancellationToken);
-            RecordSignature(walk, result, label);
-            RecordDecryption(walk, result, label);
+            var shown = ShownIdentity(message, walk, label, out var innerFromShown);
+            RecordSignature(walk, shown, result, label);
+            RecordDecryption(walk, shown, result, label);
 
             var stamps = Stamps(result);
             var subjectTag = SubjectTag(result.Signature);
             if (result.Decryption == DecryptionOutcome.Decrypted)
             {
                 result.BodyReplaced = true;
-                InboundMessageWriter.WriteDecrypted(message, walk.Delivered!, walk.PresentedMessage is not null, stamps, subjectTag, destination);
+                InboundMessageWriter.WriteDecrypted(message, walk.Delivered!, walk.PresentedMessage is not null, innerFromShown, stamps, subjectTag, destination);
+            }
+            else if (result.Decryption == DecryptionOutcome.DecryptedAttachment)
+            {
+                result.BodyReplaced = true;
+                InboundMessageWriter.WriteAsAttachment(message, walk.Delivered!, stamps, subjectTag, destination);
             }
             else
             {
@@ -97,14 +103,46 @@ public sealed class InboundSmimeTransform : IMessageTransform
         }
     }
 
-    private void RecordSignature(WalkResult walk, InboundSmimeResult result, string label)
+    /// <summary>
+    /// The From the reader will see, which every signature is judged against. Without an embedded message it is the
+    /// message's own. With one (header protection), its From replaces the outer one only when it names the same
+    /// mailbox, or when a signature inside the encryption is valid for it: anything else would let whoever can
+    /// encrypt to the organisation write any From under the receiving server's own trace and authentication fields.
+    /// </summary>
+    private SenderIdentity ShownIdentity(MimeSlice message, WalkResult walk, string label, out bool innerFromShown)
+    {
+        innerFromShown = false;
+        var outer = SenderIdentity.Of(message.Headers);
+        if (walk.PresentedMessage is not { } presented)
+        {
+            return outer;
+        }
+
+        var inner = SenderIdentity.Of(presented.Headers, message.Headers);
+        if (!inner.HasFrom)
+        {
+            return outer;
+        }
+
+        if (inner.SameFrom(outer)
+            || walk.SignedLayers.Any(l => ReferenceEquals(l.PresentedMessage, presented) && l.Verdict(inner).Status == SignatureStatus.Valid))
+        {
+            innerFromShown = true;
+            return inner;
+        }
+
+        _log.Write(EventIds.SmimeInnerFromNotShown, $"{label}: the decrypted message's From is neither the outer From nor bound to a valid signature inside the encryption; the outer From is shown.");
+        return outer;
+    }
+
+    private void RecordSignature(WalkResult walk, SenderIdentity shown, InboundSmimeResult result, string label)
     {
         if (_options.Verify is null)
         {
             return;
         }
 
-        var verdict = Combine(walk);
+        var verdict = Combine(walk, shown);
         result.Signature = verdict?.Status ?? SignatureStatus.None;
         result.SignatureProblem = verdict?.Problem ?? SignatureProblem.None;
         result.SignerAddress = verdict?.SignerAddress;
@@ -131,7 +169,7 @@ public sealed class InboundSmimeTransform : IMessageTransform
     /// One verdict for all signed layers: the worst one wins (an invalid outer or inner signature makes the message
     /// invalid), and among equals the innermost, whose signer wrote the content.
     /// </summary>
-    private static SignatureCheck? Combine(WalkResult walk)
+    private static SignatureCheck? Combine(WalkResult walk, SenderIdentity shown)
     {
         if (walk.TooDeep)
         {
@@ -139,7 +177,7 @@ public sealed class InboundSmimeTransform : IMessageTransform
         }
 
         SignatureCheck? verdict = null;
-        foreach (var check in walk.Signatures)
+        foreach (var check in walk.SignedLayers.Select(l => l.Verdict(shown)))
         {
             if (verdict is null || check.Rank <= verdict.Rank)
             {
@@ -150,7 +188,7 @@ public sealed class InboundSmimeTransform : IMessageTransform
         return verdict;
     }
 
-    private void RecordDecryption(WalkResult walk, InboundSmimeResult result, string label)
+    private void RecordDecryption(WalkResult walk, SenderIdentity shown, InboundSmimeResult result, string label)
     {
         if (_options.Decrypt is not { } action)
         {
@@ -177,6 +215,15 @@ public sealed class InboundSmimeTransform : IMessageTransform
             {
                 result.Decryption = DecryptionOutcome.KeptCiphertext;
                 _log.Write(EventIds.SmimeKeptCiphertext, $"{label}: decryptable with key '{result.DecryptionKeyName}'; delivered as ciphertext (rule '{action.RuleName}').");
+            }
+            else if (action.UnsignedCbcContent != UnsignedCbcContent.Deliver
+                && walk.CbcDecryptions.Any(d => d.CoveringLayer is not { } layer || layer.Verdict(shown).Status != SignatureStatus.Valid))
+            {
+                // EFAIL: CBC plaintext can be edited blindly by whoever captured the ciphertext; without a valid
+                // signature over it, nothing says the HTML is what the sender wrote, so none of it is rendered.
+                var attached = action.UnsignedCbcContent == UnsignedCbcContent.Attachment;
+                result.Decryption = attached ? DecryptionOutcome.DecryptedAttachment : DecryptionOutcome.KeptCiphertext;
+                _log.Write(EventIds.SmimeUnsignedCbcContent, $"{label}: decrypted with key '{result.DecryptionKeyName}', but the content was encrypted without integrity protection ({result.ContentEncryption}) and no valid signature inside covers it; delivered {(attached ? "as an attachment" : "as ciphertext")} (rule '{action.RuleName}', UnsignedCbcContent={action.UnsignedCbcContent}).");
             }
             else
             {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Diagnostics;
@@ -41,8 +42,8 @@ internal sealed class SmimeLayerWalker
         var decrypt = _options.Decrypt is not null;
         var verify = _options.Verify is not null;
         var current = message;
-        var senderHeaders = message.Headers;
         var depth = 0;
+        CbcDecryption? uncovered = null;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -65,12 +66,23 @@ internal sealed class SmimeLayerWalker
                 return walk;
             }
 
+            // A signed layer directly inside a CBC layer is checked even without VerifySmime: its verdict decides
+            // whether the decrypted content is authenticated (EFAIL, UnsignedCbcContent).
+            var check = verify || uncovered is not null;
+            var signedBefore = walk.SignedLayers.Count;
+            var cbcBefore = walk.CbcDecryptions.Count;
             MimeSlice? next = kind switch
             {
-                SmimeLayerKind.MultipartSigned => PeelMultipartSigned(current, senderHeaders, verify, walk, result),
-                SmimeLayerKind.OpaqueSigned => PeelOpaqueSigned(current, senderHeaders, verify, walk, result),
+                SmimeLayerKind.MultipartSigned => PeelMultipartSigned(current, check, walk, result),
+                SmimeLayerKind.OpaqueSigned => PeelOpaqueSigned(current, check, walk, result),
                 _ => PeelEncrypted(current, walk, result, cancellationToken),
             };
+            if (uncovered is not null && walk.SignedLayers.Count > signedBefore)
+            {
+                uncovered.CoveringLayer = walk.SignedLayers[walk.SignedLayers.Count - 1];
+            }
+
+            uncovered = walk.CbcDecryptions.Count > cbcBefore ? walk.CbcDecryptions[walk.CbcDecryptions.Count - 1] : null;
             if (next is null)
             {
                 return walk;
@@ -79,26 +91,28 @@ internal sealed class SmimeLayerWalker
             if (kind == SmimeLayerKind.Encrypted && IsEmbeddedMessage(next))
             {
                 // RFC 8551 §3.1: the sender protected its header fields by wrapping the whole message; receivers
-                // SHOULD present the inner message as the top-level one. Its From/Sender now speak for the signer.
+                // SHOULD present the inner message as the top-level one. Which of its fields are shown, and whether
+                // its From is, is decided once the walk is over (InboundMessageWriter, InboundSmimeTransform).
                 next = MimeSlice.Read(next.Source, next.BodyStart, next.End);
                 walk.PresentedMessage = next;
                 walk.Delivered = next;
-                senderHeaders = next.Headers;
             }
 
             current = next;
         }
     }
 
-    private MimeSlice? PeelMultipartSigned(MimeSlice entity, HeaderBlock senderHeaders, bool verify, WalkResult walk, InboundSmimeResult result)
+    private MimeSlice? PeelMultipartSigned(MimeSlice entity, bool verify, WalkResult walk, InboundSmimeResult result)
     {
         result.LayerList.Add("multipart/signed");
-        var parts = MultipartBodyScanner.FindParts(entity, 2);
+
+        // Three are looked for: a third part means content beside the signed one that the signature does not cover.
+        var parts = MultipartBodyScanner.FindParts(entity, 3);
         if (parts.Count < 2)
         {
             if (verify)
             {
-                walk.Signatures.Add(SignatureCheck.Invalid(SignatureProblem.Malformed));
+                walk.SignedLayers.Add(SignedLayer.Failed(SignatureProblem.Malformed, walk.PresentedMessage));
             }
 
             return null;
@@ -111,42 +125,41 @@ internal sealed class SmimeLayerWalker
             var verifier = new SmimeSignatureVerifier(_directory.Validator, _options.ReceivedUtc);
 
             // RFC 1847 §2.1 / RFC 8551 §3.1.1: the signature covers the first part exactly, in canonical CRLF form.
-            var senders = SenderAddresses(senderHeaders);
-            SignatureCheck check;
+            IReadOnlyList<SignatureCheck> checks;
             bool storedWithBareLineFeeds;
             using (var canonical = new CanonicalLineEndingStream(content.OpenEntity()))
             {
-                check = verifier.VerifyDetached(canonical, SmimeLayerClassifier.CmsOf(signature), senders);
+                checks = verifier.VerifyDetached(canonical, SmimeLayerClassifier.CmsOf(signature));
                 storedWithBareLineFeeds = canonical.ChangedLineEndings;
             }
 
-            if (check.Problem == SignatureProblem.BadSignature && storedWithBareLineFeeds)
+            if (storedWithBareLineFeeds && checks.Any(c => c.Problem == SignatureProblem.BadSignature))
             {
                 // Some signers (openssl -binary on a file with LF endings) hash the bytes as stored rather than
                 // canonical: a signature over exactly the bytes we deliver is just as sound.
                 using var stored = content.OpenEntity();
-                var asStored = verifier.VerifyDetached(stored, SmimeLayerClassifier.CmsOf(signature), senders);
-                check = asStored.Rank > check.Rank ? asStored : check;
+                var asStored = verifier.VerifyDetached(stored, SmimeLayerClassifier.CmsOf(signature));
+                checks = asStored.Max(c => c.Rank) > checks.Max(c => c.Rank) ? asStored : checks;
             }
 
-            walk.Signatures.Add(check);
+            walk.SignedLayers.Add(new SignedLayer(checks, parts.Count > 2, walk.PresentedMessage));
         }
 
         return content;
     }
 
-    private MimeSlice? PeelOpaqueSigned(MimeSlice entity, HeaderBlock senderHeaders, bool verify, WalkResult walk, InboundSmimeResult result)
+    private MimeSlice? PeelOpaqueSigned(MimeSlice entity, bool verify, WalkResult walk, InboundSmimeResult result)
     {
         result.LayerList.Add("signed-data");
         var content = _temporaryFiles.Create();
         _temporaryStreams.Add(content);
         var verifier = new SmimeSignatureVerifier(_directory.Validator, _options.ReceivedUtc);
-        var check = verifier.VerifyEncapsulated(SmimeLayerClassifier.CmsOf(entity), content, SenderAddresses(senderHeaders), verify);
-        if (check is null)
+        var checks = verifier.VerifyEncapsulated(SmimeLayerClassifier.CmsOf(entity), content, verify);
+        if (checks is null)
         {
             if (verify)
             {
-                walk.Signatures.Add(SignatureCheck.Invalid(SignatureProblem.Malformed));
+                walk.SignedLayers.Add(SignedLayer.Failed(SignatureProblem.Malformed, walk.PresentedMessage));
             }
 
             return null;
@@ -154,7 +167,7 @@ internal sealed class SmimeLayerWalker
 
         if (verify)
         {
-            walk.Signatures.Add(check);
+            walk.SignedLayers.Add(new SignedLayer(checks, false, walk.PresentedMessage));
         }
 
         return MimeSlice.ReadAll(content);
@@ -163,7 +176,7 @@ internal sealed class SmimeLayerWalker
     private MimeSlice? PeelEncrypted(MimeSlice entity, WalkResult walk, InboundSmimeResult result, CancellationToken cancellationToken)
     {
         var decryptor = new CmsLayerDecryptor(_directory.DecryptionKeys, _temporaryFiles);
-        var attempt = decryptor.Decrypt(SmimeLayerClassifier.CmsOf(entity), cancellationToken);
+        var attempt = decryptor.Decrypt(SmimeLayerClassifier.CmsOf(entity), cancellationToken, out var authenticated);
         result.LayerList.Add(entity.ContentType.Parameters["smime-type"] is { } type ? $"{type} {attempt.Algorithm}".TrimEnd() : $"encrypted {attempt.Algorithm}".TrimEnd());
         switch (attempt.Status)
         {
@@ -175,6 +188,11 @@ internal sealed class SmimeLayerWalker
                 result.ContentEncryption = attempt.Algorithm;
                 _log.Write(EventIds.SmimeDecrypted, $"{_messageLabel}: decrypted an S/MIME layer ({attempt.Algorithm}) with key '{attempt.Key.Name}'.");
                 var decrypted = MimeSlice.ReadAll(plaintext);
+                if (!authenticated)
+                {
+                    walk.CbcDecryptions.Add(new CbcDecryption());
+                }
+
                 walk.Delivered = decrypted;
                 walk.PresentedMessage = null;
                 return decrypted;
@@ -197,32 +215,16 @@ internal sealed class SmimeLayerWalker
     private static bool IsEmbeddedMessage(MimeSlice entity)
         => entity.ContentType.IsMimeType("message", "rfc822")
             && entity.TransferEncoding is "7bit" or "8bit" or "binary";
-
-    /// <summary>The From mailboxes and the Sender (RFC 8550 §3: the signer must be one of them).</summary>
-    internal static IReadOnlyList<string> SenderAddresses(HeaderBlock headers)
-    {
-        var addresses = new List<string>();
-        foreach (var field in headers.Fields)
-        {
-            if ((field.Is("From") || field.Is("Sender"))
-                && InternetAddressList.TryParse(ParserOptions.Default, field.UnfoldedValue, out var list))
-            {
-                foreach (var mailbox in list.Mailboxes)
-                {
-                    addresses.Add(mailbox.Address);
-                }
-            }
-        }
-
-        return addresses;
-    }
 }
 
 /// <summary>What a walk found.</summary>
 internal sealed class WalkResult
 {
-    /// <summary>Every signed layer's check, outside in.</summary>
-    public List<SignatureCheck> Signatures { get; } = new();
+    /// <summary>Every signed layer, outside in (only those checked: VerifySmime applies, or directly inside CBC).</summary>
+    public List<SignedLayer> SignedLayers { get; } = new();
+
+    /// <summary>Every layer decrypted without integrity protection (enveloped-data), outside in.</summary>
+    public List<CbcDecryption> CbcDecryptions { get; } = new();
 
     /// <summary>The entity to deliver (after the innermost decryption), or null when nothing was decrypted.</summary>
     public MimeSlice? Delivered { get; set; }
@@ -237,4 +239,11 @@ internal sealed class WalkResult
     public bool Failed { get; set; }
 
     public bool TooDeep { get; set; }
+}
+
+/// <summary>One layer decrypted without integrity protection, and the signed layer directly inside it, if any.</summary>
+internal sealed class CbcDecryption
+{
+    /// <summary>The signed layer that is exactly the plaintext (or the presented message's body), or null.</summary>
+    public SignedLayer? CoveringLayer { get; set; }
 }

@@ -13,9 +13,10 @@ namespace ExchangeEncryptionAgent.Smime.Inbound;
 
 /// <summary>
 /// Verifies S/MIME signatures (RFC 8551 §3.5) by the RFC 8550 rules, without any MimeKit context: the cryptographic
-/// check over the exact signed bytes, then signer key usage and EKU, the From/Sender address, and the chain, which is
-/// built only to configured anchors and judged at the time of receipt (never at the signer's own signingTime, which
-/// the signer chooses). Certificates carried in the message only ever serve as intermediates.
+/// check over the exact signed bytes, then signer key usage and EKU, and the chain, which is built only to configured
+/// anchors and judged at the time of receipt (never at the signer's own signingTime, which the signer chooses).
+/// Certificates carried in the message only ever serve as intermediates. The checks come back unbound: the From
+/// they must name is only known once the whole message has been walked (<see cref="SignatureCheck.BindTo"/>).
 /// </summary>
 internal sealed class SmimeSignatureVerifier
 {
@@ -43,18 +44,18 @@ internal sealed class SmimeSignatureVerifier
     /// A detached signature (multipart/signed, RFC 1847): <paramref name="signedContent"/> is the first body part
     /// in canonical form, <paramref name="signature"/> the source of the decoded application/pkcs7-signature.
     /// </summary>
-    public SignatureCheck VerifyDetached(Stream signedContent, CmsSource signature, IReadOnlyList<string> senderAddresses)
+    public IReadOnlyList<SignatureCheck> VerifyDetached(Stream signedContent, CmsSource signature)
     {
         try
         {
             using var signatureStream = signature.Open();
             var parser = new CmsSignedDataParser(new CmsTypedStream(signedContent), signatureStream);
             parser.GetSignedContent().Drain();
-            return CheckSigners(parser, senderAddresses);
+            return CheckSigners(parser);
         }
         catch (Exception ex) when (AuthEnvelopedDataReader.IsContentFailure(ex))
         {
-            return SignatureCheck.Invalid(SignatureProblem.Malformed);
+            return new[] { SignatureCheck.Invalid(SignatureProblem.Malformed) };
         }
     }
 
@@ -63,7 +64,7 @@ internal sealed class SmimeSignatureVerifier
     /// hashed. Returns null when the CMS has no encapsulated content or cannot be read at all (the caller then
     /// treats the layer as malformed); checks the signers only when <paramref name="verify"/> is set.
     /// </summary>
-    public SignatureCheck? VerifyEncapsulated(CmsSource source, Stream content, IReadOnlyList<string> senderAddresses, bool verify)
+    public IReadOnlyList<SignatureCheck>? VerifyEncapsulated(CmsSource source, Stream content, bool verify)
     {
         try
         {
@@ -84,7 +85,7 @@ internal sealed class SmimeSignatureVerifier
 
             content.Flush();
             content.Position = 0;
-            return verify ? CheckSigners(parser, senderAddresses) : new SignatureCheck(SignatureStatus.None, SignatureProblem.None, null, null);
+            return verify ? CheckSigners(parser) : Array.Empty<SignatureCheck>();
         }
         catch (Exception ex) when (AuthEnvelopedDataReader.IsContentFailure(ex))
         {
@@ -92,24 +93,19 @@ internal sealed class SmimeSignatureVerifier
         }
     }
 
-    private SignatureCheck CheckSigners(CmsSignedDataParser parser, IReadOnlyList<string> senderAddresses)
+    private List<SignatureCheck> CheckSigners(CmsSignedDataParser parser)
     {
         var certificates = parser.GetCertificates().EnumerateMatches(null).ToList();
-        SignatureCheck? best = null;
-        foreach (var signer in parser.GetSignerInfos().GetSigners())
+        var checks = parser.GetSignerInfos().GetSigners().Select(signer => CheckSigner(signer, certificates)).ToList();
+        if (checks.Count == 0)
         {
-            var check = CheckSigner(signer, certificates, senderAddresses);
-            if (best is null || check.Rank > best.Rank)
-            {
-                best = check;
-            }
+            checks.Add(SignatureCheck.Invalid(SignatureProblem.Malformed));
         }
 
-        // RFC 5652 §5.1 allows several signers; one valid signature is enough (RFC 8551 §3.5: receivers choose).
-        return best ?? SignatureCheck.Invalid(SignatureProblem.Malformed);
+        return checks;
     }
 
-    private SignatureCheck CheckSigner(SignerInformation signer, IReadOnlyList<X509Certificate> certificates, IReadOnlyList<string> senderAddresses)
+    private SignatureCheck CheckSigner(SignerInformation signer, IReadOnlyList<X509Certificate> certificates)
     {
         var certificate = certificates.FirstOrDefault(c => signer.SignerID.Match(c));
         if (certificate is null)
@@ -118,10 +114,9 @@ internal sealed class SmimeSignatureVerifier
         }
 
         var certificateAddresses = SignerCertificatePolicy.Addresses(certificate);
-        var firstAddress = certificateAddresses.Count > 0 ? certificateAddresses[0] : null;
         if (!AcceptedDigests.Contains(signer.DigestAlgorithmID.Algorithm.Id))
         {
-            return SignatureCheck.Invalid(SignatureProblem.WeakAlgorithm, firstAddress, certificate);
+            return SignatureCheck.Unbound(SignatureStatus.Invalid, SignatureProblem.WeakAlgorithm, certificate, certificateAddresses);
         }
 
         // The cryptographic check first: over the exact bytes, including the message-digest and content-type
@@ -138,19 +133,13 @@ internal sealed class SmimeSignatureVerifier
 
         if (!signatureMatches)
         {
-            return SignatureCheck.Invalid(SignatureProblem.BadSignature, firstAddress, certificate);
+            return SignatureCheck.Unbound(SignatureStatus.Invalid, SignatureProblem.BadSignature, certificate, certificateAddresses);
         }
 
         var usage = SignerCertificatePolicy.CheckUsage(certificate);
         if (usage != SignatureProblem.None)
         {
-            return SignatureCheck.Invalid(usage, firstAddress, certificate);
-        }
-
-        var matched = SignerCertificatePolicy.MatchSender(certificateAddresses, senderAddresses);
-        if (matched is null)
-        {
-            return SignatureCheck.Invalid(SignatureProblem.AddressMismatch, firstAddress, certificate);
+            return SignatureCheck.Unbound(SignatureStatus.Invalid, usage, certificate, certificateAddresses);
         }
 
         CertificateValidationResult validation;
@@ -165,16 +154,16 @@ internal sealed class SmimeSignatureVerifier
 
         return validation.Problem switch
         {
-            CertificateProblem.None => new SignatureCheck(SignatureStatus.Valid, SignatureProblem.None, matched, certificate),
-            CertificateProblem.Untrusted => new SignatureCheck(SignatureStatus.Untrusted, SignatureProblem.UntrustedChain, matched, certificate),
-            CertificateProblem.RevocationUnknown => new SignatureCheck(SignatureStatus.Untrusted, SignatureProblem.RevocationUnknown, matched, certificate),
-            CertificateProblem.Expired => SignatureCheck.Invalid(SignatureProblem.Expired, matched, certificate),
-            CertificateProblem.NotYetValid => SignatureCheck.Invalid(SignatureProblem.NotYetValid, matched, certificate),
-            CertificateProblem.Revoked => SignatureCheck.Invalid(SignatureProblem.Revoked, matched, certificate),
-            CertificateProblem.WrongKeyUsage => SignatureCheck.Invalid(SignatureProblem.KeyUsage, matched, certificate),
-            CertificateProblem.WrongExtendedKeyUsage => SignatureCheck.Invalid(SignatureProblem.ExtendedKeyUsage, matched, certificate),
-            CertificateProblem.AddressMismatch => SignatureCheck.Invalid(SignatureProblem.AddressMismatch, matched, certificate),
-            _ => SignatureCheck.Invalid(SignatureProblem.UnsupportedKey, matched, certificate),
+            CertificateProblem.None => SignatureCheck.Unbound(SignatureStatus.Valid, SignatureProblem.None, certificate, certificateAddresses),
+            CertificateProblem.Untrusted => SignatureCheck.Unbound(SignatureStatus.Untrusted, SignatureProblem.UntrustedChain, certificate, certificateAddresses),
+            CertificateProblem.RevocationUnknown => SignatureCheck.Unbound(SignatureStatus.Untrusted, SignatureProblem.RevocationUnknown, certificate, certificateAddresses),
+            CertificateProblem.Expired => SignatureCheck.Unbound(SignatureStatus.Invalid, SignatureProblem.Expired, certificate, certificateAddresses),
+            CertificateProblem.NotYetValid => SignatureCheck.Unbound(SignatureStatus.Invalid, SignatureProblem.NotYetValid, certificate, certificateAddresses),
+            CertificateProblem.Revoked => SignatureCheck.Unbound(SignatureStatus.Invalid, SignatureProblem.Revoked, certificate, certificateAddresses),
+            CertificateProblem.WrongKeyUsage => SignatureCheck.Unbound(SignatureStatus.Invalid, SignatureProblem.KeyUsage, certificate, certificateAddresses),
+            CertificateProblem.WrongExtendedKeyUsage => SignatureCheck.Unbound(SignatureStatus.Invalid, SignatureProblem.ExtendedKeyUsage, certificate, certificateAddresses),
+            CertificateProblem.AddressMismatch => SignatureCheck.Unbound(SignatureStatus.Invalid, SignatureProblem.AddressMismatch, certificate, certificateAddresses),
+            _ => SignatureCheck.Unbound(SignatureStatus.Invalid, SignatureProblem.UnsupportedKey, certificate, certificateAddresses),
         };
     }
 }
