@@ -95,7 +95,7 @@ public sealed class Rfc9216Tests : IDisposable
     private TestCertificateDirectory AliceDirectory()
     {
         var alice = new PrivateKeyEntry("Alice (RFC 9216)", Certificate("4.3"), PrivateKey("4.4"), Array.Empty<X509Certificate>());
-        return new TestCertificateDirectory(new[] { alice }, new TestCertificateValidator(new[] { Certificate("3.1") }));
+        return new TestCertificateDirectory(new[] { alice }, new RecordingCertificateValidator(new CertificateValidator(new[] { Certificate("3.1") }, Array.Empty<X509Certificate>(), Array.Empty<X509Crl>(), new RevocationSettings { Check = false })));
     }
 
     private X509Certificate Certificate(string section) => new X509CertificateParser().ReadCertificate(Encoding.ASCII.GetBytes(_pem[section]));

@@ -45,7 +45,9 @@ public sealed class InboundTestPki : IDisposable
         Other = PkiBuilder.Issue(Root, new CertificateSpec { Subject = "CN=Someone Else,O=Elsewhere", Emails = new[] { "someone@elsewhere.example" } });
         Signer = IssueSigner("CN=Bob,O=Fabrikam", SenderAddress);
         GatewayKey = new PrivateKeyEntry("Gateway", Gateway.Certificate, Gateway.KeyPair.Private, Array.Empty<Org.BouncyCastle.X509.X509Certificate>());
-        Validator = new TestCertificateValidator(new[] { Root.Certificate });
+        // The production validator, with CRLs from both CAs, as a policy with <Revocation> files configures it.
+        var crls = new[] { PkiBuilder.CreateCrl(Root, Array.Empty<Org.BouncyCastle.X509.X509Certificate>()), PkiBuilder.CreateCrl(Intermediate, Array.Empty<Org.BouncyCastle.X509.X509Certificate>()) };
+        Validator = new RecordingCertificateValidator(new CertificateValidator(new[] { Root.Certificate }, Array.Empty<Org.BouncyCastle.X509.X509Certificate>(), crls, new RevocationSettings()));
 
         Write("root.crt", Root.CertificatePem);
         Write("inter.crt", Intermediate.CertificatePem);
@@ -72,7 +74,7 @@ public sealed class InboundTestPki : IDisposable
 
     internal PrivateKeyEntry GatewayKey { get; }
 
-    internal TestCertificateValidator Validator { get; }
+    internal RecordingCertificateValidator Validator { get; }
 
     /// <summary>A directory that can decrypt for the gateway certificate and trusts only <see cref="Root"/>.</summary>
     internal TestCertificateDirectory Directory(params PrivateKeyEntry[] keys)
