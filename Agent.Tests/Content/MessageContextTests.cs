@@ -20,23 +20,27 @@ public sealed class MessageContextTests
         => Context(eml, new MessageEnvelope("alice@contoso.com", new[] { new EnvelopeRecipientInput("bob@fabrikam.com") }));
 
     [Theory]
-    [InlineData("application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m", MessageTypes.Encrypted)]
-    [InlineData("application/pkcs7-mime; smime-type=authEnveloped-data; name=smime.p7m", MessageTypes.Encrypted)]
-    [InlineData("application/x-pkcs7-mime; name=smime.p7m", MessageTypes.Encrypted)]
-    [InlineData("application/pkcs7-mime; smime-type=signed-data; name=smime.p7m", MessageTypes.Signed)]
-    [InlineData("application/pkcs7-mime; smime-type=compressed-data", MessageTypes.None)]
-    [InlineData("text/calendar; method=REQUEST", MessageTypes.Calendaring)]
-    [InlineData("text/plain", MessageTypes.None)]
-    public void MessageTypes_FromTopLevelContentType(string contentType, MessageTypes expected)
+    [InlineData("application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m", "MIAGCSqGSIb3DQEHA6CA", MessageTypes.Encrypted)]
+    [InlineData("application/pkcs7-mime; smime-type=authEnveloped-data; name=smime.p7m", "MIIBAAYLKoZIhvcNAQkQAReggA==", MessageTypes.Encrypted)]
+    [InlineData("application/x-pkcs7-mime; name=smime.p7m", "MIAGCSqGSIb3DQEHA6CA", MessageTypes.Encrypted)]
+    [InlineData("application/pkcs7-mime; smime-type=signed-data; name=smime.p7m", "MIAGCSqGSIb3DQEHAqCA", MessageTypes.Signed)]
+    [InlineData("application/pkcs7-mime; name=smime.p7m", "MIAGCSqGSIb3DQEHAqCA", MessageTypes.Signed)] // S/MIME v2 opaque-signed: readable by anyone
+    [InlineData("application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m", "MIAGCSqGSIb3DQEHAqCA", MessageTypes.Signed)] // the label lies
+    [InlineData("application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m", "AAAA", MessageTypes.None)]
+    [InlineData("application/pkcs7-mime; smime-type=compressed-data", "AAAA", MessageTypes.None)]
+    [InlineData("text/calendar; method=REQUEST", "AAAA", MessageTypes.Calendaring)]
+    [InlineData("text/plain", "AAAA", MessageTypes.None)]
+    public void MessageTypes_FromTheContent_NotTheLabel(string contentType, string base64Body, MessageTypes expected)
     {
-        using var context = Parse(Eml(contentType: contentType, body: "AAAA"));
+        var encoding = contentType.StartsWith("application", StringComparison.Ordinal) ? "Content-Transfer-Encoding: base64\r\n" : string.Empty;
+        using var context = Parse(Eml(contentType: contentType, extraHeaders: encoding, body: base64Body));
         Assert.Equal(expected, context.Types);
     }
 
     [Fact]
     public void MessageTypes_MultipartEncrypted_Signed_Reports_AutoReply()
     {
-        using (var pgp = Parse(Eml(contentType: "multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=b", body: "--b\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n--b\r\nContent-Type: application/octet-stream\r\n\r\n-----BEGIN PGP MESSAGE-----\r\n--b--")))
+        using (var pgp = Parse(Eml(contentType: "multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=b", body: "--b\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n--b\r\nContent-Type: application/octet-stream\r\n\r\n-----BEGIN PGP MESSAGE-----\r\n\r\nhQEMA1234567890\r\n-----END PGP MESSAGE-----\r\n--b--")))
         {
             Assert.Equal(MessageTypes.Encrypted, pgp.Types);
         }
@@ -44,7 +48,7 @@ public sealed class MessageContextTests
         using (var dsn = Parse(Eml(contentType: "multipart/report; report-type=delivery-status; boundary=r", body: "--r\r\nContent-Type: text/plain\r\n\r\nFailed\r\n--r\r\nContent-Type: message/delivery-status\r\n\r\nStatus: 5.0.0\r\n--r--")))
         {
             Assert.Equal(MessageTypes.DeliveryReport, dsn.Types);
-            Assert.True(dsn.IsSystemMessage);
+            Assert.False(dsn.IsEncrypted);
         }
 
         using (var mdn = Parse(Eml(contentType: "multipart/report; report-type=disposition-notification; boundary=r", body: "--r\r\nContent-Type: text/plain\r\n\r\nRead\r\n--r\r\nContent-Type: message/disposition-notification\r\n\r\nDisposition: manual-action/MDN-sent-manually; displayed\r\n--r--")))
@@ -55,7 +59,6 @@ public sealed class MessageContextTests
         using (var invite = Parse(Eml(contentType: "multipart/alternative; boundary=a", body: "--a\r\nContent-Type: text/plain\r\n\r\nMeet\r\n--a\r\nContent-Type: text/calendar; method=REQUEST\r\n\r\nBEGIN:VCALENDAR\r\n--a--")))
         {
             Assert.Equal(MessageTypes.Calendaring, invite.Types);
-            Assert.False(invite.IsSystemMessage);
         }
 
         using (var oof = Parse(Eml(extraHeaders: "Auto-Submitted: auto-replied\r\n")))

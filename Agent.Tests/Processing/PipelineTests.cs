@@ -30,6 +30,9 @@ public sealed class PipelineTests : IClassFixture<PipelineFixture>
         </Rule>
         """;
 
+    /// <summary>These tests read the audit stamp on copies for outside recipients, which is an opt-in.</summary>
+    private const string StampOutsideCopies = """<AuditHeader OutsideCopies="true" />""";
+
     private readonly PipelineFixture _fixture;
 
     public PipelineTests(PipelineFixture fixture) => _fixture = fixture;
@@ -50,7 +53,7 @@ public sealed class PipelineTests : IClassFixture<PipelineFixture>
     [Fact]
     public void MixedRecipients_GetTheRightCopiesNdrsAndRoutes_AndNoMustEncryptCopyIsPlain()
     {
-        var policy = _fixture.WritePolicy(PartnerRules);
+        var policy = _fixture.WritePolicy(PartnerRules, settings: StampOutsideCopies);
         var mime = Message("dave@fabrikam.example, carol@northwind.example, frank@tailspin.example, ed@contoso.example", body: "Gr\u00fc\u00dfe, the numbers.");
 
         using var run = _fixture.Run(policy, mime, Alice, "dave@fabrikam.example", "carol@northwind.example", "frank@tailspin.example", "ed@contoso.example");
@@ -116,7 +119,7 @@ public sealed class PipelineTests : IClassFixture<PipelineFixture>
               <Conditions><RecipientDomainIs><Value>fabrikam.example</Value></RecipientDomainIs></Conditions>
               <Actions><SignSmime OrganizationKey="contoso-signing" /><EncryptSmime Certificate="Gateway" /></Actions>
             </Rule>
-            """, certificates: """<Partners><Partner Domain="fabrikam.example" ContentEncryption="Aes128Cbc" KeyTransport="RsaOaepSha256" /></Partners>""");
+            """, settings: StampOutsideCopies, certificates: """<Partners><Partner Domain="fabrikam.example" ContentEncryption="Aes128Cbc" KeyTransport="RsaOaepSha256" /></Partners>""");
 
         using var run = _fixture.Run(policy, Message("dave@fabrikam.example"), Alice, "dave@fabrikam.example");
 
@@ -145,7 +148,7 @@ public sealed class PipelineTests : IClassFixture<PipelineFixture>
     [Fact]
     public void AlreadyEncryptedMail_IsNotEncryptedAgain()
     {
-        var policy = _fixture.WritePolicy(PartnerRules);
+        var policy = _fixture.WritePolicy(PartnerRules, settings: StampOutsideCopies);
         var encrypted = TestMessages.Crlf("""
             From: alice@contoso.example
             To: dave@fabrikam.example
@@ -220,7 +223,7 @@ public sealed class PipelineTests : IClassFixture<PipelineFixture>
               <Conditions><SentToScope>NotInOrganization</SentToScope></Conditions>
               <Actions><SignSmime Signer="Sender"><Fallback><DeliverUnsigned /></Fallback></SignSmime></Actions>
             </Rule>
-            """);
+            """, settings: StampOutsideCopies);
 
         using var run = _fixture.Run(policy, Message("grace@tailspin.example"), Alice, "grace@tailspin.example");
 
@@ -256,7 +259,7 @@ public sealed class PipelineTests : IClassFixture<PipelineFixture>
               <Conditions><RecipientDomainIs><Value>tailspin.example</Value></RecipientDomainIs></Conditions>
               <Actions><EncryptSmime><Fallback><DeliverInPlainTextInsecure /></Fallback></EncryptSmime></Actions>
             </Rule>
-            """);
+            """, settings: StampOutsideCopies);
 
         using var run = _fixture.Run(policy, Message("grace@tailspin.example"), Alice, "grace@tailspin.example");
 

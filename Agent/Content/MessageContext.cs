@@ -156,8 +156,11 @@ public sealed class MessageContext : IDisposable
     /// <summary>What kind of message it is.</summary>
     public MessageTypes Types => _types ??= Structure.Types | AutoReplyType();
 
-    /// <summary>True for system messages (multipart/report: delivery reports, read receipts).</summary>
-    public bool IsSystemMessage => Structure.IsReport;
+    /// <summary>
+    /// True when the content itself is encrypted (CMS enveloped or authEnveloped data, or RFC 3156 PGP/MIME), never
+    /// because a label says so: see <see cref="EncryptedContentClassifier"/>.
+    /// </summary>
+    public bool IsEncrypted => (Types & MessageTypes.Encrypted) != 0;
 
     /// <summary>Attachments (see <see cref="AttachmentInfo"/>), in document order.</summary>
     public IReadOnlyList<AttachmentInfo> Attachments => Structure.Attachments;
@@ -502,8 +505,6 @@ internal sealed class MessageStructure
 
     public MessageTypes Types { get; private set; }
 
-    public bool IsReport { get; private set; }
-
     public bool NestingLimitReached { get; private set; }
 
     public static MessageStructure Walk(MimeMessage message)
@@ -515,10 +516,9 @@ internal sealed class MessageStructure
             return structure;
         }
 
-        structure.Types = TopLevelType(body);
+        structure.Types = EncryptedContentClassifier.Classify(body);
         if (body is MultipartReport report)
         {
-            structure.IsReport = true;
             var reportType = report.ReportType ?? string.Empty;
             if (reportType.Equals("delivery-status", StringComparison.OrdinalIgnoreCase))
             {
@@ -581,43 +581,5 @@ internal sealed class MessageStructure
         {
             Attachments.Add(new AttachmentInfo(part));
         }
-    }
-
-    private static MessageTypes TopLevelType(MimeEntity body)
-    {
-        var type = body.ContentType;
-        if (type.IsMimeType("multipart", "encrypted"))
-        {
-            return MessageTypes.Encrypted;
-        }
-
-        if (type.IsMimeType("multipart", "signed"))
-        {
-            var inner = body is Multipart { Count: > 0 } signed ? signed[0] : null;
-            return MessageTypes.Signed | (inner is null ? MessageTypes.None : TopLevelType(inner) & MessageTypes.Encrypted);
-        }
-
-        if (type.IsMimeType("application", "pkcs7-mime") || type.IsMimeType("application", "x-pkcs7-mime"))
-        {
-            var smimeType = type.Parameters["smime-type"];
-            if (smimeType is null)
-            {
-                // S/MIME v2 senders omit smime-type; an unlabelled .p7m is most likely enveloped data.
-                return MessageTypes.Encrypted;
-            }
-
-            if (smimeType.Equals("signed-data", StringComparison.OrdinalIgnoreCase))
-            {
-                return MessageTypes.Signed;
-            }
-
-            if (smimeType.Equals("enveloped-data", StringComparison.OrdinalIgnoreCase)
-                || smimeType.Equals("authEnveloped-data", StringComparison.OrdinalIgnoreCase))
-            {
-                return MessageTypes.Encrypted;
-            }
-        }
-
-        return MessageTypes.None;
     }
 }

@@ -86,6 +86,10 @@ public static class EventIds
     public static readonly AgentEvent MessageSignFailed = new(2003, nameof(MessageSignFailed), AgentEventLevel.Error,
         "A message copy could not be signed (malformed message or a cryptographic failure); the copy gets the rule's fail-closed outcome.");
 
+    /// <summary>A personal signing key was not used: the authenticated submitter does not own it.</summary>
+    public static readonly AgentEvent PersonalKeyNotUsed = new(2004, nameof(PersonalKeyNotUsed), AgentEventLevel.Warning,
+        "A rule asked for the sender's personal signing key, but the host did not authenticate the submitter as the owner of that key (a From header proves nothing); the organisation key or the rule's fallback was used instead.");
+
     // 2100–2199: certificates (sources, validation).
 
     /// <summary>The certificate directory loaded.</summary>
@@ -229,6 +233,10 @@ public static class EventIds
     /// <summary>A rule could not be evaluated and RuleErrorAction=Defer deferred the message.</summary>
     public static readonly AgentEvent PolicyRuleErrorDeferred = new(1204, nameof(PolicyRuleErrorDeferred), AgentEventLevel.Error,
         "A rule could not be evaluated (for example a regular expression timed out); its RuleErrorAction is Defer, so the message was deferred for a retry.");
+
+    /// <summary>A rule could not be evaluated and RuleErrorAction=Protect applied the protective rule.</summary>
+    public static readonly AgentEvent PolicyRuleErrorProtected = new(1205, nameof(PolicyRuleErrorProtected), AgentEventLevel.Warning,
+        "A protective rule could not be evaluated (a regular expression timed out, the evaluation budget was spent, or the body is larger than the engine reads); its RuleErrorAction is Protect, so it was applied as if it matched.");
 
     // 9000–9099: internal errors (caught at the Exchange boundary).
 

@@ -90,7 +90,13 @@ internal sealed class MailItemAdapter
             ? true
             : null;
         var acceptedDomains = _server.AcceptedDomains?.Where(d => d.IsInCorporation).Select(d => d.NameSpecification).ToList();
-        return new MessageEnvelope(mailFrom, recipients, senderIsInternal, acceptedDomains);
+
+        // Who may sign with a personal key: the MAIL FROM only when Exchange vouches for it (a mailbox submission, or
+        // an authenticated SMTP client, for which Exchange enforces Send-As). "<>" is how Exchange names anonymous.
+        var authenticator = _mailItem.OriginalAuthenticator;
+        var vouched = ExchangeEnums.IsMailboxSubmission(_mailItem.InboundDeliveryMethod)
+            || (!string.IsNullOrEmpty(authenticator) && authenticator != "<>");
+        return new MessageEnvelope(mailFrom, recipients, senderIsInternal, acceptedDomains, vouched && mailFrom.Length > 0 ? mailFrom : null);
     }
 
     /// <summary>The current content, seekable. Exchange's read stream is seekable in practice; spool it when not.</summary>

@@ -65,7 +65,7 @@ internal sealed class ActionReader
                 var nameAttribute = element.Attribute("Name");
                 var name = nameAttribute?.Value ?? string.Empty;
                 if (nameAttribute is not null && _context.CheckHeaderName(nameAttribute, name, allowStructural: false)
-                    && name.StartsWith("X-EEA-", StringComparison.OrdinalIgnoreCase))
+                    && Content.AgentHeaders.IsOurs(name))
                 {
                     _context.Error(nameAttribute, $"SetHeader may not set '{name}': X-EEA-* headers are stamped by the agent itself");
                 }

@@ -19,7 +19,7 @@ namespace ExchangeEncryptionAgent.Policy;
 public static class AuditHeader
 {
     /// <summary>The header name.</summary>
-    public const string HeaderName = "X-EEA-Policy";
+    public const string HeaderName = Content.AgentHeaders.Policy;
 
     /// <summary>The longest value produced (well under the 998-character line limit of RFC 5322).</summary>
     public const int MaxLength = 900;

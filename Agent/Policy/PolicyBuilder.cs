@@ -140,7 +140,7 @@ internal sealed class PolicyBuilder
             ActivationDate = activation,
             ExpiryDate = expiry,
             StopRuleProcessing = stop,
-            RuleErrorAction = Enum(element, "RuleErrorAction", Model.RuleErrorAction.Ignore),
+            RuleErrorAction = Enum(element, "RuleErrorAction", Model.RuleErrorAction.Protect),
             Comments = Attr(element, "Comments"),
             Conditions = conditions,
             Exceptions = exceptions,

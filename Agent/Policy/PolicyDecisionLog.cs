@@ -15,6 +15,12 @@ public static class PolicyDecisionLog
     /// <summary>The longest decision message written; the event log truncates long entries anyway.</summary>
     public const int MaxMessageLength = 8000;
 
+    /// <summary>The event for a rule error: deferred, applied protectively, or ignored as its RuleErrorAction says.</summary>
+    public static AgentEvent EventFor(RuleError error)
+        => Guard.NotNull(error).Defers ? EventIds.PolicyRuleErrorDeferred
+            : error.AppliedProtectively ? EventIds.PolicyRuleErrorProtected
+            : EventIds.PolicyRuleErrorIgnored;
+
     /// <summary>Writes the decision for <paramref name="messageId"/>.</summary>
     public static void Write(IAgentLog log, PolicySettings settings, PolicyDecision decision, string messageId)
     {
@@ -23,8 +29,7 @@ public static class PolicyDecisionLog
         Guard.NotNull(decision);
         foreach (var error in decision.Errors)
         {
-            log.Write(error.Defers ? EventIds.PolicyRuleErrorDeferred : EventIds.PolicyRuleErrorIgnored,
-                $"Message {messageId}: rule '{error.RuleName}': {error.Message}");
+            log.Write(EventFor(error), $"Message {messageId}: rule '{error.RuleName}': {error.Message}");
         }
 
         var decisionEvent = EventFor(settings.DecisionLogLevel);

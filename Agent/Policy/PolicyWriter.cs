@@ -44,9 +44,10 @@ public static class PolicyWriter
         settings.ForcedTls is { } tls
             ? new XElement(Ns + "ForcedTls", new XAttribute("AddressSpace", tls.AddressSpace), Optional("TlsDomain", tls.TlsDomain))
             : null,
-        new XElement(Ns + "AuditHeader", new XAttribute("Enabled", Bool(settings.StampAuditHeader))),
+        new XElement(Ns + "AuditHeader", new XAttribute("Enabled", Bool(settings.StampAuditHeader)), new XAttribute("OutsideCopies", Bool(settings.StampAuditHeaderOnOutsideCopies))),
         new XElement(Ns + "DecisionLogLevel", settings.DecisionLogLevel == AgentEventLevel.Error ? AgentEventLevel.Warning : settings.DecisionLogLevel),
         new XElement(Ns + "RegexTimeout", XmlConvert.ToString(settings.RegexTimeout)),
+        new XElement(Ns + "EvaluationBudget", XmlConvert.ToString(settings.EvaluationBudget)),
         new XElement(Ns + "AttachmentScanLimit", settings.AttachmentScanLimitBytes.ToString(CultureInfo.InvariantCulture)),
         new XElement(Ns + "MaxNestingDepth", settings.MaxSmimeNestingDepth.ToString(CultureInfo.InvariantCulture)));
 

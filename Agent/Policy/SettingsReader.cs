@@ -48,6 +48,20 @@ internal sealed class SettingsReader
             }
         }
 
+        var budget = defaults.EvaluationBudget;
+        var budgetElement = element.Element(X("EvaluationBudget"));
+        if (budgetElement is not null && _context.TryDuration(budgetElement, budgetElement.Value, out var parsedBudget))
+        {
+            if (parsedBudget < TimeSpan.FromMilliseconds(10) || parsedBudget > TimeSpan.FromSeconds(60))
+            {
+                _context.Error(budgetElement, $"EvaluationBudget must be between 10 milliseconds and 60 seconds (for example PT2S); found {budgetElement.Value.Trim()}");
+            }
+            else
+            {
+                budget = parsedBudget;
+            }
+        }
+
         var scanLimit = defaults.AttachmentScanLimitBytes;
         var scanElement = element.Element(X("AttachmentScanLimit"));
         if (scanElement is not null && _context.TrySize(scanElement, scanElement.Value, out var limit))
@@ -76,8 +90,10 @@ internal sealed class SettingsReader
             OrganizationDomains = domains,
             ForcedTls = forcedTls,
             StampAuditHeader = auditElement is null || Bool(auditElement, "Enabled", true),
+            StampAuditHeaderOnOutsideCopies = auditElement is not null && Bool(auditElement, "OutsideCopies", false),
             DecisionLogLevel = level,
             RegexTimeout = regexTimeout,
+            EvaluationBudget = budget,
             AttachmentScanLimitBytes = scanLimit,
             MaxSmimeNestingDepth = depth,
         };

@@ -14,12 +14,14 @@ public sealed class MessageEnvelope
         string mailFrom,
         IReadOnlyList<EnvelopeRecipientInput> recipients,
         bool? senderIsInternal = null,
-        IReadOnlyList<string>? hostOrganizationDomains = null)
+        IReadOnlyList<string>? hostOrganizationDomains = null,
+        string? authenticatedSubmitter = null)
     {
         MailFrom = mailFrom ?? string.Empty;
         Recipients = Guard.NotNull(recipients);
         SenderIsInternal = senderIsInternal;
         HostOrganizationDomains = hostOrganizationDomains ?? Array.Empty<string>();
+        AuthenticatedSubmitter = string.IsNullOrWhiteSpace(authenticatedSubmitter) ? null : authenticatedSubmitter;
     }
 
     /// <summary>The P1 sender (MAIL FROM); empty for the null reverse path.</summary>
@@ -34,6 +36,13 @@ public sealed class MessageEnvelope
     /// A From domain alone is not proof: anyone outside can write it.
     /// </summary>
     public bool? SenderIsInternal { get; }
+
+    /// <summary>
+    /// The address the host vouches submitted the message (Exchange: the MAIL FROM of a mailbox submission, or of an
+    /// authenticated SMTP client, for which Exchange enforces Send-As); null when the host cannot vouch. The only
+    /// answer to "whose personal key may sign": a From header is written by whoever sends.
+    /// </summary>
+    public string? AuthenticatedSubmitter { get; }
 
     /// <summary>Domains the host treats as its own (Exchange: accepted domains), in addition to the policy's.</summary>
     public IReadOnlyList<string> HostOrganizationDomains { get; }

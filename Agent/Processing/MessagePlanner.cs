@@ -21,9 +21,6 @@ namespace ExchangeEncryptionAgent.Processing;
 /// </summary>
 internal sealed class MessagePlanner
 {
-    /// <summary>Our verdict headers; a sender outside the organisation must never be able to bring its own.</summary>
-    private static readonly string[] VerdictHeaders = { AuditHeader.HeaderName, InboundSmimeHeaders.Signature, InboundSmimeHeaders.Decryption };
-
     private readonly LoadedPolicy _policy;
     private readonly AgentSettings _settings;
     private readonly IAgentLog _log;
@@ -41,13 +38,14 @@ internal sealed class MessagePlanner
 
     public ProcessingPlan Plan(MessageEnvelope envelope, Stream content)
     {
+        // Counted over the raw header block, streaming, before anything else reads it: no field index or count limit.
+        var foreignFields = ForeignHeaderStripTransform.CountForeignFields(content);
         using var message = MessageContext.Create(envelope, content);
         var recipients = envelope.Recipients.Select(r => r.Address).ToList();
         var messageId = message.Message?.MessageId is { Length: > 0 } id ? "<" + id + ">" : "(no Message-ID)";
-        if (message.IsSystemMessage)
-        {
-            return ProcessingPlan.PassThrough(recipients, "system message");
-        }
+
+        // No content label (multipart/report, a report-type, an Auto-Submitted header) skips the policy: anyone can
+        // write one. Only what the host itself marks as a system message is skipped, and the host adapter does that.
 
         var decision = PolicyEvaluator.Evaluate(_policy.Policy, message, new DateTimeOffset(_nowUtc, TimeSpan.Zero));
         LogAuditMatches(decision, messageId);
@@ -60,9 +58,14 @@ internal sealed class MessagePlanner
 
         var resolver = new TreatmentResolver(_policy, message, _log, _nowUtc, messageId);
         var treatments = decision.Recipients.Select(resolver.Resolve).ToList();
-        EnsureNothingLeaks(treatments);
+        EnsureNothingLeaks(treatments, message);
 
-        var stripForgedVerdicts = !IsFromInside(message) && VerdictHeaders.Any(h => message.GetHeaderValues(h).Count > 0);
+        var stripForgedVerdicts = foreignFields > 0 && !IsFromInside(message);
+        if (stripForgedVerdicts)
+        {
+            _log.Write(EventIds.ForgedVerdictHeadersRemoved, $"Message {messageId}: removing {foreignFields} {AgentHeaders.Prefix}* header field(s) that came from outside.");
+        }
+
         var copies = treatments.Where(t => t.IsDelivered || t.DeferFor is not null)
             .GroupBy(t => t.GroupKey, StringComparer.Ordinal)
             .Select(g => BuildCopy(g.ToList(), decision, message, messageId, stripForgedVerdicts))
@@ -84,21 +87,25 @@ internal sealed class MessagePlanner
         }
 
         var transforms = new List<IMessageTransform>();
+        if (stripForgedVerdicts)
+        {
+            // First, on every copy and every path: nothing later may mistake a forged field for one of ours.
+            transforms.Add(new ForeignHeaderStripTransform());
+        }
+
         if (first.Decrypt is not null || first.Verify is not null)
         {
             transforms.Add(InboundTransform(first, message, messageId));
         }
 
-        var edits = new List<HeaderEdit>();
-        if (stripForgedVerdicts && transforms.Count == 0)
-        {
-            edits.AddRange(VerdictHeaders.Select(HeaderEdit.Remove));
-        }
-
-        edits.AddRange(first.Edits);
+        var edits = new List<HeaderEdit>(first.Edits);
         // Every copy an Enforce rule applied to carries the audit stamp, even when the outcome left the body alone
         // (already encrypted, unsigned fallback, insecure opt-in): that is exactly when an administrator asks why.
-        if (first.Decision.Actions.Count > 0 && _policy.Policy.Settings.StampAuditHeader)
+        // Rule names tell an outsider how their correspondence was classified, so copies with an outside recipient
+        // carry it only when the policy opts in.
+        var settings = _policy.Policy.Settings;
+        var stampAllowed = settings.StampAuditHeaderOnOutsideCopies || group.All(t => t.IsInternal);
+        if (first.Decision.Actions.Count > 0 && settings.StampAuditHeader && stampAllowed)
         {
             edits.Add(HeaderEdit.Set(AuditHeader.HeaderName, AuditHeader.Format(decision, addresses, _policy.Policy.Sha256, first.Outcome)));
         }
@@ -155,12 +162,12 @@ internal sealed class MessagePlanner
     /// already encrypted by the sender, over forced TLS, rejected, deferred, or in plain text only through the
     /// rule's explicit insecure opt-in. Anything else is a bug, and the host's internal-error outcome (defer) applies.
     /// </summary>
-    private static void EnsureNothingLeaks(IEnumerable<RecipientTreatment> treatments)
+    private static void EnsureNothingLeaks(IEnumerable<RecipientTreatment> treatments, MessageContext message)
     {
         foreach (var treatment in treatments.Where(t => t.Decision.Actions.OfType<EncryptSmimeAction>().Any()))
         {
             var protectedEnough = !treatment.IsDelivered || treatment.Encrypt is not null || treatment.RoutingDomain is not null
-                || treatment.InsecurePlainText || treatment.Outcome.Contains(OutcomeTokens.AlreadyEncrypted);
+                || treatment.InsecurePlainText || (treatment.Outcome.Contains(OutcomeTokens.AlreadyEncrypted) && message.IsEncrypted);
             if (!protectedEnough)
             {
                 throw new InvalidOperationException($"Plan for {treatment.Address} would deliver a must-encrypt message unprotected.");
@@ -199,7 +206,7 @@ internal sealed class MessagePlanner
         var decisionEvent = PolicyDecisionLog.EventFor(settings.DecisionLogLevel);
         foreach (var error in decision.Errors)
         {
-            _log.Write(error.Defers ? EventIds.PolicyRuleErrorDeferred : EventIds.PolicyRuleErrorIgnored, $"Message {messageId}: rule '{error.RuleName}': {error.Message}");
+            _log.Write(PolicyDecisionLog.EventFor(error), $"Message {messageId}: rule '{error.RuleName}': {error.Message}");
         }
 
         if (_log.IsEnabled(decisionEvent.Level))

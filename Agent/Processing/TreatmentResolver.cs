@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Content;
@@ -67,17 +68,83 @@ internal sealed class TreatmentResolver
             treatment.Verify = actions.OfType<VerifySmimeAction>().FirstOrDefault();
         }
 
-        if (actions.OfType<SignSmimeAction>().FirstOrDefault() is { } sign)
+        // Every SignSmime and EncryptSmime of every rule that applied is resolved on its own (its certificate, its
+        // fallback chain), then the strictest outcome wins: reject > defer > encrypt > forced TLS > sign > none. So an
+        // earlier rule's plain-text opt-in can never cancel a later rule's forced TLS, reject or encryption; only
+        // StopRuleProcessing (which keeps later rules' actions out of the decision) can.
+        var trials = new List<Trial>();
+        foreach (var sign in actions.OfType<SignSmimeAction>())
         {
-            ResolveSigning(treatment, sign);
+            var trial = NewTrial(decision, treatment, isSign: true);
+            ResolveSigning(trial.Treatment, sign);
+            trials.Add(trial);
         }
 
-        if (treatment.IsDelivered && actions.OfType<EncryptSmimeAction>().FirstOrDefault() is { } encrypt)
+        foreach (var encrypt in actions.OfType<EncryptSmimeAction>())
         {
-            ResolveEncryption(treatment, encrypt);
+            var trial = NewTrial(decision, treatment, isSign: false);
+            ResolveEncryption(trial.Treatment, encrypt);
+            trials.Add(trial);
         }
 
+        Merge(treatment, trials);
         return treatment;
+    }
+
+    private static Trial NewTrial(RecipientDecision decision, RecipientTreatment treatment, bool isSign)
+        => new(new RecipientTreatment(decision, treatment.IsVisible), isSign);
+
+    /// <summary>Adopts the strictest of the separately resolved sign and encrypt outcomes (see <see cref="TreatmentStrictness"/>).</summary>
+    private void Merge(RecipientTreatment treatment, List<Trial> trials)
+    {
+        if (trials.Select(t => t.Treatment).FirstOrDefault(t => t.Rejection is not null) is { } rejected)
+        {
+            treatment.Rejection = rejected.Rejection;
+            return;
+        }
+
+        if (trials.Select(t => t.Treatment).FirstOrDefault(t => t.DeferFor is not null) is { } deferred)
+        {
+            treatment.DeferFor = deferred.DeferFor;
+            treatment.DeferReason = deferred.DeferReason;
+            return;
+        }
+
+        var encrypted = trials.Where(t => !t.IsSign).Select(t => t.Treatment)
+            .FirstOrDefault(t => t.Encrypt is not null || t.Outcome.Contains(OutcomeTokens.AlreadyEncrypted));
+        if (encrypted is not null)
+        {
+            treatment.Encrypt = encrypted.Encrypt;
+            treatment.Outcome.UnionWith(encrypted.Outcome);
+        }
+
+        foreach (var routed in trials.Select(t => t.Treatment).Where(t => t.RoutingDomain is not null))
+        {
+            treatment.RoutingDomain = routed.RoutingDomain;
+            treatment.Outcome.UnionWith(routed.Outcome);
+        }
+
+        var signed = trials.Where(t => t.IsSign).Select(t => t.Treatment)
+            .FirstOrDefault(t => t.Sign is not null || t.Outcome.Contains(OutcomeTokens.AlreadySigned) || t.Outcome.Contains(OutcomeTokens.AlreadyEncrypted));
+        if (signed is not null)
+        {
+            treatment.Sign = signed.Sign;
+            treatment.Outcome.UnionWith(signed.Outcome);
+        }
+        else if (trials.FirstOrDefault(t => t.IsSign) is { } unsigned)
+        {
+            // Its fallback's tokens (fallback-deliver-unsigned, or the forced-TLS ones already adopted above).
+            treatment.Outcome.UnionWith(unsigned.Treatment.Outcome);
+        }
+
+        var optIn = trials.Select(t => t.Treatment).FirstOrDefault(t => t.InsecurePlainText);
+        if (optIn is not null && treatment.Encrypt is null && treatment.RoutingDomain is null && !treatment.Outcome.Contains(OutcomeTokens.AlreadyEncrypted))
+        {
+            treatment.InsecurePlainText = true;
+            treatment.Outcome.Add(OutcomeTokens.InsecurePlainText);
+            _log.Write(EventIds.InsecurePlainTextDelivery,
+                $"Message {_messageId}: a rule could not encrypt for {treatment.Address}; delivered in PLAIN TEXT because the rule opts in with DeliverInPlainTextInsecure and no other rule asks for more.");
+        }
     }
 
     private void ResolveSigning(RecipientTreatment treatment, SignSmimeAction sign)
@@ -90,7 +157,26 @@ internal sealed class TreatmentResolver
         }
 
         var sender = _message.FromAddress ?? _message.Envelope.MailFrom;
-        var lookup = _policy.Certificates.FindSigningKey(sender, sign.Signer, sign.OrganizationKey, _nowUtc);
+        var signer = sign.Signer;
+        if (signer != SignerKind.Organization && !SubmitterOwns(sender))
+        {
+            // A personal key speaks for a person: it signs only for the submitter the host authenticated, never for
+            // whoever a From header names. Otherwise the organisation key (SenderOrOrganization) or the fallback.
+            var submitter = _message.Envelope.AuthenticatedSubmitter;
+            var reason = submitter is null
+                ? $"the host cannot vouch for who submitted the message, so the personal key of {CertificateNames.ToAscii(sender)} is not used"
+                : $"the authenticated submitter {CertificateNames.ToAscii(submitter)} does not own the personal key of {CertificateNames.ToAscii(sender)}";
+            _log.Write(EventIds.PersonalKeyNotUsed, $"Message {_messageId}: rule '{sign.RuleName}': {reason}.");
+            if (signer == SignerKind.Sender)
+            {
+                ApplyFallback(treatment, sign.Fallback, sign.RuleName, "sign", reason);
+                return;
+            }
+
+            signer = SignerKind.Organization;
+        }
+
+        var lookup = _policy.Certificates.FindSigningKey(sender, signer, sign.OrganizationKey, _nowUtc);
         if (lookup.Key is { } key)
         {
             treatment.Sign = new SignPlan(key, sign.Format, sign.Digest, sign.Padding);
@@ -101,11 +187,17 @@ internal sealed class TreatmentResolver
         ApplyFallback(treatment, sign.Fallback, sign.RuleName, "sign", lookup.FailureReason ?? "no signing key");
     }
 
+    /// <summary>True when the host's authenticated submitter is the address whose personal key would sign.</summary>
+    private bool SubmitterOwns(string sender)
+        => _message.Envelope.AuthenticatedSubmitter is { Length: > 0 } submitter
+           && string.Equals(CertificateNames.NormalizeAddress(submitter), CertificateNames.NormalizeAddress(sender), StringComparison.OrdinalIgnoreCase);
+
     private void ResolveEncryption(RecipientTreatment treatment, EncryptSmimeAction encrypt)
     {
-        if ((_message.Types & MessageTypes.Encrypted) != 0 && !encrypt.EvenIfAlreadyEncrypted)
+        if (_message.IsEncrypted && !encrypt.EvenIfAlreadyEncrypted)
         {
-            // Already S/MIME or PGP/MIME encrypted by the sender: protected end to end; wrapping again would only hurt.
+            // Encrypted by the sender, judged from the content (CMS enveloped/authEnveloped data, RFC 3156 PGP/MIME),
+            // never from a label: protected end to end; wrapping again would only hurt.
             treatment.Outcome.Add(OutcomeTokens.AlreadyEncrypted);
             return;
         }
@@ -153,10 +245,9 @@ internal sealed class TreatmentResolver
                     LogFallback(treatment, ruleName, what, reason, "delivered unsigned");
                     return;
                 case DeliverInPlainTextInsecureFallback when what == "encrypt":
+                    // Only an opt-in here: the merge decides whether it stands (no other rule asks for more).
                     treatment.InsecurePlainText = true;
-                    treatment.Outcome.Add(OutcomeTokens.InsecurePlainText);
-                    _log.Write(EventIds.InsecurePlainTextDelivery,
-                        $"Message {_messageId}: rule '{ruleName}' could not encrypt for {treatment.Address} ({reason}); delivered in PLAIN TEXT because the rule opts in with DeliverInPlainTextInsecure.");
+                    LogFallback(treatment, ruleName, what, reason, "plain text allowed by DeliverInPlainTextInsecure");
                     return;
             }
         }
@@ -173,6 +264,9 @@ internal sealed class TreatmentResolver
         treatment.RoutingDomain = forcedTls.AddressSpace;
         treatment.Outcome.Add(OutcomeTokens.ForcedTls);
     }
+
+    /// <summary>One sign or encrypt action resolved on its own, before the strictest outcome is chosen.</summary>
+    private sealed record Trial(RecipientTreatment Treatment, bool IsSign);
 
     private void LogFallback(RecipientTreatment treatment, string ruleName, string what, string reason, string outcome)
         => _log.Write(EventIds.ProtectionFallback,

@@ -126,6 +126,7 @@ internal sealed class SimulatedMailItem : MailItem
     public static SimulatedMailItem CreateOriginal(RunContext run, SimulatedMessage message, ContentFile content)
     {
         var item = new SimulatedMailItem(run, content, new RoutingAddress(message.FromAddress), DateTime.UtcNow, 0, null);
+        item._originalAuthenticator = message.OriginalAuthenticator;
         foreach (var recipient in message.Recipients)
         {
             item._recipients.Add(new SimulatedEnvelopeRecipient(item, new RoutingAddress(recipient.Address), recipient.IsInternal));

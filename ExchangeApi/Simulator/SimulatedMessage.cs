@@ -29,6 +29,9 @@ public sealed class SimulatedMessage
 
     public string FromAddress { get; }
 
+    // MailItem.OriginalAuthenticator: who authenticated the SMTP session; empty when nobody did, "<>" for anonymous.
+    public string OriginalAuthenticator { get; init; } = string.Empty;
+
     public IReadOnlyList<SimulatedRecipient> Recipients { get; }
 
     public static SimulatedMessage FromFile(string fromAddress, IEnumerable<SimulatedRecipient> recipients, string path)

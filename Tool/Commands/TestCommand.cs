@@ -220,6 +220,7 @@ internal static class DecisionJson
 
             json.WriteEndObject();
             json.WriteString("evaluatedAt", now.ToString("o", CultureInfo.InvariantCulture));
+            WriteStrings(json, "strictnessOrder", TreatmentStrictness.Order);
 
             json.WriteStartArray("matches");
             foreach (var match in decision.Matches)
@@ -256,6 +257,7 @@ internal static class DecisionJson
                 }
 
                 json.WriteEndArray();
+                json.WriteString("treatment", TreatmentStrictness.Demanded(recipient.Actions));
                 json.WriteString("auditHeader", AuditHeader.Format(decision, new[] { recipient.Address }, policy.Sha256));
                 json.WriteEndObject();
             }
@@ -269,6 +271,7 @@ internal static class DecisionJson
                 json.WriteString("rule", error.RuleName);
                 json.WriteString("message", error.Message);
                 json.WriteBoolean("defers", error.Defers);
+                json.WriteBoolean("appliedProtectively", error.AppliedProtectively);
                 json.WriteEndObject();
             }
 

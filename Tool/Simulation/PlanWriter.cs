@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using ExchangeApi.Simulator;
 using ExchangeEncryptionAgent.Certificates;
+using ExchangeEncryptionAgent.Content;
 
 namespace ExchangeEncryptionAgent.Tool.Simulation;
 
@@ -15,7 +16,7 @@ internal sealed record WrittenCopy(string File, DeliveredCopy Delivered, string 
 /// <summary>Writes a run's copies (exact bytes) and plan.json, and describes the run for people (docs/cli.md).</summary>
 internal static class PlanWriter
 {
-    private static readonly string[] InboundVerdictHeaders = { "X-EEA-Decryption", "X-EEA-Signature" };
+    private static readonly string[] InboundVerdictHeaders = { AgentHeaders.Decryption, AgentHeaders.Signature };
 
     /// <summary>Writes every delivered copy as <c>&lt;prefix&gt;&lt;n&gt;.eml</c> under <paramref name="directory"/>.</summary>
     public static IReadOnlyList<WrittenCopy> WriteCopies(SimulatedRun run, string directory, string prefix = "")

@@ -11,7 +11,7 @@ namespace ExchangeEncryptionAgent.Policy;
 /// <summary>
 /// Evaluates a policy against one message with Exchange mail-flow-rule semantics. Pure: no I/O, no logging, no
 /// clock (the caller passes <c>now</c>); the same inputs always give the same decision. Message content can never
-/// make it throw: unreadable content does not match, and a regular-expression timeout becomes a <see cref="RuleError"/>.
+/// make it throw: unreadable content does not match, and an evaluation error becomes a <see cref="RuleError"/>.
 /// </summary>
 /// <remarks>
 /// <para>Rules run in priority order (0 first); disabled, not yet active and expired rules are skipped.</para>
@@ -21,7 +21,9 @@ namespace ExchangeEncryptionAgent.Policy;
 /// <para>An Enforce match appends the rule's actions to each selected recipient. With StopRuleProcessing, later rules
 /// are not evaluated for the recipients this rule selected; the other recipients go on. Audit matches are reported
 /// and change nothing, including StopRuleProcessing.</para>
-/// <para>On a rule error the rule does not match; with RuleErrorAction=Defer the decision also defers the message.</para>
+/// <para>A rule error (regex timeout, the per-message EvaluationBudget spent, a body larger than the engine reads) never
+/// weakens protection by default: with RuleErrorAction=Protect a protective rule acts as if the failed condition held
+/// (and a failed exception did not); Ignore treats the rule as not matching; Defer defers the whole message.</para>
 /// </remarks>
 public static class PolicyEvaluator
 {
@@ -59,7 +61,10 @@ public static class PolicyEvaluator
         private readonly List<(RecipientInfo Recipient, string[] Values)> _selected = new();
         private List<RuleMatch>? _matches;
         private List<RuleError>? _errors;
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
         private bool _defer;
+        private PolicyRule? _rule;
+        private RuleError? _ruleError;
 
         public EvaluationRun(EvaluationScope scope)
         {
@@ -73,22 +78,15 @@ public static class PolicyEvaluator
 
         public void Apply(PolicyRule rule)
         {
-            string? failing = null;
+            _rule = rule;
+            _ruleError = null;
             RuleMatch? match;
             try
             {
-                match = Match(rule, ref failing);
+                match = Match(rule);
             }
-            catch (RegexMatchTimeoutException ex)
+            catch (RuleEvaluationAbandoned)
             {
-                var defers = rule.RuleErrorAction == RuleErrorAction.Defer;
-                _defer |= defers;
-                (_errors ??= new List<RuleError>()).Add(new RuleError
-                {
-                    RuleName = rule.Name,
-                    Message = $"{failing}: regular expression timed out after {ex.MatchTimeout.TotalMilliseconds:0} ms (pattern '{TextNormalizer.Excerpt(ex.Pattern)}')",
-                    Defers = defers,
-                });
                 return;
             }
 
@@ -138,8 +136,8 @@ public static class PolicyEvaluator
             };
         }
 
-        /// <summary>The match, or null. Sets <paramref name="failing"/> to the condition being evaluated (for errors).</summary>
-        private RuleMatch? Match(PolicyRule rule, ref string? failing)
+        /// <summary>The match, or null; throws <see cref="RuleEvaluationAbandoned"/> when an error ends the rule.</summary>
+        private RuleMatch? Match(PolicyRule rule)
         {
             var plan = rule.Plan;
             _messageValues.Clear();
@@ -147,8 +145,7 @@ public static class PolicyEvaluator
 
             foreach (var condition in plan.MessageConditions)
             {
-                failing = condition.Name;
-                var value = condition.Match(_scope);
+                var value = Evaluate(condition, condition.Name, isException: false, () => condition.Match(_scope));
                 if (value is null)
                 {
                     return null;
@@ -157,15 +154,14 @@ public static class PolicyEvaluator
                 _messageValues.Add((condition.Name, value));
             }
 
-            if (!SelectRecipients(plan.RecipientConditions, ref failing))
+            if (!SelectRecipients(plan.RecipientConditions))
             {
                 return null;
             }
 
             foreach (var exception in plan.MessageExceptions)
             {
-                failing = "ExceptIf" + exception.Name;
-                if (exception.Match(_scope) is not null)
+                if (Evaluate(exception, "ExceptIf" + exception.Name, isException: true, () => exception.Match(_scope)) is not null)
                 {
                     return null;
                 }
@@ -175,7 +171,7 @@ public static class PolicyEvaluator
             {
                 for (var i = _selected.Count - 1; i >= 0; i--)
                 {
-                    if (IsExcepted(plan.RecipientExceptions, _selected[i].Recipient, ref failing))
+                    if (IsExcepted(plan.RecipientExceptions, _selected[i].Recipient))
                     {
                         _selected.RemoveAt(i);
                     }
@@ -196,7 +192,7 @@ public static class PolicyEvaluator
             };
         }
 
-        private bool SelectRecipients(RecipientCondition[] conditions, ref string? failing)
+        private bool SelectRecipients(RecipientCondition[] conditions)
         {
             foreach (var recipient in _scope.Recipients)
             {
@@ -208,8 +204,8 @@ public static class PolicyEvaluator
                 string[]? values = conditions.Length == 0 ? Array.Empty<string>() : null;
                 for (var c = 0; c < conditions.Length; c++)
                 {
-                    failing = conditions[c].Name;
-                    var value = conditions[c].Match(_scope, recipient);
+                    var condition = conditions[c];
+                    var value = Evaluate(condition, condition.Name, isException: false, () => condition.Match(_scope, recipient));
                     if (value is null)
                     {
                         values = null;
@@ -229,12 +225,11 @@ public static class PolicyEvaluator
             return _selected.Count > 0;
         }
 
-        private bool IsExcepted(RecipientCondition[] exceptions, RecipientInfo recipient, ref string? failing)
+        private bool IsExcepted(RecipientCondition[] exceptions, RecipientInfo recipient)
         {
             foreach (var exception in exceptions)
             {
-                failing = "ExceptIf" + exception.Name;
-                if (exception.Match(_scope, recipient) is not null)
+                if (Evaluate(exception, "ExceptIf" + exception.Name, isException: true, () => exception.Match(_scope, recipient)) is not null)
                 {
                     return true;
                 }
@@ -242,6 +237,58 @@ public static class PolicyEvaluator
 
             return false;
         }
+
+        /// <summary>
+        /// One condition (or exception), with the per-message budget and the rule's error action: returns the matched
+        /// value, null for no match, or, when the condition cannot be evaluated and the rule protects, the answer that
+        /// keeps the protection (a condition holds, an exception does not). Otherwise the rule is abandoned.
+        /// </summary>
+        private string? Evaluate(PolicyCondition condition, string name, bool isException, Func<string?> match)
+        {
+            string problem;
+            try
+            {
+                if (condition.Cost != ConditionCost.Envelope && _clock.Elapsed > _scope.Settings.EvaluationBudget)
+                {
+                    problem = $"{name}: the evaluation budget of {_scope.Settings.EvaluationBudget.TotalMilliseconds:0} ms for this message is spent";
+                }
+                else
+                {
+                    var value = match();
+                    if (value is not null || !ReadsBody(condition) || !_scope.Message.BodyTextTruncated)
+                    {
+                        return value;
+                    }
+
+                    // No match in a body cut at MaxBodyTextBytes proves nothing about the part not read.
+                    problem = $"{name}: the body is larger than the {MessageContextLimits.MaxBodyTextBytes / (1024 * 1024)} MB the engine reads";
+                }
+            }
+            catch (RegexMatchTimeoutException ex)
+            {
+                problem = $"{name}: regular expression timed out after {ex.MatchTimeout.TotalMilliseconds:0} ms (pattern '{TextNormalizer.Excerpt(ex.Pattern)}')";
+            }
+
+            var rule = _rule!;
+            var protects = rule.RuleErrorAction == RuleErrorAction.Protect && rule.IsProtective;
+            var defers = rule.RuleErrorAction == RuleErrorAction.Defer;
+            if (_ruleError is null)
+            {
+                _ruleError = new RuleError { RuleName = rule.Name, Message = problem, Defers = defers, AppliedProtectively = protects };
+                (_errors ??= new List<RuleError>()).Add(_ruleError);
+            }
+
+            if (protects)
+            {
+                return isException ? null : "(could not be evaluated)";
+            }
+
+            _defer |= defers;
+            throw new RuleEvaluationAbandoned();
+        }
+
+        private static bool ReadsBody(PolicyCondition condition)
+            => condition is SubjectOrBodyContainsWordsCondition or SubjectOrBodyMatchesPatternsCondition;
 
         private ConditionMatch[] ConditionMatches(RecipientCondition[] recipientConditions)
         {
@@ -264,5 +311,10 @@ public static class PolicyEvaluator
 
             return result;
         }
+    }
+
+    /// <summary>Ends the evaluation of one rule after an error its RuleErrorAction does not turn into a match.</summary>
+    private sealed class RuleEvaluationAbandoned : Exception
+    {
     }
 }

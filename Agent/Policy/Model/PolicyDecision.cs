@@ -78,4 +78,7 @@ public sealed class RuleError
 
     /// <summary>True when the rule's RuleErrorAction is Defer.</summary>
     public bool Defers { get; init; }
+
+    /// <summary>True when RuleErrorAction=Protect let the protective rule act as if the failed condition held.</summary>
+    public bool AppliedProtectively { get; init; }
 }

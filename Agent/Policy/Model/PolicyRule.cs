@@ -4,10 +4,20 @@ using System.Linq;
 
 namespace ExchangeEncryptionAgent.Policy.Model;
 
-/// <summary>What happens when a rule cannot be evaluated (for example a regular expression times out).</summary>
+/// <summary>
+/// What happens when a rule cannot be evaluated (a regular expression times out, the evaluation budget is spent,
+/// the body is larger than the engine reads). The default never lets an attacker weaken protection by making the
+/// evaluation expensive.
+/// </summary>
 public enum RuleErrorAction
 {
-    /// <summary>The rule is treated as not matching; the message goes on (Exchange's default).</summary>
+    /// <summary>
+    /// The default. A protective rule (one with EncryptSmime, SignSmime, RouteRequireTls or RejectMessage) acts as if
+    /// the condition that could not be evaluated held (and an exception that could not be evaluated did not); any
+    /// other rule is treated as not matching.
+    /// </summary>
+    Protect,
+    /// <summary>The rule is treated as not matching; the message goes on (Exchange's default; fails open).</summary>
     Ignore,
     /// <summary>The whole message is deferred; Exchange retries it later.</summary>
     Defer,
@@ -46,7 +56,10 @@ public sealed class PolicyRule
     public bool StopRuleProcessing { get; init; }
 
     /// <summary>What a rule error (regex timeout) does.</summary>
-    public RuleErrorAction RuleErrorAction { get; init; } = RuleErrorAction.Ignore;
+    public RuleErrorAction RuleErrorAction { get; init; } = RuleErrorAction.Protect;
+
+    /// <summary>True when the rule's actions protect content or refuse it (what <see cref="RuleErrorAction.Protect"/> applies).</summary>
+    public bool IsProtective => Actions.Any(a => a is EncryptSmimeAction or SignSmimeAction or RouteRequireTlsAction or RejectMessageAction);
 
     /// <summary>Free text for administrators.</summary>
     public string? Comments { get; init; }

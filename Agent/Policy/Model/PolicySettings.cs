@@ -17,11 +17,24 @@ public sealed class PolicySettings
     /// <summary>&lt;AuditHeader Enabled=".."/&gt;: stamp X-EEA-Policy on each processed copy.</summary>
     public bool StampAuditHeader { get; init; } = true;
 
+    /// <summary>
+    /// &lt;AuditHeader OutsideCopies=".."/&gt;: also stamp X-EEA-Policy on copies with a recipient outside the
+    /// organisation. Off by default: rule names tell an outsider how their correspondence was classified.
+    /// </summary>
+    public bool StampAuditHeaderOnOutsideCopies { get; init; }
+
     /// <summary>&lt;DecisionLogLevel&gt;: the level of the per-message decision event.</summary>
     public AgentEventLevel DecisionLogLevel { get; init; } = AgentEventLevel.Information;
 
     /// <summary>&lt;RegexTimeout&gt;: the bound on each regular-expression match.</summary>
     public TimeSpan RegexTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// &lt;EvaluationBudget&gt;: the time all content conditions of one message may take together. When it is spent,
+    /// every rule still needing content has an evaluation error (its RuleErrorAction decides), so many slow patterns
+    /// cannot each stay just under <see cref="RegexTimeout"/>.
+    /// </summary>
+    public TimeSpan EvaluationBudget { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>&lt;AttachmentScanLimit&gt;: how many decoded bytes of each text-like attachment AttachmentContainsWords reads.</summary>
     public long AttachmentScanLimitBytes { get; init; } = 1024 * 1024;

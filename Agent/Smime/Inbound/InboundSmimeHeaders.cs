@@ -7,13 +7,13 @@ namespace ExchangeEncryptionAgent.Smime.Inbound;
 public static class InboundSmimeHeaders
 {
     /// <summary>Every header of the agent starts with this; incoming ones are removed before stamping.</summary>
-    public const string Prefix = "X-EEA-";
+    public const string Prefix = Content.AgentHeaders.Prefix;
 
     /// <summary>The signature verdict.</summary>
-    public const string Signature = "X-EEA-Signature";
+    public const string Signature = Content.AgentHeaders.Signature;
 
     /// <summary>The decryption outcome.</summary>
-    public const string Decryption = "X-EEA-Decryption";
+    public const string Decryption = Content.AgentHeaders.Decryption;
 
     /// <summary>The one text every decryption failure gets, whatever its cause (no padding-oracle distinctions).</summary>
     public const string UniformDecryptionFailure = "The S/MIME message could not be decrypted.";
