@@ -38,6 +38,7 @@ public sealed class MessageContext : IDisposable
     private readonly Stream _stream;
     private readonly long _start;
     private readonly bool _leaveOpen;
+    private Stream? _parseView;
     private bool _parsed;
     private bool _disposed;
     private MimeMessage? _message;
@@ -222,6 +223,7 @@ public sealed class MessageContext : IDisposable
 
         _disposed = true;
         _message?.Dispose();
+        _parseView?.Dispose();
         if (!_leaveOpen)
         {
             _stream.Dispose();
@@ -244,9 +246,10 @@ public sealed class MessageContext : IDisposable
 
         try
         {
-            _stream.Position = _start;
             var options = new ParserOptions { MaxMimeDepth = MessageContextLimits.MaxMimeDepth };
-            _message = MimeMessage.Load(options, _stream, persistent: true);
+            var parseStream = HeaderFieldLimiter.ForParsing(_stream, _start);
+            _parseView = ReferenceEquals(parseStream, _stream) ? null : parseStream;
+            _message = MimeMessage.Load(options, parseStream, persistent: true);
             _structure = MessageStructure.Walk(_message);
         }
 #pragma warning disable CA1031 // Any content problem is a result: the caller must never see an exception for bad mail.

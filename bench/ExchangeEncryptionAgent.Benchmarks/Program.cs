@@ -64,6 +64,13 @@ public static class Program
         var load = new PolicyLoadBenchmarks();
         load.Setup();
         Report("Load1000Rules", 5, () => load.Load1000Rules());
+        foreach (var megabytes in new[] { 1, 8 })
+        {
+            var hostile = new HostileHeaderBenchmarks { Megabytes = megabytes };
+            hostile.Setup();
+            Report($"OneLongHeaderLine {megabytes} MB", 3, () => hostile.OneLongHeaderLine());
+            Report($"OneLongFoldedHeader {megabytes} MB", 3, () => hostile.OneLongFoldedHeader());
+        }
     }
 
     private static void Report(string name, int iterations, Func<object> action)
