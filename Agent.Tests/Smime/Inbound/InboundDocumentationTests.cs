@@ -25,4 +25,15 @@ public sealed class InboundDocumentationTests
             Assert.Contains('"' + InboundSmimeHeaders.FormatDecryption(outcome) + '"', text, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void HeadersDoc_ListsEveryDisplayFieldAnEmbeddedMessageMayShow()
+    {
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "headers.md"));
+
+        foreach (var name in InboundMessageWriter.DisplayFields)
+        {
+            Assert.Contains('`' + name + '`', text, StringComparison.Ordinal);
+        }
+    }
 }
