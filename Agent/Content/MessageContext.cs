@@ -17,8 +17,12 @@ public static class MessageContextLimits
     /// <summary>Header conditions see the first this many top-level header fields; later ones are ignored.</summary>
     public const int MaxIndexedHeaders = 10_000;
 
-    /// <summary>Header conditions see at most this many characters of one header value.</summary>
-    public const int MaxHeaderValueChars = 1024 * 1024;
+    /// <summary>
+    /// Header conditions see at most this many characters of one header value. Exchange refuses header blocks over
+    /// 256 KB by default (receive connector MaxHeaderSize), and parsing one field costs time that grows faster than
+    /// its length (many folded lines), so longer fields are cut before parsing (HeaderFieldLimiter).
+    /// </summary>
+    public const int MaxHeaderValueChars = 64 * 1024;
 
     /// <summary>Body conditions see at most this many decoded bytes of body text (all body parts together).</summary>
     public const long MaxBodyTextBytes = 32L * 1024 * 1024;
