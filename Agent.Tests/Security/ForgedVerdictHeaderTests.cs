@@ -108,4 +108,23 @@ public sealed class ForgedVerdictHeaderTests
         Assert.DoesNotContain("X-EEA-", Headers(dave), StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("X-EEA-", DecryptWithOpenSsl(_fixture, dave, "fabrikam-gateway"), StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public void NoValidPolicy_PassThroughInsecure_StillRemovesForgedFields()
+    {
+        using var logging = ExchangeEncryptionAgent.Diagnostics.AgentLogging.CreateInMemory(out _);
+        var processor = new ExchangeEncryptionAgent.Processing.NoPolicyProcessor(
+            new ExchangeEncryptionAgent.Processing.AgentSettings { OnNoValidPolicy = ExchangeEncryptionAgent.Processing.FailureOutcome.PassThroughInsecure }, logging.Log, "test");
+        var bytes = Encoding.UTF8.GetBytes(Flooded("MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nPay.\r\n"));
+        var envelope = new ExchangeEncryptionAgent.Processing.MessageEnvelope(Mallory, new[] { new ExchangeEncryptionAgent.Processing.EnvelopeRecipientInput("ed@contoso.example", true) });
+
+        using var content = new System.IO.MemoryStream(bytes, writable: false);
+        var copy = Assert.Single(processor.Plan(envelope, content, DateTime.UtcNow, System.Threading.CancellationToken.None).Copies);
+        using var output = new System.IO.MemoryStream();
+        var transform = Assert.Single(copy.Transforms);
+        content.Position = 0;
+        transform.Apply(content, output, System.Threading.CancellationToken.None);
+
+        AssertNoneOfOurs(Encoding.ASCII.GetString(output.ToArray()));
+    }
 }
