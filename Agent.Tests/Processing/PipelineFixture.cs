@@ -70,6 +70,13 @@ public sealed class PipelineFixture : IDisposable
 
     /// <summary>Loads <paramref name="policyPath"/> (it must be valid) and runs one message through the agent.</summary>
     internal PipelineRun Run(string policyPath, string mime, string mailFrom, params string[] recipients)
+        => RunSubmitted(policyPath, mime, mailFrom, originalAuthenticator: string.Empty, recipients);
+
+    /// <summary>
+    /// As <see cref="Run"/>, with what Exchange knows about the SMTP session: the authenticated submitter (empty when
+    /// nobody authenticated, "&lt;&gt;" for an anonymous one).
+    /// </summary>
+    internal PipelineRun RunSubmitted(string policyPath, string mime, string mailFrom, string originalAuthenticator, params string[] recipients)
     {
         var logging = AgentLogging.CreateInMemory(out var memory);
         var loaded = LoadedPolicy.Load(policyPath, logging.Log);
@@ -78,7 +85,10 @@ public sealed class PipelineFixture : IDisposable
         var runtime = AgentRuntimeFactory.CreateForPolicy(loaded.Value!, new AgentSettings(), logging.Log, spool);
         var simulated = recipients.Select(r => new SimulatedRecipient(r, r.EndsWith("@contoso.example", StringComparison.OrdinalIgnoreCase))).ToList();
         var result = new TransportSimulator(new TransportSimulatorOptions { AcceptedDomains = new[] { "contoso.example" } })
-            .Run(() => new EncryptionRoutingAgentFactory(runtime), SimulatedMessage.FromText(mailFrom, simulated, mime));
+            .Run(() => new EncryptionRoutingAgentFactory(runtime), new SimulatedMessage(mailFrom, simulated, () => new MemoryStream(Encoding.UTF8.GetBytes(mime), writable: false))
+            {
+                OriginalAuthenticator = originalAuthenticator,
+            });
         var leftovers = System.IO.Directory.Exists(spool) ? System.IO.Directory.GetFiles(spool).Length : 0;
         logging.Dispose();
         return new PipelineRun(result, memory.Logs.ToList(), leftovers);

@@ -33,9 +33,20 @@ public sealed class NoPolicyProcessor : IMessageProcessor
         Guard.NotNull(envelope);
         var recipients = envelope.Recipients.Select(r => r.Address).ToList();
         LogThrottled(nowUtc);
-        return _settings.OnNoValidPolicy == FailureOutcome.Defer
-            ? ProcessingPlan.DeferAll(recipients, _settings.RetryInterval, "No valid encryption policy is loaded")
-            : ProcessingPlan.PassThrough(recipients, "no valid policy; PassThroughInsecure");
+        if (_settings.OnNoValidPolicy == FailureOutcome.Defer)
+        {
+            return ProcessingPlan.DeferAll(recipients, _settings.RetryInterval, "No valid encryption policy is loaded");
+        }
+
+        // Even without a policy, a verdict forged outside must not reach a mailbox. Without a policy only the host
+        // can say a sender is inside.
+        if (envelope.SenderIsInternal != true && content is not null && ForeignHeaderStripTransform.CountForeignFields(content) > 0)
+        {
+            var copy = new PlannedCopy(recipients, new IMessageTransform[] { new ForeignHeaderStripTransform() }, CopyProtection.None);
+            return new ProcessingPlan(new[] { copy }, Array.Empty<PlannedRejection>(), "no valid policy; PassThroughInsecure; X-EEA-* from outside removed");
+        }
+
+        return ProcessingPlan.PassThrough(recipients, "no valid policy; PassThroughInsecure");
     }
 
     /// <summary>

@@ -1,0 +1,105 @@
+using System;
+using System.Linq;
+using System.Text;
+using ExchangeEncryptionAgent.Diagnostics;
+using ExchangeEncryptionAgent.Tests.Processing;
+using Xunit;
+using static ExchangeEncryptionAgent.Tests.Security.SecurityKit;
+
+namespace ExchangeEncryptionAgent.Tests.Security;
+
+/// <summary>
+/// Item 3: a content condition that timed out counted as "no match", so a card number at the end of a 30 MB message
+/// left unprotected while the same card in a small message was rejected. Now an evaluation error on a protective rule
+/// applies the rule (RuleErrorAction="Protect", the default), and a per-message EvaluationBudget bounds the sum.
+/// </summary>
+[Collection(SecurityAttacks.Name)]
+public sealed class RuleErrorTests
+{
+    private const string Card = "4111 1111 1111 1111";
+
+    // Nested quantifiers: catastrophic backtracking on any long run of words, the classic slow pattern.
+    private const string SlowCardRule = """
+        <Rule Name="Cards to Northwind" Priority="10">
+          <Conditions>
+            <RecipientDomainIs><Value>northwind.example</Value></RecipientDomainIs>
+            <SubjectOrBodyMatchesPatterns><Value>^(\w+\s?)+\b4[0-9]{3}( [0-9]{4}){3}\b</Value></SubjectOrBodyMatchesPatterns>
+          </Conditions>
+          <Actions><EncryptSmime Certificate="Personal"><Fallback><RejectMessage EnhancedStatusCode="5.7.1" /></Fallback></EncryptSmime></Actions>
+        </Rule>
+        """;
+
+    private static readonly Lazy<string> ThirtyMegabytes = new(() =>
+    {
+        var builder = new StringBuilder(31 * 1024 * 1024);
+        builder.Append("From: Alice <alice@contoso.example>\r\nTo: bob@northwind.example, carol@northwind.example\r\nSubject: Export\r\n")
+            .Append("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n");
+        const string Line = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut\r\n";
+        while (builder.Length < 30 * 1024 * 1024)
+        {
+            builder.Append(Line);
+        }
+
+        return builder.Append("card ").Append(Card).Append("\r\n").ToString();
+    });
+
+    private readonly PipelineFixture _fixture;
+
+    public RuleErrorTests(PipelineFixture fixture) => _fixture = fixture;
+
+    [Fact]
+    public void ThirtyMegabyteMessage_CardAtTheEnd_SlowPattern_GetsTheRulesProtection()
+    {
+        var policy = _fixture.WritePolicy(SlowCardRule);
+
+        using var run = _fixture.Run(policy, ThirtyMegabytes.Value, Alice, "bob@northwind.example", "carol@northwind.example");
+
+        Assert.True(run.Result.Healthy, run.Result.ToString());
+        Assert.True(run.Logged(EventIds.PolicyRuleErrorProtected), string.Join("\n", run.Log));
+        Assert.False(run.Logged(EventIds.PolicyRuleErrorIgnored));
+        // Bob (certificate) gets ciphertext, Carol (none) the reject fallback: what a small message with the card gets.
+        var bob = run.CopyFor("bob@northwind.example");
+        Assert.Equal(new[] { "bob", "recovery" }, _fixture.Recipients(bob.ReadAllBytes()));
+        Assert.Equal("carol@northwind.example", Assert.Single(run.Result.NonDeliveries).Recipient);
+    }
+
+    [Fact]
+    public void SpentEvaluationBudget_DoesNotLetTheProtectiveRuleSlipByEither()
+    {
+        // A cheap, harmless rule first reads the 30 MB body and spends the 10 ms budget; the card rule after it uses
+        // plain words (no regex to time out), so only the budget can stop it. It must still protect.
+        var policy = _fixture.WritePolicy("""
+            <Rule Name="Tag long mail" Priority="0">
+              <Conditions><SubjectOrBodyContainsWords><Value>nothing-like-this</Value></SubjectOrBodyContainsWords></Conditions>
+              <Actions><SetHeader Name="X-Tag" Value="long" /></Actions>
+            </Rule>
+            <Rule Name="Cards to Northwind" Priority="10">
+              <Conditions>
+                <RecipientDomainIs><Value>northwind.example</Value></RecipientDomainIs>
+                <SubjectOrBodyContainsWords><Value>card 4111</Value></SubjectOrBodyContainsWords>
+              </Conditions>
+              <Actions><RejectMessage EnhancedStatusCode="5.7.1" Reason="Card numbers are not sent to partners" /></Actions>
+            </Rule>
+            """, settings: "<EvaluationBudget>PT0.01S</EvaluationBudget>");
+
+        using var run = _fixture.Run(policy, ThirtyMegabytes.Value, Alice, "bob@northwind.example", "carol@northwind.example");
+
+        Assert.True(run.Logged(EventIds.PolicyRuleErrorProtected));
+        Assert.Contains(run.Log, l => l.Contains("evaluation budget", StringComparison.Ordinal) && l.Contains("Cards to Northwind", StringComparison.Ordinal));
+        Assert.Equal(new[] { "bob@northwind.example", "carol@northwind.example" }, run.Result.NonDeliveries.Select(n => n.Recipient).OrderBy(r => r, StringComparer.Ordinal));
+        Assert.Empty(run.Result.Delivered);
+    }
+
+    [Fact]
+    public void IgnoreIsAnExplicitOptOut_AndStaysAsDocumented()
+    {
+        var policy = _fixture.WritePolicy(SlowCardRule.Replace("Priority=\"10\"", "Priority=\"10\" RuleErrorAction=\"Ignore\"", StringComparison.Ordinal));
+
+        using var run = _fixture.Run(policy, ThirtyMegabytes.Value, Alice, "bob@northwind.example");
+
+        // The administrator chose fail-open for this rule: no match, logged as such (event 1203).
+        Assert.True(run.Logged(EventIds.PolicyRuleErrorIgnored));
+        Assert.Empty(run.Result.NonDeliveries);
+        Assert.DoesNotContain("enveloped-data", Headers(run.CopyFor("bob@northwind.example").ReadAllBytes()), StringComparison.Ordinal);
+    }
+}
