@@ -23,6 +23,8 @@ $script:EventLogName = 'Application'
 $script:PolicyNamespace = 'urn:exchange-encryption-agent:policy:v1'
 $script:PolicyValidatorTypeName = 'ExchangeEncryptionAgent.Policy.PolicyFileValidator'
 $script:PolicyFolderName = 'Policies'
+# The agent's default TemporaryDirectory (AgentSettings.xml): Logs\spool.
+$script:SpoolFolderName = 'spool'
 $script:LogFolderName = 'Logs'
 # The agent reads <InstallPath>\Policies\policy.xml; Policies\default.xml is only the shipped starting point.
 $script:ActivePolicyFileName = 'policy.xml'
@@ -145,6 +147,7 @@ function Install-EncryptionAgent {
     Add-Change $changes (Unblock-InstalledFile -Setup $setup)
     Add-Change $changes (Install-AgentEventSource)
     Add-Change $changes (Grant-AgentAccess -Setup $setup -Policy $policy)
+    Add-Change $changes (Protect-AgentDataFolder -Setup $setup)
     Add-Change $changes (Copy-ActivePolicy -Setup $setup -Policy $policy)
     Add-Change $changes (Sync-ForcedTlsConnector -Setup $setup -Policy $policy -Name $ForcedTlsConnectorName -Skip:$SkipForcedTlsConnector)
     $agentChanges = New-Object System.Collections.Generic.List[string]
@@ -203,6 +206,7 @@ function Update-EncryptionAgent {
     Add-Change $changes (New-AgentLogFolder -Setup $setup)
     Add-Change $changes (Install-AgentEventSource)
     Add-Change $changes (Grant-AgentAccess -Setup $setup -Policy $policy)
+    Add-Change $changes (Protect-AgentDataFolder -Setup $setup)
     Add-Change $changes (Sync-ForcedTlsConnector -Setup $setup -Policy $policy -Name $ForcedTlsConnectorName -Skip:$SkipForcedTlsConnector)
 
     if ($versionChanges.Count -eq 0) {
@@ -1183,6 +1187,57 @@ function Revoke-AgentAccess {
 
 #endregion
 
+function Get-ProtectedFolderRule {
+    # Folders that hold secrets get an ACL of their own, not the install folder's: Policies\ (private keys are copied
+    # beside the policy) and Logs\spool (plain text of messages while they are signed or encrypted). Inheritance is
+    # cut, so a broad grant on the install folder (Users: Read on Program Files) never reaches them. Accounts by SID,
+    # so localised Windows (NT-AUTORITAET\SYSTEM) and renamed groups make no difference.
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Setup)
+
+    $account = Get-AccountSid -Account $Setup.ServiceAccount
+    [pscustomobject]@{
+        Path  = $Setup.PolicyFolder
+        Rules = @(
+            [pscustomobject]@{ Sid = 'S-1-5-18'; Rights = 'FullControl' }
+            [pscustomobject]@{ Sid = 'S-1-5-32-544'; Rights = 'FullControl' }
+            [pscustomobject]@{ Sid = $account; Rights = 'Read' })
+    }
+    [pscustomobject]@{
+        Path  = Join-Path $Setup.LogFolder $script:SpoolFolderName
+        Rules = @(
+            [pscustomobject]@{ Sid = 'S-1-5-18'; Rights = 'FullControl' }
+            [pscustomobject]@{ Sid = 'S-1-5-32-544'; Rights = 'FullControl' }
+            [pscustomobject]@{ Sid = $account; Rights = 'Modify' })
+    }
+}
+
+function Protect-AgentDataFolder {
+    # Creates Logs\spool (the agent would create it inheriting Logs\) and gives both folders their protected ACL,
+    # unless they already have exactly that ACL.
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param([Parameter(Mandatory)] $Setup)
+
+    foreach ($folder in @(Get-ProtectedFolderRule -Setup $Setup)) {
+        if (-not (Test-Path -LiteralPath $folder.Path -PathType Container)) {
+            if ($PSCmdlet.ShouldProcess($folder.Path, 'Create folder')) {
+                $null = New-Item -ItemType Directory -Path $folder.Path -Force
+            }
+            "Create folder $($folder.Path)"
+        }
+        elseif (Test-ProtectedAcl -Path $folder.Path -Rule $folder.Rules) {
+            continue
+        }
+        $description = "Protect $($folder.Path): no inherited access; " + (($folder.Rules | ForEach-Object { "$($_.Sid) $($_.Rights)" }) -join ', ')
+        if ($PSCmdlet.ShouldProcess($description, 'Set access control list')) {
+            Set-ProtectedAcl -Path $folder.Path -Rule $folder.Rules
+        }
+        $description
+    }
+}
+
+#endregion
+
 #region Steps: the forced-TLS send connector
 
 function Sync-ForcedTlsConnector {
@@ -1968,6 +2023,63 @@ function Test-AccessRulePresent {
         }
     }
     $false
+}
+
+function Get-AccountSid {
+    param([Parameter(Mandatory)][string] $Account)
+
+    $sid = Get-WellKnownAccountSid -Account $Account
+    if ($sid) {
+        return $sid
+    }
+    (New-Object System.Security.Principal.NTAccount -ArgumentList $Account).Translate([System.Security.Principal.SecurityIdentifier]).Value
+}
+
+function New-ProtectedAccessRule {
+    param([Parameter(Mandatory)] $Rule)
+
+    New-Object System.Security.AccessControl.FileSystemAccessRule -ArgumentList @(
+        (New-Object System.Security.Principal.SecurityIdentifier -ArgumentList $Rule.Sid),
+        [System.Security.AccessControl.FileSystemRights]$Rule.Rights,
+        [System.Security.AccessControl.InheritanceFlags]'ContainerInherit, ObjectInherit',
+        [System.Security.AccessControl.PropagationFlags]::None,
+        [System.Security.AccessControl.AccessControlType]::Allow)
+}
+
+function Test-ProtectedAcl {
+    # True when the folder inherits nothing and its explicit rules are exactly these.
+    param(
+        [Parameter(Mandatory)][string] $Path,
+        [Parameter(Mandatory)][object[]] $Rule
+    )
+
+    $acl = Get-Acl -LiteralPath $Path
+    if (-not $acl.AreAccessRulesProtected) {
+        return $false
+    }
+    $present = @($acl.GetAccessRules($true, $true, [System.Security.Principal.SecurityIdentifier]) |
+        ForEach-Object { "$($_.IdentityReference.Value)|$([int]$_.FileSystemRights)|$($_.InheritanceFlags)|$($_.AccessControlType)" } | Sort-Object)
+    $wanted = @($Rule | ForEach-Object { New-ProtectedAccessRule -Rule $_ } |
+        ForEach-Object { "$($_.IdentityReference.Value)|$([int]$_.FileSystemRights)|$($_.InheritanceFlags)|$($_.AccessControlType)" } | Sort-Object)
+    ($present -join ';') -eq ($wanted -join ';')
+}
+
+function Set-ProtectedAcl {
+    # Inheritance off (inherited entries dropped, not copied), every explicit entry replaced by $Rule.
+    param(
+        [Parameter(Mandatory)][string] $Path,
+        [Parameter(Mandatory)][object[]] $Rule
+    )
+
+    $acl = Get-Acl -LiteralPath $Path
+    $acl.SetAccessRuleProtection($true, $false)
+    foreach ($existing in @($acl.GetAccessRules($true, $false, [System.Security.Principal.SecurityIdentifier]))) {
+        $null = $acl.RemoveAccessRuleSpecific($existing)
+    }
+    foreach ($item in $Rule) {
+        $acl.AddAccessRule((New-ProtectedAccessRule -Rule $item))
+    }
+    Set-Acl -LiteralPath $Path -AclObject $acl
 }
 
 function Grant-Access {

@@ -32,8 +32,10 @@ internal sealed class AgentHarness : IDisposable
     public IReadOnlyList<string> Log => _memory.Logs.ToList();
 
     public SimulationResult Run(string mime, params SimulatedRecipient[] recipients)
-        => new TransportSimulator(new TransportSimulatorOptions { AcceptedDomains = new[] { "contoso.com" } })
-            .Run(() => new EncryptionRoutingAgentFactory(Runtime), SimulatedMessage.FromText("alice@contoso.com", recipients, mime));
+        => Run(new TransportSimulatorOptions { AcceptedDomains = new[] { "contoso.com" } }, mime, recipients);
+
+    public SimulationResult Run(TransportSimulatorOptions options, string mime, params SimulatedRecipient[] recipients)
+        => new TransportSimulator(options).Run(() => new EncryptionRoutingAgentFactory(Runtime), SimulatedMessage.FromText("alice@contoso.com", recipients, mime));
 
     public bool Logged(AgentEvent agentEvent) => Log.Any(l => l.Contains($"|{agentEvent.Id}|", StringComparison.Ordinal));
 

@@ -13,10 +13,17 @@ public sealed class TemporaryFileFactory
 {
     private const int BufferSize = 64 * 1024;
 
+    /// <summary>Set once the folder exists with its mode checked; a benign race (two threads checking) costs nothing.</summary>
+    private volatile bool _directoryReady;
+
+    /// <summary>A configured spool folder is the agent's own; the system temporary folder is not (its mode is left alone).</summary>
+    private readonly bool _ownsDirectory;
+
     /// <summary>Files go into <paramref name="directory"/>; null: the system temporary folder.</summary>
     public TemporaryFileFactory(string? directory = null)
     {
         Directory = string.IsNullOrEmpty(directory) ? Path.GetTempPath() : directory!;
+        _ownsDirectory = !string.IsNullOrEmpty(directory);
     }
 
     /// <summary>The shared default (system temporary folder).</summary>
@@ -26,11 +33,28 @@ public sealed class TemporaryFileFactory
     public string Directory { get; }
 
     /// <summary>A new empty read/write file that disappears when the stream is disposed.</summary>
+    /// <remarks>
+    /// The file holds message plain text: on Unix it is created 0600 in a 0700 folder (<see cref="OwnerOnlyFiles"/>);
+    /// on Windows the folder's protected ACL applies.
+    /// </remarks>
     public FileStream Create()
     {
-        System.IO.Directory.CreateDirectory(Directory);
+        if (!_directoryReady)
+        {
+            OwnerOnlyFiles.EnsureDirectory(Directory, _ownsDirectory);
+            _directoryReady = true;
+        }
+
         var path = Path.Combine(Directory, "eea-" + Guid.NewGuid().ToString("N") + ".tmp");
-        return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, BufferSize,
-            FileOptions.DeleteOnClose | FileOptions.SequentialScan);
+        try
+        {
+            return OwnerOnlyFiles.CreateNew(path, BufferSize, FileOptions.DeleteOnClose | FileOptions.SequentialScan);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Someone removed the folder since: create it again, once.
+            OwnerOnlyFiles.EnsureDirectory(Directory, _ownsDirectory);
+            return OwnerOnlyFiles.CreateNew(path, BufferSize, FileOptions.DeleteOnClose | FileOptions.SequentialScan);
+        }
     }
 }

@@ -54,6 +54,11 @@ public static class AgentLogging
             factory.Configuration = BuiltInConfiguration(factory, logDirectory);
         }
 
+        // An NLog.config with throwExceptions="true" sets it on the factory while it loads (and again on every
+        // automatic reload): a failing target would then throw out of a log call, some of which sit outside any try
+        // block, and crash EdgeTransport.exe. The file decides what is logged where, never whether logging may throw.
+        ForceQuiet(factory);
+        factory.ConfigurationChanged += (_, _) => ForceQuiet(factory);
         var log = new NLogAgentLog(factory);
         if (problem is not null)
         {
@@ -78,9 +83,16 @@ public static class AgentLogging
         return new AgentLogSetup(factory, new NLogAgentLog(factory));
     }
 
+    private static void ForceQuiet(LogFactory factory)
+    {
+        factory.ThrowExceptions = false;
+        factory.ThrowConfigExceptions = false;
+    }
+
     private static LogFactory NewFactory()
     {
         // ThrowExceptions stays false: a logging failure must never become an exception inside EdgeTransport.exe.
+        // ThrowConfigExceptions is true only while NLog.config is read, so a broken file falls back (event 1002).
         var factory = new LogFactory { ThrowExceptions = false, ThrowConfigExceptions = true };
 #if !NETFRAMEWORK
         // The event log exists where the agent runs (net48 on Windows). The net10 build serves tests and the tool,

@@ -42,6 +42,10 @@ public static class EventIds
     public static readonly AgentEvent AgentSettingsInvalid = new(1006, nameof(AgentSettingsInvalid), AgentEventLevel.Error,
         "AgentSettings.xml beside the agent is invalid; the fail-closed defaults are used until it is fixed and the service restarted.");
 
+    /// <summary>One AgentSettings.xml value is unreadable or out of range; its default is used.</summary>
+    public static readonly AgentEvent AgentSettingValueInvalid = new(1010, nameof(AgentSettingValueInvalid), AgentEventLevel.Warning,
+        "A value in AgentSettings.xml is unreadable or out of range (RetryInterval outside 30 seconds to 12 hours, an unknown outcome, an unusable path); that setting's safe default is used, the others hold.");
+
     // 4000–4099: message processing and plans.
 
     /// <summary>A recipient was rejected (NDR) by a rule or a fallback.</summary>
@@ -246,7 +250,11 @@ public static class EventIds
 
     /// <summary>Even the fail-closed outcome could not be applied.</summary>
     public static readonly AgentEvent FailSafeFailed = new(9001, nameof(FailSafeFailed), AgentEventLevel.Error,
-        "The fail-closed outcome itself could not be applied; Exchange keeps the message in its queue.");
+        "The fail-closed outcome could not be applied at all: neither Defer nor the NDR fallback worked (or the message was already deferred and cannot be read).");
+
+    /// <summary>Defer failed; the recipients were removed with an NDR instead.</summary>
+    public static readonly AgentEvent FailSafeRecipientsRejected = new(9010, nameof(FailSafeRecipientsRejected), AgentEventLevel.Error,
+        "Deferring a message after an internal error failed; every remaining recipient was removed with an NDR (550 5.7.0) so nothing left unprotected (recipients that could not be removed that way were dropped).");
 
     private static readonly Lazy<IReadOnlyList<AgentEvent>> AllEvents = new(() =>
         typeof(EventIds).GetFields(BindingFlags.Public | BindingFlags.Static)

@@ -21,23 +21,47 @@ public sealed class NLogAgentLog : IAgentLog
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Never throws, whatever the configuration says: many log calls sit where an exception would escape into
+    /// Exchange (a fail-safe path, a catch block), and a full disk or a broken target must not stop mail flow.
+    /// </remarks>
     public void Write(AgentEvent agentEvent, string message, Exception? exception = null)
     {
         Guard.NotNull(agentEvent);
-        var level = ToNLog(agentEvent.Level);
-        if (!_logger.IsEnabled(level))
+        try
         {
-            return;
-        }
+            var level = ToNLog(agentEvent.Level);
+            if (!_logger.IsEnabled(level))
+            {
+                return;
+            }
 
-        var entry = new LogEventInfo(level, LoggerName, message) { Exception = exception };
-        entry.Properties["EventId"] = agentEvent.Id;
-        entry.Properties["EventName"] = agentEvent.Name;
-        _logger.Log(entry);
+            var entry = new LogEventInfo(level, LoggerName, message) { Exception = exception };
+            entry.Properties["EventId"] = agentEvent.Id;
+            entry.Properties["EventName"] = agentEvent.Name;
+            _logger.Log(entry);
+        }
+#pragma warning disable CA1031 // A log entry that cannot be written is lost; the message it describes is not.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 
     /// <inheritdoc />
-    public bool IsEnabled(AgentEventLevel level) => _logger.IsEnabled(ToNLog(level));
+    public bool IsEnabled(AgentEventLevel level)
+    {
+        try
+        {
+            return _logger.IsEnabled(ToNLog(level));
+        }
+#pragma warning disable CA1031 // See Write.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return false;
+        }
+    }
 
     internal static LogLevel ToNLog(AgentEventLevel level) => level switch
     {

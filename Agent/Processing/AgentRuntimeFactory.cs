@@ -18,10 +18,15 @@ public static class AgentRuntimeFactory
         try
         {
             logging = AgentLogging.Create(agentDirectory);
-            settings = AgentSettings.Load(Path.Combine(agentDirectory, AgentSettings.FileName), out var problem);
+            settings = AgentSettings.Load(Path.Combine(agentDirectory, AgentSettings.FileName), out var problem, out var badValues);
             if (problem is not null)
             {
                 logging.Log.Write(EventIds.AgentSettingsInvalid, problem + " The fail-closed defaults are used.");
+            }
+
+            foreach (var badValue in badValues)
+            {
+                logging.Log.Write(EventIds.AgentSettingValueInvalid, AgentSettings.FileName + ": " + badValue);
             }
 
             return Create(agentDirectory, settings, logging.Log, logging);
@@ -31,7 +36,7 @@ public static class AgentRuntimeFactory
 #pragma warning restore CA1031
         {
             IAgentLog log = logging?.Log ?? NullAgentLog.Instance;
-            SafeWrite(log, EventIds.AgentFactoryStartFailed, $"Start-up failed: {ex.GetType().FullName}: {ex.Message}");
+            SafeWrite(log, EventIds.AgentFactoryStartFailed, $"Start-up failed: {ExceptionSummary.Describe(ex)}. Stack: {ExceptionSummary.Frames(ex)}");
             var chain = new TransformChain(Path.Combine(Path.GetTempPath(), "ExchangeEncryptionAgent"));
             return new AgentRuntime(settings, log, new NoPolicyProcessor(settings, log, "the agent could not start: " + ex.GetType().Name), chain, logging);
         }

@@ -129,7 +129,9 @@ internal sealed class MessagePlanner
                 .Select(g => g.First())
                 .ToList();
             encryptedFor = smimeRecipients.Select(r => r.Certificate).ToList();
-            transforms.Add(new SmimeEncryptTransform(smimeRecipients, encrypt.Algorithm, encrypt.HeaderProtection, encrypt.SubjectPlaceholder, _log));
+            // Blind recipients get an encrypted copy of their own (RecipientTreatment.GroupKey); only that copy may say Bcc.
+            var bccRecipient = group.Count == 1 && !first.IsVisible ? first.Address : null;
+            transforms.Add(new SmimeEncryptTransform(smimeRecipients, encrypt.Algorithm, encrypt.HeaderProtection, encrypt.SubjectPlaceholder, _log, bccRecipient));
         }
 
         return new PlannedCopy(addresses, transforms, first.Protection, first.RoutingDomain, encryptedFor: encryptedFor, rulesApplied: rules);

@@ -19,7 +19,8 @@ namespace ExchangeEncryptionAgent.Smime;
 /// Content-* fields and the raw body bytes, byte for byte, so an inner multipart/signed still verifies) is
 /// encrypted into CMS EnvelopedData (RFC 5652 §6) by the streaming <see cref="EnvelopedDataWriter"/> and written as
 /// application/pkcs7-mime; smime-type=enveloped-data in base64. With header protection (RFC 8551 §3.1) the whole
-/// original message goes inside as message/rfc822 and the outer Subject becomes a placeholder.
+/// original message goes inside as message/rfc822, and outside stay only the fields transport needs and a placeholder
+/// Subject (<see cref="OuterHeaderWriter"/>). Bcc is never outside, and inside only in a blind recipient's own copy.
 /// Streams end to end: nothing is buffered but the header block.
 /// </summary>
 public sealed class SmimeEncryptTransform : IMessageTransform
@@ -29,6 +30,7 @@ public sealed class SmimeEncryptTransform : IMessageTransform
     private readonly bool _headerProtection;
     private readonly string _subjectPlaceholder;
     private readonly IAgentLog _log;
+    private readonly string? _bccRecipient;
 
     /// <summary>
     /// Encrypts to exactly <paramref name="recipientCertificates"/> (the copy's recipients plus recovery
@@ -47,12 +49,22 @@ public sealed class SmimeEncryptTransform : IMessageTransform
     }
 
     /// <summary>Encrypts to exactly <paramref name="recipients"/>, each with its own key transport (per partner).</summary>
+    /// <param name="recipients">One RecipientInfo each, nobody else.</param>
+    /// <param name="contentEncryption">The content-encryption algorithm.</param>
+    /// <param name="headerProtection">Whether the whole message goes inside and only transport fields stay outside.</param>
+    /// <param name="subjectPlaceholder">The outer Subject under header protection.</param>
+    /// <param name="log">Where encryption events go.</param>
+    /// <param name="bccRecipient">
+    /// The blind recipient this copy is for, when it is one; null for a copy to To/Cc recipients, whose encrypted
+    /// content then carries no Bcc field at all.
+    /// </param>
     public SmimeEncryptTransform(
         IReadOnlyList<SmimeRecipient> recipients,
         ContentEncryptionAlgorithm contentEncryption,
         bool headerProtection,
         string subjectPlaceholder,
-        IAgentLog? log = null)
+        IAgentLog? log = null,
+        string? bccRecipient = null)
     {
         _recipients = Guard.NotNull(recipients);
         if (_recipients.Count == 0)
@@ -87,6 +99,7 @@ public sealed class SmimeEncryptTransform : IMessageTransform
         _headerProtection = headerProtection;
         _subjectPlaceholder = Guard.NotNull(subjectPlaceholder);
         _log = log ?? NullAgentLog.Instance;
+        _bccRecipient = bccRecipient;
     }
 
     /// <inheritdoc />
@@ -143,10 +156,13 @@ public sealed class SmimeEncryptTransform : IMessageTransform
     {
         if (_headerProtection)
         {
-            // RFC 8551 §3.1: the complete original message, headers and all, as the only content.
+            // RFC 8551 §3.1: the original message, headers and all, as the only content; but no Bcc the recipients of
+            // this copy may not see, and none of Exchange's organisation fields the header firewall could not remove.
             OuterHeaderWriter.WriteField(plain, "Content-Type", "message/rfc822");
             OuterHeaderWriter.WriteEnd(plain);
-            source.Position = 0;
+            OuterHeaderWriter.WriteInnerFields(plain, header, _bccRecipient);
+            plain.Write(header.Separator, 0, header.Separator.Length);
+            source.Position = header.BodyOffset;
         }
         else
         {

@@ -252,6 +252,11 @@ internal sealed class SimulatedMailItem : MailItem
     public void Defer(TimeSpan waitTime, SmtpResponse? reason, string? trackingContext)
     {
         CheckActive();
+        if (_run.Options.DeferFault is { } fault)
+        {
+            throw fault();
+        }
+
         if (waitTime < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(waitTime), "The wait time must not be negative.");

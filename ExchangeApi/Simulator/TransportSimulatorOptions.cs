@@ -15,6 +15,9 @@ public sealed class TransportSimulatorOptions
     // How long the simulator waits for AgentAsyncContext.Complete() before recording MExAgentTooSlow.
     public TimeSpan AsyncCompletionTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    // Fault injection: when set, every Defer call throws what this returns (a host failure the agent must survive).
+    public Func<Exception>? DeferFault { get; init; }
+
     // Where the run's temporary files go (a fresh subdirectory per run); the system temp directory when null.
     public string? TemporaryDirectory { get; init; }
 }

@@ -21,7 +21,7 @@ $script:MutatingCommands = @(
     'New-SendConnector', 'Set-SendConnector', 'Remove-SendConnector',
     'Restart-Service', 'Start-Service', 'Stop-Service',
     'Register-AgentEventSource', 'Unregister-AgentEventSource',
-    'Grant-Access', 'Revoke-Access',
+    'Grant-Access', 'Revoke-Access', 'Set-ProtectedAcl',
     'Copy-AgentFile', 'Remove-AgentItem', 'Unblock-AgentFile'
 )
 
@@ -60,6 +60,7 @@ function New-FakeServer {
         ServiceStatus = 'Running'
         EventSources  = @{}
         Grants        = New-Object System.Collections.Generic.List[object]
+        ProtectedAcls = @{}
         Blocked       = New-Object 'System.Collections.Generic.HashSet[string]'
         IsAdmin       = $true
         DotNetRelease = 528040
@@ -220,6 +221,14 @@ function Test-FakeGranted {
     $false
 }
 
+function Test-FakeProtectedAcl {
+    # The fake's Get-Acl: protected with exactly these rules only after Set-ProtectedAcl gave them.
+    param([string] $Path, [object[]] $Rule)
+
+    $server = Get-FakeServer
+    $server.ProtectedAcls.ContainsKey($Path) -and $server.ProtectedAcls[$Path] -eq ((@($Rule | ForEach-Object { "$($_.Sid) $($_.Rights)" })) -join ', ')
+}
+
 function Invoke-FakeCommand {
     # Records the call, then plays Exchange's part. Parameters arrive as the mock's bound parameters.
     param(
@@ -262,6 +271,7 @@ function Invoke-FakeCommand {
         'Register-AgentEventSource' { $server.EventSources[$copy.Name] = $copy.LogName; return }
         'Unregister-AgentEventSource' { $server.EventSources.Remove($copy.Name); return }
         'Grant-Access' { $server.Grants.Add([pscustomobject]@{ Path = $copy.Path; Account = $copy.Account; Rights = $copy.Rights; IsFolder = [bool]$copy['IsFolder'] }); return }
+        'Set-ProtectedAcl' { $server.ProtectedAcls[$copy.Path] = @($copy.Rule | ForEach-Object { "$($_.Sid) $($_.Rights)" }) -join ', '; return }
         'Revoke-Access' {
             foreach ($grant in @($server.Grants | Where-Object { $_.Path -eq $copy.Path -and $_.Account -eq $copy.Account -and $_.Rights -eq $copy.Rights })) { $null = $server.Grants.Remove($grant) }
             return

@@ -120,6 +120,26 @@ Describe 'Install on this server' {
             }
         }
 
+        It 'gives Policies and Logs\spool protected ACLs: SYSTEM, Administrators and the transport account by SID, nothing inherited' {
+            $policies = Join-Path $InstallPath 'Policies'
+            $spool = Join-Path (Join-Path $InstallPath 'Logs') 'spool'
+            $calls = @(Get-CallParameter 'Set-ProtectedAcl')
+            @($calls | ForEach-Object { $_.Path } | Sort-Object) | Should -Be @(@($policies, $spool) | Sort-Object)
+            $byPath = @{}
+            foreach ($call in $calls) { $byPath[$call.Path] = @($call.Rule | ForEach-Object { "$($_.Sid) $($_.Rights)" }) }
+            $byPath[$policies] | Should -Be @('S-1-5-18 FullControl', 'S-1-5-32-544 FullControl', 'S-1-5-20 Read')
+            $byPath[$spool] | Should -Be @('S-1-5-18 FullControl', 'S-1-5-32-544 FullControl', 'S-1-5-20 Modify')
+            Test-Path -LiteralPath $spool -PathType Container | Should -BeTrue
+        }
+
+        It 'protects Policies before the policy that reads keys from there becomes active' {
+            $policies = Join-Path $InstallPath 'Policies'
+            $protect = Get-CallIndex { $_.Command -eq 'Set-ProtectedAcl' -and $_.Parameters.Path -eq $policies }
+            $activation = Get-CallIndex { $_.Command -eq 'Copy-AgentFile' -and $_.Parameters.Destination -eq (Join-Path $policies 'policy.xml') }
+            $protect | Should -BeGreaterOrEqual 0
+            $protect | Should -BeLessThan $activation
+        }
+
         It 'changes nothing when run a second time' {
             Clear-FakeCall
             $second = Invoke-TestSetup

@@ -21,7 +21,7 @@ $script:FakedCommands = @(
     'Get-TransportAgent', 'Install-TransportAgent', 'Enable-TransportAgent', 'Disable-TransportAgent', 'Set-TransportAgent', 'Uninstall-TransportAgent',
     'Get-SendConnector', 'New-SendConnector', 'Set-SendConnector', 'Remove-SendConnector', 'Get-TransportService',
     'Get-Service', 'Start-Service', 'Stop-Service', 'Restart-Service', 'Add-PSSnapin',
-    'Register-AgentEventSource', 'Unregister-AgentEventSource', 'Grant-Access', 'Revoke-Access',
+    'Register-AgentEventSource', 'Unregister-AgentEventSource', 'Grant-Access', 'Revoke-Access', 'Set-ProtectedAcl',
     'Copy-AgentFile', 'Remove-AgentItem', 'Unblock-AgentFile'
 )
 
@@ -49,6 +49,7 @@ function Use-FakeExchange {
     Mock -ModuleName $m Invoke-PolicyFileValidator { Invoke-FakeCommand -Command 'Invoke-PolicyFileValidator' -Parameters @{ Path = $Path }; Get-FakePolicyError -Path $Path }
     Mock -ModuleName $m Test-FileBlocked { (Get-FakeServer).Blocked.Contains($Path) }
     Mock -ModuleName $m Get-AgentEventSourceLog { (Get-FakeServer).EventSources[$Name] }
+    Mock -ModuleName $m Test-ProtectedAcl { Test-FakeProtectedAcl -Path $Path -Rule $Rule }
     Mock -ModuleName $m Test-AccessGranted { Test-FakeGranted -Path $Path -Account $Account -Rights $Rights }
     Mock -ModuleName $m Test-AccessRulePresent { @((Get-FakeServer).Grants | Where-Object { $_.Path -eq $Path -and $_.Account -eq $Account -and $_.Rights -eq $Rights }).Count -gt 0 }
     Use-FakeRemoting

@@ -27,7 +27,8 @@ internal sealed class DemoPki
 
     public static DemoPki Create(string directory)
     {
-        System.IO.Directory.CreateDirectory(directory);
+        // Private keys below: the folder is the owner's only (0700) and each .key file 0600, as ssh expects of keys.
+        OwnerOnlyFiles.EnsureDirectory(directory, tightenExisting: true);
         var pki = new DemoPki(directory);
         var ca = PkiBuilder.CreateRoot("CN=Demo Mail CA,O=ExchangeEncryptionAgent Demo");
         pki.Add("ca", ca);
@@ -53,7 +54,7 @@ internal sealed class DemoPki
     {
         _issued[name] = issued;
         File.WriteAllText(Path.Combine(Directory, name + ".crt"), issued.CertificatePem);
-        File.WriteAllText(Path.Combine(Directory, name + ".key"), issued.PrivateKeyPem);
+        OwnerOnlyFiles.WriteAllText(Path.Combine(Directory, name + ".key"), issued.PrivateKeyPem);
     }
 
     private static CertificateSpec Spec(string subject, int keyUsage, string? email = null, string? dnsName = null) => new()
