@@ -70,6 +70,17 @@ public sealed class PipelineFixture : IDisposable
 
     /// <summary>Loads <paramref name="policyPath"/> (it must be valid) and runs one message through the agent.</summary>
     internal PipelineRun Run(string policyPath, string mime, string mailFrom, params string[] recipients)
+        => Run(policyPath, Encoding.UTF8.GetBytes(mime), null, mailFrom, recipients);
+
+    /// <summary>
+    /// Runs exact bytes, submitted as <paramref name="origin"/> says (null: the simulator's default, a mailbox for a
+    /// contoso.example MAIL FROM and anonymous SMTP otherwise).
+    /// </summary>
+    internal PipelineRun Run(string policyPath, byte[] content, SimulatedOrigin? origin, string mailFrom, params string[] recipients)
+        => RunWith(new TransportSimulatorOptions { AcceptedDomains = new[] { "contoso.example" } }, policyPath, content, origin, mailFrom, recipients);
+
+    /// <summary>As <see cref="Run(string, byte[], SimulatedOrigin?, string, string[])"/>, on a server with other accepted domains.</summary>
+    internal PipelineRun RunWith(TransportSimulatorOptions options, string policyPath, byte[] content, SimulatedOrigin? origin, string mailFrom, params string[] recipients)
     {
         var logging = AgentLogging.CreateInMemory(out var memory);
         var loaded = LoadedPolicy.Load(policyPath, logging.Log);
@@ -77,8 +88,8 @@ public sealed class PipelineFixture : IDisposable
         var spool = Path.Combine(Directory, "spool-" + Guid.NewGuid().ToString("N"));
         var runtime = AgentRuntimeFactory.CreateForPolicy(loaded.Value!, new AgentSettings(), logging.Log, spool);
         var simulated = recipients.Select(r => new SimulatedRecipient(r, r.EndsWith("@contoso.example", StringComparison.OrdinalIgnoreCase))).ToList();
-        var result = new TransportSimulator(new TransportSimulatorOptions { AcceptedDomains = new[] { "contoso.example" } })
-            .Run(() => new EncryptionRoutingAgentFactory(runtime), SimulatedMessage.FromText(mailFrom, simulated, mime));
+        var result = new TransportSimulator(options)
+            .Run(() => new EncryptionRoutingAgentFactory(runtime), new SimulatedMessage(mailFrom, simulated, () => new MemoryStream(content, writable: false)) { Origin = origin });
         var leftovers = System.IO.Directory.Exists(spool) ? System.IO.Directory.GetFiles(spool).Length : 0;
         logging.Dispose();
         return new PipelineRun(result, memory.Logs.ToList(), leftovers);
@@ -94,6 +105,17 @@ public sealed class PipelineFixture : IDisposable
         var recipient = enveloped.GetRecipientInfos().GetFirstRecipient(new RecipientID { Issuer = issued.Certificate.IssuerDN, SerialNumber = issued.Certificate.SerialNumber })
             ?? throw new InvalidOperationException($"{keyName} is not a recipient of this copy");
         return recipient.GetContent(issued.KeyPair.Private);
+    }
+
+    /// <summary>Decrypts a delivered copy with openssl cms (an independent implementation) and a demo key; returns the MIME inside.</summary>
+    internal string OpenSslDecrypt(DeliveredCopy copy, string keyName)
+    {
+        var name = "copy-" + Guid.NewGuid().ToString("N");
+        copy.SaveTo(Path.Combine(Directory, name + ".eml"));
+        var result = Support.ExternalTool.OpenSsl(Directory, "cms", "-decrypt", "-inform", "SMIME", "-in", name + ".eml",
+            "-recip", $"pki/{keyName}.crt", "-inkey", $"pki/{keyName}.key", "-out", name + ".mime");
+        Assert.True(result.ExitCode == 0, "openssl cms -decrypt: " + result);
+        return File.ReadAllText(Path.Combine(Directory, name + ".mime"), Encoding.Latin1);
     }
 
     /// <summary>The RecipientInfos of an enveloped copy, as demo certificate names.</summary>

@@ -48,7 +48,8 @@ public static class PolicyWriter
         new XElement(Ns + "DecisionLogLevel", settings.DecisionLogLevel == AgentEventLevel.Error ? AgentEventLevel.Warning : settings.DecisionLogLevel),
         new XElement(Ns + "RegexTimeout", XmlConvert.ToString(settings.RegexTimeout)),
         new XElement(Ns + "AttachmentScanLimit", settings.AttachmentScanLimitBytes.ToString(CultureInfo.InvariantCulture)),
-        new XElement(Ns + "MaxNestingDepth", settings.MaxSmimeNestingDepth.ToString(CultureInfo.InvariantCulture)));
+        new XElement(Ns + "MaxNestingDepth", settings.MaxSmimeNestingDepth.ToString(CultureInfo.InvariantCulture)),
+        new XElement(Ns + "TnefHandling", settings.TnefHandling.ToString()));
 
     private static XElement Certificates(CertificateSettings certificates) => new(Ns + "Certificates",
         new XElement(Ns + "TrustAnchors", certificates.TrustAnchors.Select(Source)),

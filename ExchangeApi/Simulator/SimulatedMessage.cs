@@ -31,6 +31,10 @@ public sealed class SimulatedMessage
 
     public IReadOnlyList<SimulatedRecipient> Recipients { get; }
 
+    // How the message was submitted; null: Mailbox when the MAIL FROM domain is an accepted domain inside the
+    // organisation, SmtpAnonymous otherwise.
+    public SimulatedOrigin? Origin { get; init; }
+
     public static SimulatedMessage FromFile(string fromAddress, IEnumerable<SimulatedRecipient> recipients, string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -81,14 +81,12 @@ public static class PolicyEvaluator
             }
             catch (RegexMatchTimeoutException ex)
             {
-                var defers = rule.RuleErrorAction == RuleErrorAction.Defer;
-                _defer |= defers;
-                (_errors ??= new List<RuleError>()).Add(new RuleError
-                {
-                    RuleName = rule.Name,
-                    Message = $"{failing}: regular expression timed out after {ex.MatchTimeout.TotalMilliseconds:0} ms (pattern '{TextNormalizer.Excerpt(ex.Pattern)}')",
-                    Defers = defers,
-                });
+                AddError(rule, $"{failing}: regular expression timed out after {ex.MatchTimeout.TotalMilliseconds:0} ms (pattern '{TextNormalizer.Excerpt(ex.Pattern)}')");
+                return;
+            }
+            catch (UnreadableContentException ex)
+            {
+                AddError(rule, $"{failing}: the content could not be read: {ex.Message}");
                 return;
             }
 
@@ -112,6 +110,22 @@ public static class PolicyEvaluator
                     _stopped[recipient.Index] = true;
                     Remaining--;
                 }
+            }
+        }
+
+        private void AddError(PolicyRule rule, string message)
+        {
+            var defers = rule.RuleErrorAction == RuleErrorAction.Defer;
+            _defer |= defers;
+            (_errors ??= new List<RuleError>()).Add(new RuleError { RuleName = rule.Name, Message = message, Defers = defers });
+        }
+
+        /// <summary>A condition that reads structure or content cannot be answered when part of the content is unreadable.</summary>
+        private void EnsureReadable(MessageCondition condition)
+        {
+            if (condition.Cost >= ConditionCost.Structure && _scope.Message.UnreadableContent is { } reason)
+            {
+                throw new UnreadableContentException(reason);
             }
         }
 
@@ -148,6 +162,7 @@ public static class PolicyEvaluator
             foreach (var condition in plan.MessageConditions)
             {
                 failing = condition.Name;
+                EnsureReadable(condition);
                 var value = condition.Match(_scope);
                 if (value is null)
                 {
@@ -165,6 +180,7 @@ public static class PolicyEvaluator
             foreach (var exception in plan.MessageExceptions)
             {
                 failing = "ExceptIf" + exception.Name;
+                EnsureReadable(exception);
                 if (exception.Match(_scope) is not null)
                 {
                     return null;
