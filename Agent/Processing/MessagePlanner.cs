@@ -181,7 +181,7 @@ internal sealed class MessagePlanner
         }
     }
 
-    /// <summary>FromScope's own answer: the host's word when it has one, else the sender's domain (one rule for both).</summary>
+    /// <summary>FromScope's own answer, the host's word only (one rule for both).</summary>
     private bool IsFromInside(MessageContext message) => new EvaluationScope(_policy.Policy, message).SenderIsInternal;
 
     private void LogAuditMatches(PolicyDecision decision, string messageId)
