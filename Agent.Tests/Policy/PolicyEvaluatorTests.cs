@@ -131,7 +131,7 @@ public sealed class PolicyEvaluatorTests
     }
 
     [Fact]
-    public void Internal_UsesHostFlagFirst_ThenPolicyDomains_ThenHostDomains_WithSubdomains()
+    public void RecipientInside_ByPolicyDomainsWithSubdomains_OrHostAcceptedDomainsWithWildcards_CategoryIsOnlyAHint()
     {
         var policy = LoadValid(Document(Rule("R", 0, "<SentToScope>InOrganization</SentToScope>")));
         var envelope = new MessageEnvelope("alice@contoso.com", new[]
@@ -142,24 +142,40 @@ public sealed class PolicyEvaluatorTests
             new EnvelopeRecipientInput("mallory@contoso.com", isInternal: false),
             new EnvelopeRecipientInput("hq@tailspin.example"),
             new EnvelopeRecipientInput("x@notcontoso.com"),
-        }, hostOrganizationDomains: new[] { "tailspin.example" });
+            new EnvelopeRecipientInput("sub@eu.tailspin.example"),
+            new EnvelopeRecipientInput("w@wild.example"),
+            new EnvelopeRecipientInput("w@a.b.wild.example"),
+        }, hostOrganizationDomains: new[] { "tailspin.example", "*.wild.example" });
         using var context = Context(Encoding.UTF8.GetBytes(Eml()), envelope);
         var decision = PolicyEvaluator.Evaluate(policy, context, Now);
-        Assert.Equal(new[] { true, true, true, false, true, false }, decision.Recipients.Select(r => r.IsInternal));
-        Assert.Equal(new[] { "carol@contoso.com", "eve@eu.contoso.com", "bob@fabrikam.com", "hq@tailspin.example" }, decision.Matches.Single().Recipients);
+
+        // RecipientCategory (the isInternal hint) decides nothing: Exchange calls ExternalRelay domains InSameOrganization
+        // and every recipient of Internet mail Incoming. A plain accepted domain does not cover its subdomains.
+        Assert.Equal(new[] { true, true, false, true, true, false, false, true, true }, decision.Recipients.Select(r => r.IsInternal));
+    }
+
+    [Fact]
+    public void RecipientInside_StarAcceptedDomain_CoversEveryDomain()
+    {
+        var policy = LoadValid(Document(Rule("R", 0, "<SentToScope>InOrganization</SentToScope>")));
+        var envelope = new MessageEnvelope("alice@contoso.com", new[] { new EnvelopeRecipientInput("x@anything.example") }, hostOrganizationDomains: new[] { "*" });
+        using var context = Context(Encoding.UTF8.GetBytes(Eml()), envelope);
+        Assert.True(Assert.Single(PolicyEvaluator.Evaluate(policy, context, Now).Recipients).IsInternal);
     }
 
     [Theory]
-    [InlineData("alice@contoso.com", null, "eve@fabrikam.com", true)]
-    [InlineData("eve@fabrikam.com", null, "alice@contoso.com", false)]
-    [InlineData("", null, "alice@contoso.com", true)]
-    [InlineData("", null, "eve@fabrikam.com", false)]
-    [InlineData("alice@contoso.com", false, "alice@contoso.com", false)]
-    [InlineData("eve@fabrikam.com", true, "eve@fabrikam.com", true)]
-    public void FromScope_UsesHostWord_ThenMailFrom_ThenHeaderFromForNullPath(string mailFrom, bool? senderIsInternal, string headerFrom, bool inOrganization)
+    [InlineData("alice@contoso.com", SubmissionOrigin.Unknown, "alice@contoso.com", false)]
+    [InlineData("alice@contoso.com", SubmissionOrigin.SmtpAnonymous, "alice@contoso.com", false)]
+    [InlineData("", SubmissionOrigin.SmtpAnonymous, "alice@contoso.com", false)]
+    [InlineData("x@mail.contoso.com", SubmissionOrigin.SmtpAnonymous, "alice@contoso.com", false)]
+    [InlineData("alice@contoso.com", SubmissionOrigin.Mailbox, "alice@contoso.com", true)]
+    [InlineData("scanner@contoso.com", SubmissionOrigin.SmtpAuthenticated, "scanner@contoso.com", true)]
+    [InlineData("", SubmissionOrigin.Pickup, "report@contoso.com", true)]
+    [InlineData("eve@fabrikam.com", SubmissionOrigin.SmtpAuthenticated, "eve@fabrikam.com", true)]
+    public void FromScope_IsTheHostsWordOnly_NeverTheDomain(string mailFrom, SubmissionOrigin origin, string headerFrom, bool inOrganization)
     {
         var policy = LoadValid(Document(Rule("R", 0, "<FromScope>InOrganization</FromScope>")));
-        var envelope = new MessageEnvelope(mailFrom, new[] { new EnvelopeRecipientInput("bob@fabrikam.com") }, senderIsInternal);
+        var envelope = new MessageEnvelope(mailFrom, new[] { new EnvelopeRecipientInput("bob@fabrikam.com") }, origin);
         using var context = Context(Encoding.UTF8.GetBytes(Eml(from: headerFrom)), envelope);
         Assert.Equal(inOrganization, PolicyEvaluator.Evaluate(policy, context, Now).Matches.Count == 1);
     }

@@ -73,8 +73,17 @@ internal static class PolicyTestKit
         return builder.ToString();
     }
 
+    /// <summary>
+    /// As `eea test` does by default: a MAIL FROM in contoso.com (the test policies' organisation) is a mailbox
+    /// submission, anything else anonymous Internet mail.
+    /// </summary>
     public static MessageContext Context(string eml, string mailFrom = "alice@contoso.com", params string[] recipients)
-        => Context(Encoding.UTF8.GetBytes(eml), new MessageEnvelope(mailFrom, (recipients.Length == 0 ? new[] { "bob@fabrikam.com" } : recipients).Select(r => new EnvelopeRecipientInput(r)).ToArray()));
+        => Context(Encoding.UTF8.GetBytes(eml), new MessageEnvelope(mailFrom, (recipients.Length == 0 ? new[] { "bob@fabrikam.com" } : recipients).Select(r => new EnvelopeRecipientInput(r)).ToArray(), OriginOf(mailFrom)));
+
+    public static SubmissionOrigin OriginOf(string mailFrom)
+        => mailFrom.EndsWith("@contoso.com", StringComparison.OrdinalIgnoreCase) || mailFrom.EndsWith(".contoso.com", StringComparison.OrdinalIgnoreCase)
+            ? SubmissionOrigin.Mailbox
+            : SubmissionOrigin.SmtpAnonymous;
 
     public static MessageContext Context(byte[] eml, MessageEnvelope envelope)
         => MessageContext.Create(envelope, new MemoryStream(eml, writable: false), leaveOpen: false);

@@ -70,13 +70,30 @@ public sealed class PipelineFixture : IDisposable
 
     /// <summary>Loads <paramref name="policyPath"/> (it must be valid) and runs one message through the agent.</summary>
     internal PipelineRun Run(string policyPath, string mime, string mailFrom, params string[] recipients)
-        => RunSubmitted(policyPath, mime, mailFrom, originalAuthenticator: string.Empty, recipients);
+        => Run(policyPath, Encoding.UTF8.GetBytes(mime), null, mailFrom, recipients);
 
     /// <summary>
-    /// As <see cref="Run"/>, with what Exchange knows about the SMTP session: the authenticated submitter (empty when
-    /// nobody authenticated, "&lt;&gt;" for an anonymous one).
+    /// As <see cref="Run(string, string, string, string[])"/>, with what Exchange knows about the SMTP session: the
+    /// authenticated submitter (empty when nobody authenticated, "&lt;&gt;" for an anonymous one).
     /// </summary>
     internal PipelineRun RunSubmitted(string policyPath, string mime, string mailFrom, string originalAuthenticator, params string[] recipients)
+    {
+        var origin = originalAuthenticator.Length > 0 && originalAuthenticator != "<>" ? SimulatedOrigin.SmtpAuthenticated : SimulatedOrigin.SmtpAnonymous;
+        return RunWith(new TransportSimulatorOptions { AcceptedDomains = new[] { "contoso.example" } }, policyPath, Encoding.UTF8.GetBytes(mime), origin, mailFrom, recipients, originalAuthenticator);
+    }
+
+    /// <summary>
+    /// Runs exact bytes, submitted as <paramref name="origin"/> says (null: the simulator's default, a mailbox for a
+    /// contoso.example MAIL FROM and anonymous SMTP otherwise).
+    /// </summary>
+    internal PipelineRun Run(string policyPath, byte[] content, SimulatedOrigin? origin, string mailFrom, params string[] recipients)
+        => RunWith(new TransportSimulatorOptions { AcceptedDomains = new[] { "contoso.example" } }, policyPath, content, origin, mailFrom, recipients);
+
+    /// <summary>As <see cref="Run(string, byte[], SimulatedOrigin?, string, string[])"/>, on a server with other accepted domains.</summary>
+    internal PipelineRun RunWith(TransportSimulatorOptions options, string policyPath, byte[] content, SimulatedOrigin? origin, string mailFrom, params string[] recipients)
+        => RunWith(options, policyPath, content, origin, mailFrom, recipients, originalAuthenticator: null);
+
+    private PipelineRun RunWith(TransportSimulatorOptions options, string policyPath, byte[] content, SimulatedOrigin? origin, string mailFrom, string[] recipients, string? originalAuthenticator)
     {
         var logging = AgentLogging.CreateInMemory(out var memory);
         var loaded = LoadedPolicy.Load(policyPath, logging.Log);
@@ -84,9 +101,10 @@ public sealed class PipelineFixture : IDisposable
         var spool = Path.Combine(Directory, "spool-" + Guid.NewGuid().ToString("N"));
         var runtime = AgentRuntimeFactory.CreateForPolicy(loaded.Value!, new AgentSettings(), logging.Log, spool);
         var simulated = recipients.Select(r => new SimulatedRecipient(r, r.EndsWith("@contoso.example", StringComparison.OrdinalIgnoreCase))).ToList();
-        var result = new TransportSimulator(new TransportSimulatorOptions { AcceptedDomains = new[] { "contoso.example" } })
-            .Run(() => new EncryptionRoutingAgentFactory(runtime), new SimulatedMessage(mailFrom, simulated, () => new MemoryStream(Encoding.UTF8.GetBytes(mime), writable: false))
+        var result = new TransportSimulator(options)
+            .Run(() => new EncryptionRoutingAgentFactory(runtime), new SimulatedMessage(mailFrom, simulated, () => new MemoryStream(content, writable: false))
             {
+                Origin = origin,
                 OriginalAuthenticator = originalAuthenticator,
             });
         var leftovers = System.IO.Directory.Exists(spool) ? System.IO.Directory.GetFiles(spool).Length : 0;
@@ -104,6 +122,17 @@ public sealed class PipelineFixture : IDisposable
         var recipient = enveloped.GetRecipientInfos().GetFirstRecipient(new RecipientID { Issuer = issued.Certificate.IssuerDN, SerialNumber = issued.Certificate.SerialNumber })
             ?? throw new InvalidOperationException($"{keyName} is not a recipient of this copy");
         return recipient.GetContent(issued.KeyPair.Private);
+    }
+
+    /// <summary>Decrypts a delivered copy with openssl cms (an independent implementation) and a demo key; returns the MIME inside.</summary>
+    internal string OpenSslDecrypt(DeliveredCopy copy, string keyName)
+    {
+        var name = "copy-" + Guid.NewGuid().ToString("N");
+        copy.SaveTo(Path.Combine(Directory, name + ".eml"));
+        var result = Support.ExternalTool.OpenSsl(Directory, "cms", "-decrypt", "-inform", "SMIME", "-in", name + ".eml",
+            "-recip", $"pki/{keyName}.crt", "-inkey", $"pki/{keyName}.key", "-out", name + ".mime");
+        Assert.True(result.ExitCode == 0, "openssl cms -decrypt: " + result);
+        return File.ReadAllText(Path.Combine(Directory, name + ".mime"), Encoding.Latin1);
     }
 
     /// <summary>The RecipientInfos of an enveloped copy, as demo certificate names.</summary>

@@ -55,8 +55,8 @@ public sealed class ReportBypassTests
         --r--
         """);
 
-    private static MessageEnvelope Envelope(string mailFrom, bool? senderIsInternal, params string[] recipients)
-        => new(mailFrom, recipients.Select(r => new EnvelopeRecipientInput(r, r.EndsWith("@contoso.example", StringComparison.Ordinal))).ToList(), senderIsInternal);
+    private static MessageEnvelope Envelope(string mailFrom, SubmissionOrigin origin, params string[] recipients)
+        => new(mailFrom, recipients.Select(r => new EnvelopeRecipientInput(r, r.EndsWith("@contoso.example", StringComparison.Ordinal))).ToList(), origin);
 
     // The engine path: the simulated host (like Exchange) holds back what it marks as a system message itself; once it
     // hands a message to the agent, no label in the content may skip the policy.
@@ -68,7 +68,7 @@ public sealed class ReportBypassTests
     {
         var policy = _fixture.WritePolicy(CardRule);
 
-        var (plan, copies, _) = RunEngine(_fixture, policy, Report(reportType), Envelope(Alice, true, "bob@northwind.example", "carol@northwind.example"));
+        var (plan, copies, _) = RunEngine(_fixture, policy, Report(reportType), Envelope(Alice, SubmissionOrigin.Mailbox, "bob@northwind.example", "carol@northwind.example"));
 
         // Bob has a certificate: his copy is enveloped for him; openssl opens it and finds the report inside.
         var bob = copies.Single(c => c.Copy.Recipients.Contains("bob@northwind.example")).Bytes!;
@@ -92,7 +92,7 @@ public sealed class ReportBypassTests
             .Replace("From: Alice <alice@contoso.example>", "From: postmaster@tailspin.example", StringComparison.Ordinal)
             .Replace("To: bob@northwind.example, carol@northwind.example", "To: ed@contoso.example", StringComparison.Ordinal);
 
-        var (_, copies, log) = RunEngine(_fixture, policy, mime, Envelope("postmaster@tailspin.example", false, "ed@contoso.example"));
+        var (_, copies, log) = RunEngine(_fixture, policy, mime, Envelope("postmaster@tailspin.example", SubmissionOrigin.SmtpAnonymous, "ed@contoso.example"));
 
         var copy = Encoding.ASCII.GetString(Assert.Single(copies).Bytes!);
         Assert.DoesNotContain("X-EEA-", copy, StringComparison.OrdinalIgnoreCase);

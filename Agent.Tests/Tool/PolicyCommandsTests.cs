@@ -92,12 +92,12 @@ public sealed class PolicyCommandsTests
     [Fact]
     public void Test_WithRcpt_UsesOnlyThoseRecipients()
     {
-        var (exit, output, _) = Run("test", "--policy", ValidPolicy, "--rcpt", "carol@contoso.com", "--internal-sender", "true", PartnerMessage);
+        var (exit, output, _) = Run("test", "--policy", ValidPolicy, "--rcpt", "carol@contoso.com", "--origin", "smtp-authenticated", PartnerMessage);
         Assert.Equal(0, exit);
         using var json = JsonDocument.Parse(output);
         var recipient = Assert.Single(json.RootElement.GetProperty("recipients").EnumerateArray());
         Assert.Equal("carol@contoso.com", recipient.GetProperty("address").GetString());
-        Assert.True(json.RootElement.GetProperty("envelope").GetProperty("senderIsInternal").GetBoolean());
+        Assert.Equal("InOrganization", json.RootElement.GetProperty("sender_scope").GetString());
         Assert.Equal("Audit large attachments", Assert.Single(json.RootElement.GetProperty("matches").EnumerateArray()).GetProperty("rule").GetString());
     }
 

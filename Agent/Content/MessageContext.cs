@@ -26,6 +26,15 @@ public static class MessageContextLimits
 
     /// <summary>Body conditions see at most this many decoded bytes of body text (all body parts together).</summary>
     public const long MaxBodyTextBytes = 32L * 1024 * 1024;
+
+    /// <summary>A TNEF part (winmail.dat) larger than this as transferred is unreadable: its content is held in memory.</summary>
+    public const long MaxTnefBytes = 64L * 1024 * 1024;
+
+    /// <summary>TNEF inside TNEF (embedded Outlook items) deeper than this is unreadable.</summary>
+    public const int MaxTnefDepth = 4;
+
+    /// <summary>At most this many TNEF parts are read in one message; more are unreadable.</summary>
+    public const int MaxTnefParts = 32;
 }
 
 /// <summary>
@@ -122,6 +131,15 @@ public sealed class MessageContext : IDisposable
         }
     }
 
+    /// <summary>True when the message carries TNEF (application/ms-tnef, winmail.dat): Outlook's Summary-TNEF.</summary>
+    public bool ContainsTnef => Structure.ContainsTnef;
+
+    /// <summary>
+    /// Why part of the content could not be read (a malformed or oversized TNEF part); null when everything could.
+    /// Rules whose content conditions need it get a rule error rather than a silent "no match".
+    /// </summary>
+    public string? UnreadableContent => Structure.UnreadableContent;
+
     /// <summary>True when the MIME tree was deeper than <see cref="MessageContextLimits.MaxMimeDepth"/> (the rest is opaque).</summary>
     public bool NestingLimitReached => Structure.NestingLimitReached;
 
@@ -194,12 +212,7 @@ public sealed class MessageContext : IDisposable
 
     internal IReadOnlyList<string> SenderDomainSuffixes => Sender.DomainSuffixes;
 
-    /// <summary>The address FromScope judges: MAIL FROM, or the header From when MAIL FROM is the null path.</summary>
-    internal AddressInfo ScopeSender => _scopeSender ??= AddressInfo.Of(Envelope.MailFrom.Length > 0 ? Envelope.MailFrom : FromAddress ?? string.Empty);
-
     private AddressInfo Sender => _sender ??= AddressInfo.Of(FromAddress ?? Envelope.MailFrom);
-
-    private AddressInfo? _scopeSender;
 
     private MessageStructure Structure
     {
@@ -226,6 +239,7 @@ public sealed class MessageContext : IDisposable
         }
 
         _disposed = true;
+        _structure.Dispose();
         _message?.Dispose();
         _parseView?.Dispose();
         if (!_leaveOpen)
@@ -415,6 +429,12 @@ public sealed class MessageContext : IDisposable
 
     private MessageSensitivity ReadSensitivity()
     {
+        // Outlook keeps the sensitivity inside the TNEF (PR_SENSITIVITY); a header says the same for MIME senders.
+        if (Structure.TnefSensitivity is { } tnef && tnef != MessageSensitivity.Normal)
+        {
+            return tnef;
+        }
+
         foreach (var value in GetHeaderValues("Sensitivity"))
         {
             var compact = value.Replace("-", string.Empty).Replace(" ", string.Empty);
@@ -501,9 +521,14 @@ internal sealed class AddressInfo
     }
 }
 
-/// <summary>What one walk over the MIME tree finds: body parts, attachments, message type. Iterative (no recursion).</summary>
-internal sealed class MessageStructure
+/// <summary>
+/// What one walk over the MIME tree finds: body parts, attachments, message type. Iterative (no recursion). TNEF parts
+/// are opened (<see cref="TnefContent"/>) and walked as if their content were MIME; the structure owns what they yield.
+/// </summary>
+internal sealed class MessageStructure : IDisposable
 {
+    private List<TnefContent>? _tnef;
+
     public static readonly MessageStructure Empty = new();
 
     public List<MimePart> BodyParts { get; } = new();
@@ -513,6 +538,27 @@ internal sealed class MessageStructure
     public MessageTypes Types { get; private set; }
 
     public bool NestingLimitReached { get; private set; }
+
+    public bool ContainsTnef { get; private set; }
+
+    public MessageSensitivity? TnefSensitivity { get; private set; }
+
+    public string? UnreadableContent { get; private set; }
+
+    public void Dispose()
+    {
+        if (_tnef is null)
+        {
+            return;
+        }
+
+        foreach (var content in _tnef)
+        {
+            content.Dispose();
+        }
+
+        _tnef = null;
+    }
 
     public static MessageStructure Walk(MimeMessage message)
     {
@@ -537,22 +583,30 @@ internal sealed class MessageStructure
             }
         }
 
-        var stack = new Stack<MimeEntity>();
-        stack.Push(body);
+        // Each entry carries its TNEF depth: 0 for the message's own MIME, n inside the n-th nested TNEF.
+        var stack = new Stack<(MimeEntity Entity, int TnefDepth)>();
+        stack.Push((body, 0));
         while (stack.Count > 0)
         {
-            var entity = stack.Pop();
+            var (entity, depth) = stack.Pop();
             switch (entity)
             {
                 case Multipart multipart:
                     for (var i = multipart.Count - 1; i >= 0; i--)
                     {
-                        stack.Push(multipart[i]);
+                        stack.Push((multipart[i], depth));
                     }
 
                     break;
                 case MessagePart attached:
                     structure.Attachments.Add(new AttachmentInfo(attached));
+                    break;
+                case MimePart part when TnefContent.IsTnef(part):
+                    if (structure.OpenTnef(part, depth)?.Body is { } converted)
+                    {
+                        stack.Push((converted, depth + 1));
+                    }
+
                     break;
                 case MimePart part:
                     structure.Classify(part);
@@ -561,6 +615,40 @@ internal sealed class MessageStructure
         }
 
         return structure;
+    }
+
+    /// <summary>Opens a TNEF part; returns its content as MIME, or null (then winmail.dat counts as an attachment).</summary>
+    private MimeMessage? OpenTnef(MimePart part, int depth)
+    {
+        ContainsTnef = true;
+        _tnef ??= new List<TnefContent>();
+        if (depth >= MessageContextLimits.MaxTnefDepth || _tnef.Count >= MessageContextLimits.MaxTnefParts)
+        {
+            UnreadableContent ??= "TNEF nested deeper than " + MessageContextLimits.MaxTnefDepth + " levels or more than " + MessageContextLimits.MaxTnefParts + " TNEF parts";
+            Attachments.Add(new AttachmentInfo(part));
+            return null;
+        }
+
+        var content = TnefContent.Read(part);
+        _tnef.Add(content);
+        if (content.Message is null)
+        {
+            UnreadableContent ??= content.Error;
+            Attachments.Add(new AttachmentInfo(part));
+            return null;
+        }
+
+        if (content.IsCalendaring)
+        {
+            Types |= MessageTypes.Calendaring;
+        }
+
+        if (depth == 0 && content.Sensitivity is { } sensitivity)
+        {
+            TnefSensitivity ??= sensitivity;
+        }
+
+        return content.Message;
     }
 
     private void Classify(MimePart part)

@@ -17,10 +17,7 @@ internal static class TextDecoding
 
     static TextDecoding()
     {
-#if !NETFRAMEWORK
-        // .NET (Core) knows only Unicode and Latin-1 by default; register the legacy code pages mail still uses.
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-#endif
+        CodePages.EnsureRegistered();
     }
 
     /// <summary>The decoded text of <paramref name="part"/>, or empty when the content cannot be read.</summary>

@@ -72,6 +72,18 @@ public static class EventIds
     public static readonly AgentEvent AuditRuleMatched = new(4006, nameof(AuditRuleMatched), AgentEventLevel.Information,
         "An Audit-mode rule matched; nothing was changed. The entry says what the rule would have done.");
 
+    /// <summary>A copy's Summary-TNEF was converted to MIME before signing or encryption (TnefHandling ConvertToMime).</summary>
+    public static readonly AgentEvent TnefConvertedToMime = new(4040, nameof(TnefConvertedToMime), AgentEventLevel.Information,
+        "A copy to be signed or encrypted carried Outlook's Summary-TNEF (winmail.dat); it was converted to MIME first, so the recipient reads the body and attachments.");
+
+    /// <summary>A copy's Summary-TNEF was not protected; the rule's fallback chain decided (TnefHandling Fallback, or unreadable TNEF).</summary>
+    public static readonly AgentEvent TnefProtectionFallback = new(4041, nameof(TnefProtectionFallback), AgentEventLevel.Warning,
+        "A copy to be signed or encrypted carried Summary-TNEF that is not converted (TnefHandling is Fallback, or the TNEF could not be read); the rule's fallback chain decided the outcome.");
+
+    /// <summary>A TNEF part could not be read: rules with content conditions got a rule error.</summary>
+    public static readonly AgentEvent TnefUnreadable = new(4042, nameof(TnefUnreadable), AgentEventLevel.Warning,
+        "A TNEF part (winmail.dat) is malformed, too large or nested too deep; rules with content conditions could not be evaluated and their RuleErrorAction applies.");
+
     // 2000–2099: outbound S/MIME (encrypt, sign).
 
     /// <summary>A copy was encrypted.</summary>

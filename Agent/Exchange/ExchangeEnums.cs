@@ -28,4 +28,7 @@ internal static class ExchangeEnums
 
     /// <summary>True when the message was submitted from a mailbox on this organisation's servers.</summary>
     public static bool IsMailboxSubmission(DeliveryMethod method) => method.ToString() == "Mailbox";
+
+    /// <summary>True when the message came from the pickup or replay folder of this server (DeliveryMethod.File).</summary>
+    public static bool IsFileSubmission(DeliveryMethod method) => method.ToString() == "File";
 }

@@ -83,20 +83,41 @@ internal sealed class MailItemAdapter
         var mailFrom = from == RoutingAddress.NullReversePath || !from.IsValid ? string.Empty : from.ToString();
         var recipients = Snapshot().Select(r => new EnvelopeRecipientInput(r.Address.ToString(), ExchangeEnums.IsInternal(r.RecipientCategory))).ToList();
 
-        // Mail submitted from a mailbox or by an authenticated sender is internal. Otherwise we do not know, and the
-        // policy's domains decide (Exchange refuses anonymous senders in accepted domains on Internet receive
-        // connectors by default, so a domain is a fair signal there).
-        bool? senderIsInternal = ExchangeEnums.IsMailboxSubmission(_mailItem.InboundDeliveryMethod) || !string.IsNullOrEmpty(_mailItem.OriginalAuthenticator)
-            ? true
-            : null;
+        // Accepted domains inside the organisation, wildcards included. IsInCorporation is false for ExternalRelay
+        // domains (mail for them leaves the organisation), which the real AcceptedDomain exposes no other way.
         var acceptedDomains = _server.AcceptedDomains?.Where(d => d.IsInCorporation).Select(d => d.NameSpecification).ToList();
 
         // Who may sign with a personal key: the MAIL FROM only when Exchange vouches for it (a mailbox submission, or
-        // an authenticated SMTP client, for which Exchange enforces Send-As). "<>" is how Exchange names anonymous.
-        var authenticator = _mailItem.OriginalAuthenticator;
-        var vouched = ExchangeEnums.IsMailboxSubmission(_mailItem.InboundDeliveryMethod)
-            || (!string.IsNullOrEmpty(authenticator) && authenticator != "<>");
-        return new MessageEnvelope(mailFrom, recipients, senderIsInternal, acceptedDomains, vouched && mailFrom.Length > 0 ? mailFrom : null);
+        // an authenticated SMTP client, for which Exchange enforces Send-As).
+        var origin = Origin(_mailItem.InboundDeliveryMethod, _mailItem.OriginalAuthenticator);
+        var vouched = origin is SubmissionOrigin.Mailbox or SubmissionOrigin.SmtpAuthenticated;
+        return new MessageEnvelope(mailFrom, recipients, origin, acceptedDomains, vouched && mailFrom.Length > 0 ? mailFrom : null);
+    }
+
+    /// <summary>
+    /// Who submitted the message, in the host's words only. "&lt;&gt;" is Exchange's anonymous submitter (as in
+    /// RFC 4954's AUTH=&lt;&gt;); any other non-empty authenticator is an authenticated one. Empty without a mailbox
+    /// or pickup submission says nothing, so it counts as outside: a forged verdict is stripped, inbound rules run.
+    /// </summary>
+    internal static SubmissionOrigin Origin(DeliveryMethod inboundDeliveryMethod, string? originalAuthenticator)
+    {
+        if (ExchangeEnums.IsMailboxSubmission(inboundDeliveryMethod))
+        {
+            return SubmissionOrigin.Mailbox;
+        }
+
+        var authenticator = originalAuthenticator?.Trim() ?? string.Empty;
+        if (authenticator == "<>")
+        {
+            return SubmissionOrigin.SmtpAnonymous;
+        }
+
+        if (ExchangeEnums.IsFileSubmission(inboundDeliveryMethod))
+        {
+            return SubmissionOrigin.Pickup;
+        }
+
+        return authenticator.Length > 0 ? SubmissionOrigin.SmtpAuthenticated : SubmissionOrigin.Unknown;
     }
 
     /// <summary>The current content, seekable. Exchange's read stream is seekable in practice; spool it when not.</summary>

@@ -49,7 +49,8 @@ public static class PolicyWriter
         new XElement(Ns + "RegexTimeout", XmlConvert.ToString(settings.RegexTimeout)),
         new XElement(Ns + "EvaluationBudget", XmlConvert.ToString(settings.EvaluationBudget)),
         new XElement(Ns + "AttachmentScanLimit", settings.AttachmentScanLimitBytes.ToString(CultureInfo.InvariantCulture)),
-        new XElement(Ns + "MaxNestingDepth", settings.MaxSmimeNestingDepth.ToString(CultureInfo.InvariantCulture)));
+        new XElement(Ns + "MaxNestingDepth", settings.MaxSmimeNestingDepth.ToString(CultureInfo.InvariantCulture)),
+        new XElement(Ns + "TnefHandling", settings.TnefHandling.ToString()));
 
     private static XElement Certificates(CertificateSettings certificates) => new(Ns + "Certificates",
         new XElement(Ns + "TrustAnchors", certificates.TrustAnchors.Select(Source)),

@@ -84,6 +84,10 @@ internal sealed class SettingsReader
         var level = levelElement is not null && System.Enum.TryParse<AgentEventLevel>(levelElement.Value.Trim(), out var parsedLevel)
             ? parsedLevel
             : defaults.DecisionLogLevel;
+        var tnefElement = element.Element(X("TnefHandling"));
+        var tnef = tnefElement is not null && System.Enum.TryParse<TnefHandling>(tnefElement.Value.Trim(), out var parsedTnef)
+            ? parsedTnef
+            : defaults.TnefHandling;
         var auditElement = element.Element(X("AuditHeader"));
         return new PolicySettings
         {
@@ -96,6 +100,7 @@ internal sealed class SettingsReader
             EvaluationBudget = budget,
             AttachmentScanLimitBytes = scanLimit,
             MaxSmimeNestingDepth = depth,
+            TnefHandling = tnef,
         };
     }
 

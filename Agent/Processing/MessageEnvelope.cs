@@ -9,17 +9,21 @@ namespace ExchangeEncryptionAgent.Processing;
 /// </summary>
 public sealed class MessageEnvelope
 {
-    /// <summary>Creates an envelope; <paramref name="mailFrom"/> is empty for the null reverse path (&lt;&gt;).</summary>
+    /// <summary>
+    /// Creates an envelope; <paramref name="mailFrom"/> is empty for the null reverse path (&lt;&gt;).
+    /// <paramref name="hostOrganizationDomains"/> are the host's accepted domains that are inside the organisation
+    /// (Exchange: AcceptedDomain.NameSpecification where IsInCorporation; wildcards "*.contoso.com" and "*" allowed).
+    /// </summary>
     public MessageEnvelope(
         string mailFrom,
         IReadOnlyList<EnvelopeRecipientInput> recipients,
-        bool? senderIsInternal = null,
+        SubmissionOrigin origin = SubmissionOrigin.Unknown,
         IReadOnlyList<string>? hostOrganizationDomains = null,
         string? authenticatedSubmitter = null)
     {
         MailFrom = mailFrom ?? string.Empty;
         Recipients = Guard.NotNull(recipients);
-        SenderIsInternal = senderIsInternal;
+        Origin = origin;
         HostOrganizationDomains = hostOrganizationDomains ?? Array.Empty<string>();
         AuthenticatedSubmitter = string.IsNullOrWhiteSpace(authenticatedSubmitter) ? null : authenticatedSubmitter;
     }
@@ -30,12 +34,14 @@ public sealed class MessageEnvelope
     /// <summary>The P1 recipients (RCPT TO), in envelope order.</summary>
     public IReadOnlyList<EnvelopeRecipientInput> Recipients { get; }
 
+    /// <summary>How the host says the message was submitted.</summary>
+    public SubmissionOrigin Origin { get; }
+
     /// <summary>
-    /// Whether the host knows the message was submitted from inside the organisation (Exchange: submitted from a
-    /// mailbox or by an authenticated sender). Null when the host cannot tell; the policy's domains decide then.
-    /// A From domain alone is not proof: anyone outside can write it.
+    /// True when the host says the submitter is inside the organisation: a mailbox, an authenticated SMTP submitter
+    /// or the pickup folder (FromScope InOrganization). Nothing in the message or the MAIL FROM can make it true.
     /// </summary>
-    public bool? SenderIsInternal { get; }
+    public bool SenderIsInternal => Origin is SubmissionOrigin.Mailbox or SubmissionOrigin.SmtpAuthenticated or SubmissionOrigin.Pickup;
 
     /// <summary>
     /// The address the host vouches submitted the message (Exchange: the MAIL FROM of a mailbox submission, or of an
@@ -61,7 +67,10 @@ public sealed class EnvelopeRecipientInput
     /// <summary>The SMTP address (RCPT TO).</summary>
     public string Address { get; }
 
-    /// <summary>Whether the host resolved the recipient inside the organisation (Exchange: RecipientCategory).</summary>
+    /// <summary>
+    /// The host's hint (Exchange: RecipientCategory). Not used to decide: Exchange says InSameOrganization for
+    /// ExternalRelay domains and Incoming or Unknown for everyone when mail comes from outside; the domain decides.
+    /// </summary>
     public bool? IsInternal { get; }
 
     /// <inheritdoc />

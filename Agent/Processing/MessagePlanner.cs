@@ -56,6 +56,11 @@ internal sealed class MessagePlanner
             return ProcessingPlan.DeferAll(recipients, _settings.RetryInterval, "Encryption policy could not be evaluated");
         }
 
+        if (message.UnreadableContent is { } unreadable)
+        {
+            _log.Write(EventIds.TnefUnreadable, $"Message {messageId}: {unreadable}; rules with content conditions get a rule error.");
+        }
+
         var resolver = new TreatmentResolver(_policy, message, _log, _nowUtc, messageId);
         var treatments = decision.Recipients.Select(resolver.Resolve).ToList();
         EnsureNothingLeaks(treatments, message);
@@ -113,6 +118,14 @@ internal sealed class MessagePlanner
         if (edits.Count > 0)
         {
             transforms.Add(new HeaderEditTransform(edits));
+        }
+
+        if ((first.Sign is not null || first.Encrypt is not null) && message.ContainsTnef)
+        {
+            // TreatmentResolver only lets readable TNEF get this far with TnefHandling ConvertToMime.
+            transforms.Add(new TnefToMimeTransform());
+            _log.Write(EventIds.TnefConvertedToMime,
+                $"Message {messageId}: Summary-TNEF converted to MIME for {string.Join(", ", addresses)} before it is {(first.Encrypt is null ? "signed" : "encrypted")}.");
         }
 
         if (first.Sign is { } sign)
@@ -177,7 +190,7 @@ internal sealed class MessagePlanner
         }
     }
 
-    /// <summary>FromScope's own answer: the host's word when it has one, else the sender's domain (one rule for both).</summary>
+    /// <summary>FromScope's own answer, the host's word only (one rule for both).</summary>
     private bool IsFromInside(MessageContext message) => new EvaluationScope(_policy.Policy, message).SenderIsInternal;
 
     private void LogAuditMatches(PolicyDecision decision, string messageId)

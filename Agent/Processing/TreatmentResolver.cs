@@ -156,6 +156,12 @@ internal sealed class TreatmentResolver
             return;
         }
 
+        if (!CanProtectTnef(treatment, sign.RuleName, "sign"))
+        {
+            ApplyFallback(treatment, sign.Fallback, sign.RuleName, "sign", TnefReason);
+            return;
+        }
+
         var sender = _message.FromAddress ?? _message.Envelope.MailFrom;
         var signer = sign.Signer;
         if (signer != SignerKind.Organization && !SubmitterOwns(sender))
@@ -202,6 +208,12 @@ internal sealed class TreatmentResolver
             return;
         }
 
+        if (!CanProtectTnef(treatment, encrypt.RuleName, "encrypt"))
+        {
+            ApplyFallback(treatment, encrypt.Fallback, encrypt.RuleName, "encrypt", TnefReason);
+            return;
+        }
+
         var lookup = _policy.Certificates.FindEncryptionCertificate(treatment.Address, encrypt.Certificate, encrypt.MinimumTrust, _nowUtc);
         if (lookup.Certificate is { } certificate)
         {
@@ -216,6 +228,26 @@ internal sealed class TreatmentResolver
         }
 
         ApplyFallback(treatment, encrypt.Fallback, encrypt.RuleName, "encrypt", lookup.FailureReason ?? "no encryption certificate");
+    }
+
+    private string TnefReason => _message.UnreadableContent is { } unreadable
+        ? "the content is Summary-TNEF that cannot be read: " + unreadable
+        : "the content is Summary-TNEF (winmail.dat) and TnefHandling is Fallback";
+
+    /// <summary>
+    /// False when the content is Summary-TNEF that must not be protected as it is: TnefHandling says Fallback, or the
+    /// TNEF cannot be read and so cannot be converted. A partner would otherwise decrypt a winmail.dat only Outlook reads.
+    /// </summary>
+    private bool CanProtectTnef(RecipientTreatment treatment, string ruleName, string what)
+    {
+        if (!_message.ContainsTnef || (Settings.TnefHandling == TnefHandling.ConvertToMime && _message.UnreadableContent is null))
+        {
+            return true;
+        }
+
+        _log.Write(EventIds.TnefProtectionFallback,
+            $"Message {_messageId}: rule '{ruleName}' would {what} Summary-TNEF for {treatment.Address}; {TnefReason}, so its fallback chain decides.");
+        return false;
     }
 
     /// <summary>The first step that can be carried out wins; if none can, the recipient is deferred (fail closed).</summary>

@@ -17,9 +17,33 @@ internal sealed class RunContext
         Options = options;
         Store = store;
         Recorder = recorder;
-        _acceptedDomains = new SimulatedAcceptedDomainCollection(options.AcceptedDomains);
+        _acceptedDomains = new SimulatedAcceptedDomainCollection(options.AcceptedDomains, options.ExternalRelayDomains);
         AddressBook = new SimulatedAddressBook(_acceptedDomains, message.Recipients.Where(r => r.IsInternal).Select(r => r.Address));
+        var from = new RoutingAddress(message.FromAddress);
+        Origin = message.Origin
+            ?? (from.IsValid && from != RoutingAddress.NullReversePath && _acceptedDomains.Find(from) is { IsInCorporation: true }
+                ? SimulatedOrigin.Mailbox
+                : SimulatedOrigin.SmtpAnonymous);
     }
+
+    public SimulatedOrigin Origin { get; }
+
+    public DeliveryMethod InboundDeliveryMethod => Origin switch
+    {
+        SimulatedOrigin.Mailbox => DeliveryMethod.Mailbox,
+        SimulatedOrigin.Pickup => DeliveryMethod.File,
+        _ => DeliveryMethod.Smtp,
+    };
+
+    // Exchange's RecipientCategory follows the message's directionality, not the recipient: Incoming for every
+    // recipient of Internet mail, Unknown when undefined, and InSameOrganization for every accepted domain (ExternalRelay
+    // included) when sent from inside.
+    public RecipientCategory CategoryOf(RoutingAddress address, bool declaredInternal) => Origin switch
+    {
+        SimulatedOrigin.SmtpAnonymous => RecipientCategory.Incoming,
+        SimulatedOrigin.Pickup => RecipientCategory.Unknown,
+        _ => declaredInternal || _acceptedDomains.Find(address) is not null ? RecipientCategory.InSameOrganization : RecipientCategory.InDifferentOrganization,
+    };
 
     public TransportSimulatorOptions Options { get; }
 

@@ -103,7 +103,7 @@ internal sealed class SimulatedEnvelopeRecipient : EnvelopeRecipient
         get
         {
             CheckAccess();
-            return _isInternal ? RecipientCategory.InSameOrganization : RecipientCategory.InDifferentOrganization;
+            return _owner.Run.CategoryOf(_address, _isInternal);
         }
     }
 
@@ -123,7 +123,7 @@ internal sealed class SimulatedEnvelopeRecipient : EnvelopeRecipient
     public DeliveredRecipient ToDelivered() =>
         new(
             AddressText,
-            _isInternal ? RecipientCategory.InSameOrganization : RecipientCategory.InDifferentOrganization,
+            _owner.Run.CategoryOf(_address, _isInternal),
             RoutingOverride is null
                 ? null
                 : new DeliveredRoutingOverride(

@@ -111,7 +111,7 @@ internal sealed class SimulatedMailItem : MailItem
         set => Set(ref _deliveryPriority, value);
     }
 
-    public override DeliveryMethod InboundDeliveryMethod => Checked(DeliveryMethod.Smtp);
+    public override DeliveryMethod InboundDeliveryMethod => Checked(_run.InboundDeliveryMethod);
 
     public override bool MustDeliver => Checked(_mustDeliver);
 
@@ -125,8 +125,17 @@ internal sealed class SimulatedMailItem : MailItem
 
     public static SimulatedMailItem CreateOriginal(RunContext run, SimulatedMessage message, ContentFile content)
     {
-        var item = new SimulatedMailItem(run, content, new RoutingAddress(message.FromAddress), DateTime.UtcNow, 0, null);
-        item._originalAuthenticator = message.OriginalAuthenticator;
+        var item = new SimulatedMailItem(run, content, new RoutingAddress(message.FromAddress), DateTime.UtcNow, 0, null)
+        {
+            // "<>" is Exchange's anonymous submitter; an authenticated one is named; mailbox and pickup give "".
+            // A test may name the authenticator itself (an SMTP session nobody authenticated gives "").
+            _originalAuthenticator = message.OriginalAuthenticator ?? run.Origin switch
+            {
+                SimulatedOrigin.SmtpAnonymous => "<>",
+                SimulatedOrigin.SmtpAuthenticated => message.FromAddress is "" or "<>" ? "relay@" + run.Options.ServerName : message.FromAddress,
+                _ => string.Empty,
+            },
+        };
         foreach (var recipient in message.Recipients)
         {
             item._recipients.Add(new SimulatedEnvelopeRecipient(item, new RoutingAddress(recipient.Address), recipient.IsInternal));

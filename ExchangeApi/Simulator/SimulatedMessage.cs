@@ -29,10 +29,15 @@ public sealed class SimulatedMessage
 
     public string FromAddress { get; }
 
-    // MailItem.OriginalAuthenticator: who authenticated the SMTP session; empty when nobody did, "<>" for anonymous.
-    public string OriginalAuthenticator { get; init; } = string.Empty;
+    // MailItem.OriginalAuthenticator when a test names it: empty when nobody authenticated, "<>" for anonymous;
+    // null: what the origin gives.
+    public string? OriginalAuthenticator { get; init; }
 
     public IReadOnlyList<SimulatedRecipient> Recipients { get; }
+
+    // How the message was submitted; null: Mailbox when the MAIL FROM domain is an accepted domain inside the
+    // organisation, SmtpAnonymous otherwise.
+    public SimulatedOrigin? Origin { get; init; }
 
     public static SimulatedMessage FromFile(string fromAddress, IEnumerable<SimulatedRecipient> recipients, string path)
     {

@@ -18,9 +18,9 @@ internal sealed class SimulatedSmtpServer(string name, Version version, AddressB
     public override AcceptedDomainCollection AcceptedDomains => acceptedDomains;
 }
 
-internal sealed class SimulatedAcceptedDomain(string nameSpecification) : AcceptedDomain
+internal sealed class SimulatedAcceptedDomain(string nameSpecification, bool isInCorporation = true) : AcceptedDomain
 {
-    public override bool IsInCorporation => true;
+    public override bool IsInCorporation => isInCorporation;
 
     public override bool UseAddressBook => true;
 
@@ -28,9 +28,14 @@ internal sealed class SimulatedAcceptedDomain(string nameSpecification) : Accept
 
     public override Guid TenantId => Guid.Empty;
 
-    // "contoso.com" matches itself; "*.contoso.com" matches contoso.com and every subdomain.
+    // "contoso.com" matches itself; "*.contoso.com" matches contoso.com and every subdomain; "*" matches every domain.
     public bool Matches(string domain)
     {
+        if (nameSpecification == "*")
+        {
+            return true;
+        }
+
         if (nameSpecification.StartsWith("*.", StringComparison.Ordinal))
         {
             var parent = nameSpecification[2..];
@@ -42,9 +47,14 @@ internal sealed class SimulatedAcceptedDomain(string nameSpecification) : Accept
     }
 }
 
-internal sealed class SimulatedAcceptedDomainCollection(IEnumerable<string> domains) : AcceptedDomainCollection
+internal sealed class SimulatedAcceptedDomainCollection(IEnumerable<string> domains, IEnumerable<string>? externalRelayDomains = null)
+    : AcceptedDomainCollection
 {
-    private readonly SimulatedAcceptedDomain[] _domains = domains.Select(d => new SimulatedAcceptedDomain(d)).ToArray();
+    // The most specific match wins, as in Exchange: an ExternalRelay "partner.contoso.com" beats "*.contoso.com" and "*".
+    private readonly SimulatedAcceptedDomain[] _domains = domains.Select(d => new SimulatedAcceptedDomain(d))
+        .Concat((externalRelayDomains ?? []).Select(d => new SimulatedAcceptedDomain(d, isInCorporation: false)))
+        .OrderByDescending(d => d.NameSpecification == "*" ? -1 : d.NameSpecification.StartsWith("*.", StringComparison.Ordinal) ? d.NameSpecification.Length - 2 : d.NameSpecification.Length + 1)
+        .ToArray();
 
     public override AcceptedDomain? Find(string domainName) =>
         string.IsNullOrEmpty(domainName) ? null : _domains.FirstOrDefault(d => d.Matches(domainName));
@@ -61,7 +71,7 @@ internal sealed class SimulatedAddressBook(AcceptedDomainCollection acceptedDoma
     public override bool Contains(RoutingAddress address) => _internalAddresses.Contains(address.ToString());
 
     public override bool IsInternal(RoutingAddress address) =>
-        _internalAddresses.Contains(address.ToString()) || acceptedDomains.Find(address) is not null;
+        _internalAddresses.Contains(address.ToString()) || acceptedDomains.Find(address) is { IsInCorporation: true };
 
-    public override bool IsInternal(RoutingDomain domain) => acceptedDomains.Find(domain.Domain) is not null;
+    public override bool IsInternal(RoutingDomain domain) => acceptedDomains.Find(domain.Domain) is { IsInCorporation: true };
 }

@@ -10,7 +10,12 @@ public sealed class TransportSimulatorOptions
     public Version ServerVersion { get; init; } = new(15, 2);
 
     // Accepted domains: SmtpServer.AcceptedDomains and AddressBook.IsInternal. "*.contoso.com" also accepts subdomains.
+    // "*" accepts every domain (an internal relay for everything).
     public IReadOnlyList<string> AcceptedDomains { get; init; } = ["contoso.com"];
+
+    // ExternalRelay accepted domains: accepted by the server but outside the organisation (IsInCorporation false,
+    // AddressBook.IsInternal false), yet RecipientCategory InSameOrganization for mail sent from inside.
+    public IReadOnlyList<string> ExternalRelayDomains { get; init; } = [];
 
     // How long the simulator waits for AgentAsyncContext.Complete() before recording MExAgentTooSlow.
     public TimeSpan AsyncCompletionTimeout { get; init; } = TimeSpan.FromSeconds(60);

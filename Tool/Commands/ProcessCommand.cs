@@ -15,8 +15,8 @@ namespace ExchangeEncryptionAgent.Tool.Commands;
 /// </summary>
 internal sealed class ProcessCommand : ICommand
 {
-    private const string Usage = "usage: eea process --policy FILE --mail-from ADDR --rcpt ADDR [--rcpt ADDR]... --out DIR MESSAGE.eml";
-    private static readonly string[] Options = { "--policy", "--mail-from", "--rcpt", "--out" };
+    private const string Usage = "usage: eea process --policy FILE --mail-from ADDR --rcpt ADDR [--rcpt ADDR]... [--origin " + OriginOption.Values + "] --out DIR MESSAGE.eml";
+    private static readonly string[] Options = { "--policy", "--mail-from", "--rcpt", "--out", OriginOption.Name };
 
     public string Name => "process";
 
@@ -60,8 +60,16 @@ internal sealed class ProcessCommand : ICommand
 
             using (var runtime = AgentRuntimeFactory.CreateForPolicy(policySet, new AgentSettings(), logging.Log, spool))
             {
-                using var exchange = new SimulatedExchange(runtime, policySet.Policy.Settings.OrganizationDomains);
-                using var run = exchange.Run(mailFrom, line.All("--rcpt"), () => File.OpenRead(message));
+                var domains = policySet.Policy.Settings.OrganizationDomains;
+                if (!OriginOption.TryResolve(line.Single(OriginOption.Name), mailFrom, domains, out var origin))
+                {
+                    stderr.WriteLine($"eea process: --origin takes {OriginOption.Values}");
+                    stderr.WriteLine(Usage);
+                    return Program.ExitUsage;
+                }
+
+                using var exchange = new SimulatedExchange(runtime, domains);
+                using var run = exchange.Run(mailFrom, line.All("--rcpt"), () => File.OpenRead(message), origin);
                 var plan = PlanWriter.Write(run, output, Path.GetFileName(message));
                 File.WriteAllText(Path.Combine(output, "plan.json"), plan);
                 stdout.WriteLine(PlanWriter.Describe(run, Path.GetFileName(message)));

@@ -21,7 +21,7 @@ namespace ExchangeEncryptionAgent.Tool.Commands;
 internal sealed class TestCommand : ICommand
 {
     private const string Usage =
-        "usage: eea test --policy FILE [--mail-from ADDR] [--rcpt ADDR]... [--internal-sender true|false] [--now ISO-8601] MESSAGE.eml";
+        "usage: eea test --policy FILE [--mail-from ADDR] [--rcpt ADDR]... [--origin " + OriginOption.Values + "] [--now ISO-8601] MESSAGE.eml";
 
     public string Name => "test";
 
@@ -59,7 +59,14 @@ internal sealed class TestCommand : ICommand
         }
 
         IReadOnlyList<string> recipients = options.Recipients.Count > 0 ? options.Recipients : HeaderRecipients(bytes);
-        var envelope = new MessageEnvelope(options.MailFrom, recipients.Select(r => new EnvelopeRecipientInput(r)).ToArray(), options.SenderIsInternal);
+        if (!OriginOption.TryResolve(options.Origin, options.MailFrom, policy.Settings.OrganizationDomains, out var origin))
+        {
+            stderr.WriteLine($"eea test: --origin takes {OriginOption.Values}");
+            stderr.WriteLine(Usage);
+            return Program.ExitUsage;
+        }
+
+        var envelope = new MessageEnvelope(options.MailFrom, recipients.Select(r => new EnvelopeRecipientInput(r)).ToArray(), origin);
         using var context = MessageContext.Create(envelope, new MemoryStream(bytes, writable: false), leaveOpen: false);
         var decision = PolicyEvaluator.Evaluate(policy, context, options.Now);
         DecisionJson.Write(stdout, policy, context, decision, options.MessagePath!, options.Now);
@@ -110,14 +117,8 @@ internal sealed class TestCommand : ICommand
                     case "--rcpt":
                         options.Recipients.Add(value);
                         break;
-                    case "--internal-sender":
-                        if (!bool.TryParse(value, out var isInternal))
-                        {
-                            problem = "--internal-sender takes true or false";
-                            return false;
-                        }
-
-                        options.SenderIsInternal = isInternal;
+                    case OriginOption.Name:
+                        options.Origin = value;
                         break;
                     case "--now":
                         if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var now))
@@ -169,7 +170,7 @@ internal sealed class TestCommand : ICommand
 
         public List<string> Recipients { get; } = new();
 
-        public bool? SenderIsInternal { get; set; }
+        public string? Origin { get; set; }
 
         public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
     }
@@ -205,20 +206,15 @@ internal static class DecisionJson
 
             json.WriteEndArray();
             json.WriteNumber("attachments", message.Attachments.Count);
+            json.WriteBoolean("tnef", message.ContainsTnef);
+            WriteNullable(json, "unreadableContent", message.UnreadableContent);
             json.WriteEndObject();
 
             json.WriteStartObject("envelope");
             json.WriteString("mailFrom", message.Envelope.MailFrom);
-            if (message.Envelope.SenderIsInternal is { } senderIsInternal)
-            {
-                json.WriteBoolean("senderIsInternal", senderIsInternal);
-            }
-            else
-            {
-                json.WriteNull("senderIsInternal");
-            }
-
+            json.WriteString("origin", message.Envelope.Origin.ToString());
             json.WriteEndObject();
+            json.WriteString("sender_scope", OriginOption.SenderScope(message.Envelope));
             json.WriteString("evaluatedAt", now.ToString("o", CultureInfo.InvariantCulture));
             WriteStrings(json, "strictnessOrder", TreatmentStrictness.Order);
 

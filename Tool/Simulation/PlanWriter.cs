@@ -44,6 +44,11 @@ internal static class PlanWriter
         {
             json.WriteStartObject();
             json.WriteString("message", messageName);
+            if (run.Envelope is { } envelope)
+            {
+                json.WriteString("origin", envelope.Origin.ToString());
+                json.WriteString("sender_scope", envelope.SenderIsInternal ? "InOrganization" : "NotInOrganization");
+            }
             json.WriteStartArray("copies");
             foreach (var copy in copies)
             {

@@ -32,13 +32,25 @@ internal sealed class SimulatedExchange : IDisposable
     }
 
     /// <summary>Processes one message; the caller disposes the result (it owns the copies' temporary files).</summary>
-    public SimulatedRun Run(string mailFrom, IReadOnlyList<string> recipients, Func<Stream> openContent)
+    public SimulatedRun Run(string mailFrom, IReadOnlyList<string> recipients, Func<Stream> openContent, SubmissionOrigin? origin = null)
     {
         var simulated = recipients.Select(r => new SimulatedRecipient(r, IsInternal(r))).ToList();
         var options = new TransportSimulatorOptions { AcceptedDomains = _organizationDomains.ToArray() };
-        var result = new TransportSimulator(options).Run(_factory, new SimulatedMessage(mailFrom.Length == 0 ? "<>" : mailFrom, simulated, openContent));
-        return new SimulatedRun(result, _recorder.TakeCopies());
+        var message = new SimulatedMessage(mailFrom.Length == 0 ? "<>" : mailFrom, simulated, openContent) { Origin = ToSimulated(origin) };
+        var result = new TransportSimulator(options).Run(_factory, message);
+        var envelope = _recorder.TakeEnvelope();
+        return new SimulatedRun(result, _recorder.TakeCopies()) { Envelope = envelope };
     }
+
+    /// <summary>The simulator's submission kinds; Unknown and null let the simulator decide from MAIL FROM.</summary>
+    private static SimulatedOrigin? ToSimulated(SubmissionOrigin? origin) => origin switch
+    {
+        SubmissionOrigin.Mailbox => SimulatedOrigin.Mailbox,
+        SubmissionOrigin.SmtpAuthenticated => SimulatedOrigin.SmtpAuthenticated,
+        SubmissionOrigin.SmtpAnonymous => SimulatedOrigin.SmtpAnonymous,
+        SubmissionOrigin.Pickup => SimulatedOrigin.Pickup,
+        _ => null,
+    };
 
     /// <summary>Closes the factory, as the transport service does at shutdown.</summary>
     public void Dispose() => _factory.Close();
@@ -67,9 +79,23 @@ internal sealed class SimulatedExchange : IDisposable
             lock (_copies)
             {
                 _copies.AddRange(plan.Copies.Take(1));
+                Envelopes.Add(envelope);
             }
 
             return plan;
+        }
+
+        /// <summary>Every envelope the agent built (what the host told it), in order.</summary>
+        public List<MessageEnvelope> Envelopes { get; } = new();
+
+        public MessageEnvelope? TakeEnvelope()
+        {
+            lock (_copies)
+            {
+                var first = Envelopes.FirstOrDefault();
+                Envelopes.Clear();
+                return first;
+            }
         }
 
         public List<PlannedCopy> TakeCopies()
@@ -96,6 +122,9 @@ internal sealed class SimulatedRun : IDisposable
     }
 
     public SimulationResult Result { get; }
+
+    /// <summary>The envelope the agent built for the message (what the host said about it); null when it never planned.</summary>
+    public MessageEnvelope? Envelope { get; init; }
 
     /// <summary>The plan's copy for a delivered copy (matched by its recipients), or null when the agent left it alone.</summary>
     public PlannedCopy? PlannedFor(DeliveredCopy delivered)

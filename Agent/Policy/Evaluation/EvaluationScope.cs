@@ -8,8 +8,6 @@ namespace ExchangeEncryptionAgent.Policy.Evaluation;
 /// <summary>Everything one evaluation needs that depends on both the policy and the message; built once per Evaluate.</summary>
 internal sealed class EvaluationScope
 {
-    private bool? _senderIsInternal;
-
     public EvaluationScope(PolicySet policy, MessageContext message)
     {
         Policy = policy;
@@ -20,7 +18,7 @@ internal sealed class EvaluationScope
         Recipients = new RecipientInfo[envelope.Count];
         for (var i = 0; i < envelope.Count; i++)
         {
-            var isInternal = inputs[i].IsInternal ?? IsOrganizationDomain(envelope[i].DomainSuffixes);
+            var isInternal = IsOrganizationDomain(envelope[i].DomainSuffixes);
             Recipients[i] = new RecipientInfo(i, inputs[i].Address, envelope[i], isInternal);
         }
     }
@@ -34,15 +32,15 @@ internal sealed class EvaluationScope
     public RecipientInfo[] Recipients { get; }
 
     /// <summary>
-    /// FromScope InOrganization: the host's word when it has one (a From domain alone proves nothing: anyone can
-    /// write it), else whether the MAIL FROM (or, for the null reverse path, the header From) domain is ours.
+    /// FromScope InOrganization: only the host's word (a mailbox, an authenticated submitter, the pickup folder). A From
+    /// or MAIL FROM in the organisation's domain, the null reverse path or a subdomain prove nothing.
     /// </summary>
-    public bool SenderIsInternal
-        => _senderIsInternal ??= Message.Envelope.SenderIsInternal ?? IsOrganizationDomain(Message.ScopeSender.DomainSuffixes);
+    public bool SenderIsInternal => Message.Envelope.SenderIsInternal;
 
     /// <summary>
-    /// True when the domain (given as its suffixes) is, or is a subdomain of, a policy organisation domain or a host
-    /// accepted domain.
+    /// A recipient's domain (given as its suffixes) is inside when it is, or is a subdomain of, a policy organisation
+    /// domain, or matches one of the host's accepted domains: "contoso.com" itself, "*.contoso.com" contoso.com and
+    /// every subdomain, "*" every domain (the host leaves ExternalRelay domains out).
     /// </summary>
     public bool IsOrganizationDomain(IReadOnlyList<string> domainSuffixes)
     {
@@ -52,25 +50,50 @@ internal sealed class EvaluationScope
         }
 
         var organization = Settings.OrganizationDomainSet;
-        var host = Message.Envelope.HostOrganizationDomains;
         for (var i = 0; i < domainSuffixes.Count; i++)
         {
-            var suffix = domainSuffixes[i];
-            if (organization.Contains(suffix))
+            if (organization.Contains(domainSuffixes[i]))
             {
                 return true;
             }
+        }
 
-            for (var h = 0; h < host.Count; h++)
+        var host = Message.Envelope.HostOrganizationDomains;
+        for (var h = 0; h < host.Count; h++)
+        {
+            if (AcceptedDomainMatches(host[h], domainSuffixes))
             {
-                if (string.Equals(host[h].TrimEnd('.'), suffix, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
+                return true;
             }
         }
 
         return false;
+    }
+
+    private static bool AcceptedDomainMatches(string nameSpecification, IReadOnlyList<string> domainSuffixes)
+    {
+        var specification = nameSpecification.Trim().TrimEnd('.');
+        if (specification == "*")
+        {
+            return true;
+        }
+
+        if (specification.StartsWith("*.", StringComparison.Ordinal))
+        {
+            var parent = specification.Substring(2);
+            for (var i = 0; i < domainSuffixes.Count; i++)
+            {
+                if (string.Equals(domainSuffixes[i], parent, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // A plain accepted domain is that domain only: Exchange does not accept its subdomains.
+        return string.Equals(domainSuffixes[0], specification, StringComparison.OrdinalIgnoreCase);
     }
 }
 

@@ -113,6 +113,8 @@ public static class PolicyEvaluator
             }
         }
 
+
+
         public PolicyDecision ToDecision()
         {
             var recipients = new RecipientDecision[_scope.Recipients.Length];
@@ -251,6 +253,12 @@ public static class PolicyEvaluator
                 if (condition.Cost != ConditionCost.Envelope && _clock.Elapsed > _scope.Settings.EvaluationBudget)
                 {
                     problem = $"{name}: the evaluation budget of {_scope.Settings.EvaluationBudget.TotalMilliseconds:0} ms for this message is spent";
+                }
+                else if (condition.Cost >= ConditionCost.Structure && _scope.Message.UnreadableContent is { } reason)
+                {
+                    // A part the engine could not read (a malformed or oversized TNEF, say) cannot answer a condition on
+                    // structure or content: "no match" would be a guess.
+                    problem = $"{name}: the content could not be read: {reason}";
                 }
                 else
                 {
