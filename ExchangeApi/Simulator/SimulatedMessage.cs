@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using Microsoft.Exchange.Data.Transport;
 
 namespace ExchangeApi.Simulator;
 
@@ -30,6 +31,13 @@ public sealed class SimulatedMessage
     public string FromAddress { get; }
 
     public IReadOnlyList<SimulatedRecipient> Recipients { get; }
+
+    // How the message entered transport. Mailbox (Outlook, OWA, ActiveSync through the store driver) means the content is
+    // Summary-TNEF until content conversion (see SummaryTnef).
+    public DeliveryMethod InboundDeliveryMethod { get; init; } = DeliveryMethod.Smtp;
+
+    // MailItem.OriginalAuthenticator: empty for authenticated and internal submitters, "<>" for anonymous ones.
+    public string OriginalAuthenticator { get; init; } = string.Empty;
 
     public static SimulatedMessage FromFile(string fromAddress, IEnumerable<SimulatedRecipient> recipients, string path)
     {
