@@ -44,6 +44,24 @@ public sealed class AgentSettings
     public string TemporaryDirectory { get; init; } = System.IO.Path.Combine("Logs", "spool");
 
     /// <summary>
+    /// The longest the agent may work on one message in one event. Exchange never abandons a slow agent, so a hung
+    /// worker would hold the message for ever; past this limit the message is deferred (fail closed) with event 4010.
+    /// </summary>
+    public TimeSpan ProcessingTimeLimit { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The accepted range of <see cref="ProcessingTimeLimit"/>.</summary>
+    public static readonly TimeSpan MinProcessingTimeLimit = TimeSpan.FromSeconds(5);
+
+    /// <summary>The accepted range of <see cref="ProcessingTimeLimit"/>.</summary>
+    public static readonly TimeSpan MaxProcessingTimeLimit = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Lab switch: log, at every event, what Exchange tells the agent about the message (content type, TnefPart,
+    /// OriginalAuthenticator kind, InboundDeliveryMethod, RecipientCategory per recipient), never its content (event 4012).
+    /// </summary>
+    public bool Diagnostics { get; init; }
+
+    /// <summary>
     /// Reads <paramref name="path"/>. Never throws: a problem yields the defaults plus a description in
     /// <paramref name="problem"/> (the caller logs it).
     /// </summary>
@@ -68,8 +86,18 @@ public sealed class AgentSettings
             }
 
             var defaults = new AgentSettings();
+            var limit = Text(root, "ProcessingTimeLimit") is { } limitText ? XmlConvert.ToTimeSpan(limitText) : defaults.ProcessingTimeLimit;
+            if (limit < MinProcessingTimeLimit || limit > MaxProcessingTimeLimit)
+            {
+                // One bad value must not throw away the whole file: the safe default for this value, and an event.
+                problem = $"{path}: <ProcessingTimeLimit> {XmlConvert.ToString(limit)} is outside {XmlConvert.ToString(MinProcessingTimeLimit)}..{XmlConvert.ToString(MaxProcessingTimeLimit)}; {XmlConvert.ToString(defaults.ProcessingTimeLimit)} is used.";
+                limit = defaults.ProcessingTimeLimit;
+            }
+
             return new AgentSettings
             {
+                ProcessingTimeLimit = limit,
+                Diagnostics = Text(root, "Diagnostics") is { } diagnostics && XmlConvert.ToBoolean(diagnostics),
                 PolicyFile = Text(root, "PolicyFile") ?? defaults.PolicyFile,
                 OnNoValidPolicy = Outcome(root, "OnNoValidPolicy") ?? defaults.OnNoValidPolicy,
                 OnInternalError = Outcome(root, "OnInternalError") ?? defaults.OnInternalError,

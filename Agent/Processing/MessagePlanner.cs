@@ -39,7 +39,7 @@ internal sealed class MessagePlanner
         _temporaryDirectory = temporaryDirectory;
     }
 
-    public ProcessingPlan Plan(MessageEnvelope envelope, Stream content)
+    public ProcessingPlan Plan(MessageEnvelope envelope, Stream content, PlanningStage stage = PlanningStage.Complete)
     {
         using var message = MessageContext.Create(envelope, content);
         var recipients = envelope.Recipients.Select(r => r.Address).ToList();
@@ -50,6 +50,14 @@ internal sealed class MessagePlanner
         }
 
         var decision = PolicyEvaluator.Evaluate(_policy.Policy, message, new DateTimeOffset(_nowUtc, TimeSpan.Zero));
+        if (stage == PlanningStage.Inbound)
+        {
+            // Rule errors, rejections, deferrals and audit entries belong to the deciding stage (OnResolvedMessage).
+            return decision.DeferMessage
+                ? ProcessingPlan.PassThrough(recipients, "inbound stage: the deciding stage defers")
+                : PlanInbound(decision, message, messageId);
+        }
+
         LogAuditMatches(decision, messageId);
         if (decision.DeferMessage)
         {
@@ -62,10 +70,12 @@ internal sealed class MessagePlanner
         var treatments = decision.Recipients.Select(resolver.Resolve).ToList();
         EnsureNothingLeaks(treatments);
 
-        var stripForgedVerdicts = !IsFromInside(message) && VerdictHeaders.Any(h => message.GetHeaderValues(h).Count > 0);
+        // After the inbound stage the content is already decrypted and stripped: verdict headers on it are our own.
+        var inboundDone = stage == PlanningStage.Outbound;
+        var stripForgedVerdicts = !inboundDone && !IsFromInside(message) && VerdictHeaders.Any(h => message.GetHeaderValues(h).Count > 0);
         var copies = treatments.Where(t => t.IsDelivered || t.DeferFor is not null)
             .GroupBy(t => t.GroupKey, StringComparer.Ordinal)
-            .Select(g => BuildCopy(g.ToList(), decision, message, messageId, stripForgedVerdicts))
+            .Select(g => BuildCopy(g.ToList(), decision, message, messageId, stripForgedVerdicts, inboundDone))
             .ToList();
         var rejections = treatments.Where(t => t.Rejection is not null).Select(t => t.Rejection!).ToList();
         var plan = new ProcessingPlan(copies, rejections, Summarise(copies, rejections));
@@ -73,7 +83,35 @@ internal sealed class MessagePlanner
         return plan;
     }
 
-    private PlannedCopy BuildCopy(List<RecipientTreatment> group, PolicyDecision decision, MessageContext message, string messageId, bool stripForgedVerdicts)
+    /// <summary>
+    /// The inbound stage (Exchange: OnSubmittedMessage, before Transport Rules, DLP and journaling): only decryption,
+    /// verification and the removal of forged verdict headers, grouped by what differs between recipients.
+    /// </summary>
+    private ProcessingPlan PlanInbound(PolicyDecision decision, MessageContext message, string messageId)
+    {
+        var resolver = new TreatmentResolver(_policy, message, _log, _nowUtc, messageId);
+        var treatments = decision.Recipients.Select(resolver.Resolve).ToList();
+        var strip = !IsFromInside(message) && VerdictHeaders.Any(h => message.GetHeaderValues(h).Count > 0);
+        var copies = treatments
+            .GroupBy(t => t.IsDelivered ? t.InboundKey : "none", StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var first = g.First();
+                var addresses = g.Select(t => t.Address).ToList();
+                if (first.IsDelivered && (first.Decrypt is not null || first.Verify is not null))
+                {
+                    return new PlannedCopy(addresses, new[] { InboundTransform(first, message, messageId) }, CopyProtection.Decrypted);
+                }
+
+                return strip
+                    ? new PlannedCopy(addresses, new IMessageTransform[] { new HeaderEditTransform(VerdictHeaders.Select(HeaderEdit.Remove).ToList()) }, CopyProtection.None)
+                    : PlannedCopy.Unchanged(addresses);
+            })
+            .ToList();
+        return new ProcessingPlan(copies, Array.Empty<PlannedRejection>(), "inbound: " + Summarise(copies, new List<PlannedRejection>()));
+    }
+
+    private PlannedCopy BuildCopy(List<RecipientTreatment> group, PolicyDecision decision, MessageContext message, string messageId, bool stripForgedVerdicts, bool inboundDone)
     {
         var first = group[0];
         var addresses = group.Select(t => t.Address).ToList();
@@ -84,7 +122,7 @@ internal sealed class MessagePlanner
         }
 
         var transforms = new List<IMessageTransform>();
-        if (first.Decrypt is not null || first.Verify is not null)
+        if (!inboundDone && (first.Decrypt is not null || first.Verify is not null))
         {
             transforms.Add(InboundTransform(first, message, messageId));
         }
