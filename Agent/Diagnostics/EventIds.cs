@@ -60,9 +60,9 @@ public static class EventIds
     public static readonly AgentEvent InsecurePlainTextDelivery = new(4004, nameof(InsecurePlainTextDelivery), AgentEventLevel.Warning,
         "A rule's DeliverInPlainTextInsecure fallback delivered a message that should have been encrypted in plain text.");
 
-    /// <summary>A message was left alone (system message, already processed, no recipients).</summary>
+    /// <summary>A message was left alone (system message, no recipients).</summary>
     public static readonly AgentEvent MessageSkipped = new(4005, nameof(MessageSkipped), AgentEventLevel.Debug,
-        "A message was left alone: a system message (NDR/DSN), one the agent already processed, or one without recipients.");
+        "A message was left alone: a system message (NDR/DSN) or one without recipients.");
 
     /// <summary>An Audit-mode rule matched.</summary>
     public static readonly AgentEvent AuditRuleMatched = new(4006, nameof(AuditRuleMatched), AgentEventLevel.Information,
