@@ -30,6 +30,8 @@ public sealed class AssemblyIdentityTests
             .ToList();
 
         var transport = Assert.Single(exchangeReferences, r => metadata.GetString(r.Name) == "Microsoft.Exchange.Data.Transport");
+        // EmailMessage.TnefPart is a Microsoft.Exchange.Data.Mime.MimePart, which lives in Common.
+        Assert.Single(exchangeReferences, r => metadata.GetString(r.Name) == "Microsoft.Exchange.Data.Common");
         Assert.All(exchangeReferences, reference =>
         {
             Assert.Equal(new Version(15, 0, 1474, 0), reference.Version);

@@ -24,7 +24,7 @@ public sealed class EncryptionRoutingAgentTests
     private static readonly SimulatedRecipient Dave = TestMessages.Dave;
 
     [Fact]
-    public void PassThroughPlan_DeliversUnchanged_AndMarksTheItemProcessed()
+    public void PassThroughPlan_DeliversUnchanged_AndRecordsTheDecision()
     {
         using var harness = new AgentHarness((envelope, _) => ProcessingPlan.PassThrough(Addresses(envelope), "nothing to do"));
 
@@ -34,7 +34,7 @@ public sealed class EncryptionRoutingAgentTests
         var copy = Assert.Single(result.Delivered);
         Assert.Equal(TestMessages.PlainMime, copy.ReadAllText());
         Assert.Equal(new[] { Bob.Address, Carol.Address }, copy.RecipientAddresses);
-        Assert.Equal(true, copy.Properties[MailItemAdapter.ProcessedProperty]);
+        Assert.StartsWith("eea1;", (string)copy.Properties[RecordedDecision.PropertyName], StringComparison.Ordinal);
         Assert.Equal(1, harness.Processor.Calls);
     }
 

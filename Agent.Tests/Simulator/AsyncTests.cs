@@ -111,7 +111,39 @@ public sealed class AsyncTests
     }
 
     [Fact]
-    public async Task NeverCompleted_TimesOut_AndTheItemStops()
+    public void SlowAgent_IsNotAbandoned_ItsWorkCounts_And1050IsLoggedAfterwards()
+    {
+        var script = new AgentScript
+        {
+            Routed = call =>
+            {
+                var context = call.GetAsyncContext();
+                var item = call.Item;
+                _ = Task.Run(() =>
+                {
+                    Thread.Sleep(400);
+                    context.Resume();
+                    using (var write = item.GetMimeWriteStream()!)
+                    {
+                        write.Write(Ascii(Rewritten));
+                    }
+
+                    context.Complete();
+                });
+            },
+        };
+        var simulator = new TransportSimulator(new TransportSimulatorOptions { AsyncCompletionTimeout = TimeSpan.FromMilliseconds(100) });
+
+        using var result = simulator.Run(() => new ScriptedAgentFactory(script), Plain(Bob, Carol));
+
+        var violation = Assert.Single(result.Violations);
+        Assert.Equal(ViolationNames.MExAgentTooSlow, violation.Name);
+        Assert.Equal(1050, violation.EventId);
+        Assert.Equal(Rewritten, Assert.Single(result.Delivered).ReadAllText());
+    }
+
+    [Fact]
+    public async Task NeverCompleted_HoldsTheMessage_UntilTheTestGuardGivesUp()
     {
         using var release = new ManualResetEventSlim();
         Task? worker = null;
@@ -130,17 +162,21 @@ public sealed class AsyncTests
             },
             Categorized = _ => categorized++,
         };
-        var simulator = new TransportSimulator(new TransportSimulatorOptions { AsyncCompletionTimeout = TimeSpan.FromMilliseconds(200) });
+        var simulator = new TransportSimulator(new TransportSimulatorOptions
+        {
+            AsyncCompletionTimeout = TimeSpan.FromMilliseconds(50),
+            HungAgentTimeout = TimeSpan.FromMilliseconds(300),
+        });
 
         using var result = simulator.Run(() => new ScriptedAgentFactory(script), Plain(Bob, Carol));
         release.Set();
         await worker!.WaitAsync(WorkerWait);
 
         var violation = Assert.Single(result.Violations);
-        Assert.Equal(ViolationNames.MExAgentTooSlow, violation.Name);
-        Assert.Equal(1050, violation.EventId);
+        Assert.Equal(ViolationNames.AgentHeldMessageForever, violation.Name);
         Assert.Equal([Bob.Address, Carol.Address], violation.Recipients);
         Assert.Empty(result.Delivered);
+        Assert.Empty(result.Deferrals);
         Assert.Equal(0, categorized);
         Assert.Null(lateComplete);
     }

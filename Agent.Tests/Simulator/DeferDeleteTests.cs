@@ -107,14 +107,16 @@ public sealed class DeferDeleteTests
     }
 
     [Fact]
-    public void Defer_NegativeWait_Throws()
+    public void Defer_NegativeWait_IsNotRejected()
     {
+        // Exchange does not check the wait (a zero or negative wait still counts toward the resubmit limit).
         Exception? error = null;
         var script = new AgentScript { Routed = call => error = Capture(() => call.Source.Defer(TimeSpan.FromSeconds(-1))) };
 
         using var result = new TransportSimulator().Run(() => new ScriptedAgentFactory(script), Plain(Bob));
 
-        Assert.IsType<ArgumentOutOfRangeException>(error);
-        Assert.Single(result.Delivered);
+        Assert.Null(error);
+        Assert.Single(result.Deferrals);
+        Assert.Empty(result.Delivered);
     }
 }

@@ -94,7 +94,7 @@ public sealed class RoutingOverrideTests
     }
 
     [Fact]
-    public void SetRoutingOverride_RecipientForkedAway_ThrowsArgumentException()
+    public void SetRoutingOverride_RecipientForkedAway_LandsOnTheClone()
     {
         Exception? error = null;
         var script = new AgentScript
@@ -113,9 +113,12 @@ public sealed class RoutingOverrideTests
 
         using var result = new TransportSimulator().Run(() => new ScriptedAgentFactory(script), Plain(Bob, Carol));
 
-        Assert.IsType<ArgumentException>(error);
+        // Exchange does not throw: the override follows the recipient to the fork clone.
+        Assert.Null(error);
         Assert.Equal(2, result.Delivered.Count);
-        Assert.All(result.Delivered.SelectMany(c => c.Recipients), r => Assert.Null(r.RoutingOverride));
+        var recipients = result.Delivered.SelectMany(c => c.Recipients).ToList();
+        Assert.Null(recipients.Single(r => r.Address == Bob.Address).RoutingOverride);
+        Assert.Equal("forcetls.contoso.com", recipients.Single(r => r.Address == Carol.Address).RoutingOverride?.RoutingDomain);
     }
 
     [Fact]

@@ -64,13 +64,25 @@ public static class EventIds
     public static readonly AgentEvent InsecurePlainTextDelivery = new(4004, nameof(InsecurePlainTextDelivery), AgentEventLevel.Warning,
         "A rule's DeliverInPlainTextInsecure fallback delivered a message that should have been encrypted in plain text.");
 
-    /// <summary>A message was left alone (system message, already processed, no recipients).</summary>
+    /// <summary>A message was left alone (system message, no recipients).</summary>
     public static readonly AgentEvent MessageSkipped = new(4005, nameof(MessageSkipped), AgentEventLevel.Debug,
-        "A message was left alone: a system message (NDR/DSN), one the agent already processed, or one without recipients.");
+        "A message was left alone: a system message (NDR/DSN) or one without recipients.");
 
     /// <summary>An Audit-mode rule matched.</summary>
     public static readonly AgentEvent AuditRuleMatched = new(4006, nameof(AuditRuleMatched), AgentEventLevel.Information,
         "An Audit-mode rule matched; nothing was changed. The entry says what the rule would have done.");
+
+    /// <summary>Processing took longer than AgentSettings ProcessingTimeLimit; the message was deferred.</summary>
+    public static readonly AgentEvent ProcessingTimeLimitExceeded = new(4010, nameof(ProcessingTimeLimitExceeded), AgentEventLevel.Error,
+        "Processing a message took longer than the ProcessingTimeLimit in AgentSettings.xml; the message was deferred (fail closed).");
+
+    /// <summary>At OnCategorizedMessage the decision recorded at OnResolvedMessage was missing or unreadable.</summary>
+    public static readonly AgentEvent RecordedDecisionMissing = new(4011, nameof(RecordedDecisionMissing), AgentEventLevel.Error,
+        "The per-recipient decision recorded at OnResolvedMessage was missing or unreadable at OnCategorizedMessage; the message was deferred (fail closed) and is decided afresh when Exchange retries it.");
+
+    /// <summary>The lab diagnostics switch: what Exchange told the agent at one event.</summary>
+    public static readonly AgentEvent EventDiagnostics = new(4012, nameof(EventDiagnostics), AgentEventLevel.Information,
+        "Diagnostics switch on: what Exchange reported at one event (content type, TnefPart, OriginalAuthenticator kind, InboundDeliveryMethod, RecipientCategory per recipient); never message content.");
 
     /// <summary>A copy's Summary-TNEF was converted to MIME before signing or encryption (TnefHandling ConvertToMime).</summary>
     public static readonly AgentEvent TnefConvertedToMime = new(4040, nameof(TnefConvertedToMime), AgentEventLevel.Information,

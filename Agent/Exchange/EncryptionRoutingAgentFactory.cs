@@ -15,6 +15,7 @@ namespace ExchangeEncryptionAgent.Exchange;
 public sealed class EncryptionRoutingAgentFactory : RoutingAgentFactory
 {
     private readonly AgentRuntime _runtime;
+    private readonly DecisionStore _decisions = new();
 
     static EncryptionRoutingAgentFactory()
     {
@@ -41,8 +42,11 @@ public sealed class EncryptionRoutingAgentFactory : RoutingAgentFactory
     /// <summary>A new agent per SmtpServer instance. Never throws: Exchange would run without us and mail could leave unprotected.</summary>
     public override RoutingAgent CreateAgent(SmtpServer server)
     {
-        return new EncryptionRoutingAgent(_runtime, server);
+        return new EncryptionRoutingAgent(_runtime, server, _decisions);
     }
+
+    /// <summary>The decisions recorded at OnResolvedMessage (tests: forget them, as a transport restart would).</summary>
+    internal DecisionStore Decisions => _decisions;
 
     /// <summary>Called at transport shutdown: stop watching files, flush logs.</summary>
     public override void Close()

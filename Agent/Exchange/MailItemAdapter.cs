@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Security.Cryptography;
 using System.Threading;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Processing;
@@ -12,38 +13,41 @@ using Microsoft.Exchange.Data.Transport.Smtp;
 namespace ExchangeEncryptionAgent.Exchange;
 
 /// <summary>
-/// Turns one MailItem into the engine's input and applies the plan with Exchange's own calls. The only place that
-/// reads or changes a MailItem. Order matters: NDRs first, then Fork (the current item keeps the first copy's
-/// recipients; Exchange raises OnResolvedMessage again for the clone, which is planned afresh), then either Defer
-/// or the content write and routing overrides.
+/// Turns one MailItem into the engine's input and applies the plan with Exchange's own calls, one stage per event. The
+/// only place that reads or changes a MailItem. Each stage first prepares (reads, plans, transforms into a temporary
+/// file: no change to the item) and returns what to apply; the caller applies it only if the time limit has not passed.
 /// </summary>
 internal sealed class MailItemAdapter
 {
-    /// <summary>Loop guard in MailItem.Properties (persisted, invisible in the content, so no sender can forge it).</summary>
-    internal const string ProcessedProperty = "ExchangeEncryptionAgent.Processed";
+    /// <summary>
+    /// SHA-256 of the content this agent last wrote. The loop guard compares it with the content itself: Exchange may
+    /// revert content (a later agent's Defer) and keep properties, so a property alone never says "already protected".
+    /// </summary>
+    internal const string WrittenDigestProperty = "ExchangeEncryptionAgent.WrittenDigest";
+
+    /// <summary>SHA-256 of the content after the inbound stage: only then may the deciding stage skip the inbound step.</summary>
+    internal const string InboundDigestProperty = "ExchangeEncryptionAgent.InboundDigest";
 
     private readonly AgentRuntime _runtime;
     private readonly SmtpServer _server;
-    private readonly ResolvedMessageEventSource _source;
+    private readonly DecisionStore _decisions;
+    private readonly QueuedMessageEventSource _source;
     private readonly MailItem _mailItem;
 
-    public MailItemAdapter(AgentRuntime runtime, SmtpServer server, ResolvedMessageEventSource source, MailItem mailItem)
+    public MailItemAdapter(AgentRuntime runtime, SmtpServer server, DecisionStore decisions, QueuedMessageEventSource source, MailItem mailItem)
     {
         _runtime = runtime;
         _server = server;
+        _decisions = decisions;
         _source = source;
         _mailItem = mailItem;
     }
 
-    /// <summary>System messages are read-only to agents; items we already processed must not be processed twice.</summary>
+    /// <summary>System messages are read-only to agents; messages without recipients have nothing to do.</summary>
     public static bool ShouldSkip(MailItem mailItem, IAgentLog log)
     {
         string? reason = null;
-        if (mailItem.Properties.TryGetValue(ProcessedProperty, out var processed) && processed is true)
-        {
-            reason = "already processed by this agent";
-        }
-        else if (mailItem.Message?.IsSystemMessage == true)
+        if (mailItem.Message?.IsSystemMessage == true)
         {
             reason = "system message (NDR/DSN/MDN)";
         }
@@ -65,17 +69,221 @@ internal sealed class MailItemAdapter
         return true;
     }
 
-    public void Process(CancellationToken cancellationToken)
+    /// <summary>Does the reading and computing of <paramref name="stage"/>; returns the changes to make, or null.</summary>
+    public Action? Prepare(MessageStage stage, CancellationToken cancellationToken) => stage switch
     {
+        MessageStage.Submitted => PrepareSubmitted(cancellationToken),
+        MessageStage.Resolved => PrepareResolved(cancellationToken),
+        _ => PrepareCategorized(cancellationToken),
+    };
+
+    /// <summary>
+    /// OnSubmittedMessage: a new pass through the categorizer begins (first submission or a retry after Defer), so any
+    /// earlier decision is void. Decrypt, verify, strip forged verdicts; recipients that need different inbound
+    /// treatment are forked (the clone gets OnSubmittedMessage again).
+    /// </summary>
+    private Action? PrepareSubmitted(CancellationToken cancellationToken)
+    {
+        _mailItem.Properties.Remove(RecordedDecision.PropertyName);
+        _mailItem.Properties.Remove(InboundDigestProperty);
+        if (_runtime.Processor is not IStagedMessageProcessor staged)
+        {
+            return null;
+        }
+
         var envelope = BuildEnvelope();
         ProcessingPlan plan;
         using (var content = OpenContent())
         {
-            plan = _runtime.Processor.Plan(envelope, content, DateTime.UtcNow, cancellationToken);
+            plan = staged.Plan(envelope, content, DateTime.UtcNow, PlanningStage.Inbound, cancellationToken);
         }
 
-        Apply(plan, cancellationToken);
+        var current = SnapshotByAddress();
+        var groups = Group(plan, current);
+        if (groups.Count == 0)
+        {
+            return null;
+        }
+
+        var (copyIndex, recipients) = groups[0];
+        var copy = plan.Copies[copyIndex];
+        var result = copy.Transforms.Count > 0 ? Transform(copy.Transforms, cancellationToken) : null;
+        return () =>
+        {
+            using (result)
+            {
+                if (groups.Count > 1 || current.Count > recipients.Count)
+                {
+                    _source.Fork(recipients);
+                }
+
+                if (result is not null)
+                {
+                    Write(result.Content);
+                    _mailItem.Properties[InboundDigestProperty] = result.Digest;
+                }
+                else
+                {
+                    _mailItem.Properties[InboundDigestProperty] = Digest();
+                }
+            }
+        };
     }
+
+    /// <summary>
+    /// OnResolvedMessage: decide (or, for a fork clone of this pass, take the decision already recorded), then NDRs,
+    /// Fork, Defer or routing overrides, and the per-recipient record that OnCategorizedMessage builds the copies from.
+    /// </summary>
+    private Action? PrepareResolved(CancellationToken cancellationToken)
+    {
+        var nowUtc = DateTime.UtcNow;
+        var current = SnapshotByAddress();
+        var recorded = RecordedDecision.Parse(Property(RecordedDecision.PropertyName));
+        var plan = recorded is null ? null : _decisions.Find(recorded.DecisionId, nowUtc);
+        string decisionId;
+        if (recorded is not null && plan is not null && current.Keys.All(a => recorded.CopyFor(a) is int i && i < plan.Copies.Count))
+        {
+            // A fork clone of this pass (ours or another agent's): it keeps the treatment decided for its recipients.
+            decisionId = recorded.DecisionId;
+            plan = new ProcessingPlan(plan.Copies, Array.Empty<PlannedRejection>(), plan.Summary);
+        }
+        else
+        {
+            var envelope = BuildEnvelope();
+            var inboundDone = Property(InboundDigestProperty) is string inboundDigest && inboundDigest == Digest();
+            using (var content = OpenContent())
+            {
+                plan = _runtime.Processor is IStagedMessageProcessor staged
+                    ? staged.Plan(envelope, content, nowUtc, inboundDone ? PlanningStage.Outbound : PlanningStage.Complete, cancellationToken)
+                    : _runtime.Processor.Plan(envelope, content, nowUtc, cancellationToken);
+            }
+
+            decisionId = RecordedDecision.NewId();
+            _decisions.Add(decisionId, plan, nowUtc);
+        }
+
+        var record = RecordedDecision.Create(decisionId,
+            plan.Copies.SelectMany((c, i) => c.Recipients.Select(r => new KeyValuePair<string, int>(r, i)))).Serialize();
+        var decided = plan;
+        return () => ApplyResolved(decided, current, record);
+    }
+
+    /// <summary>
+    /// OnInternalError=PassThroughInsecure at OnResolvedMessage: the administrator's opt-in is itself the decision, recorded
+    /// as such so that OnCategorizedMessage lets the message pass instead of failing closed for want of a decision.
+    /// </summary>
+    public void RecordPassThrough()
+    {
+        var nowUtc = DateTime.UtcNow;
+        var plan = ProcessingPlan.PassThrough(SnapshotByAddress().Keys, "internal error; PassThroughInsecure");
+        var decisionId = RecordedDecision.NewId();
+        _decisions.Add(decisionId, plan, nowUtc);
+        _mailItem.Properties[RecordedDecision.PropertyName] =
+            RecordedDecision.Create(decisionId, plan.Copies[0].Recipients.Select(r => new KeyValuePair<string, int>(r, 0))).Serialize();
+    }
+
+    private void ApplyResolved(ProcessingPlan plan, Dictionary<string, EnvelopeRecipient> current, string record)
+    {
+        foreach (var rejection in plan.Rejections)
+        {
+            if (current.TryGetValue(rejection.Recipient, out var recipient))
+            {
+                _mailItem.Recipients.Remove(recipient, DsnType.Failure,
+                    new SmtpResponse(rejection.StatusCode, rejection.EnhancedStatusCode, rejection.Reason));
+                current.Remove(rejection.Recipient);
+            }
+        }
+
+        var groups = Group(plan, current);
+        if (groups.Count == 0)
+        {
+            return;
+        }
+
+        var (copyIndex, recipients) = groups[0];
+        if (groups.Count > 1 || current.Count > recipients.Count)
+        {
+            // Recipients outside the first copy move to a clone that Exchange raises OnResolvedMessage for again; it
+            // finds the record below and gets exactly the treatment decided for its recipients now. Recipients the plan
+            // did not mention are not in the record and are decided afresh there.
+            _mailItem.Properties[RecordedDecision.PropertyName] = record;
+            _source.Fork(recipients);
+        }
+
+        _mailItem.Properties[RecordedDecision.PropertyName] = record;
+        var copy = plan.Copies[copyIndex];
+        if (copy.DeferFor is TimeSpan wait)
+        {
+            _source.Defer(wait, new SmtpResponse("451", "4.7.0", AsciiText.Sanitize(copy.DeferReason ?? "Deferred by encryption policy")));
+            return;
+        }
+
+        if (copy.RoutingDomain is { } routingDomain && _source is ResolvedMessageEventSource resolved)
+        {
+            var routingOverride = new RoutingOverride(new RoutingDomain(routingDomain), ExchangeEnums.UseRecipientDomain);
+            foreach (var recipient in recipients)
+            {
+                resolved.SetRoutingOverride(recipient, routingOverride);
+            }
+        }
+    }
+
+    /// <summary>
+    /// OnCategorizedMessage: the content is final for these recipients (converted from Summary-TNEF, bifurcated). Build the
+    /// copy decided for them. No readable decision, or recipients decided for different copies: fail closed.
+    /// </summary>
+    private Action? PrepareCategorized(CancellationToken cancellationToken)
+    {
+        var nowUtc = DateTime.UtcNow;
+        var current = SnapshotByAddress();
+        var recorded = RecordedDecision.Parse(Property(RecordedDecision.PropertyName));
+        var plan = recorded is null ? null : _decisions.Find(recorded.DecisionId, nowUtc);
+        var indexes = recorded is null ? new List<int?>() : current.Keys.Select(recorded.CopyFor).Distinct().ToList();
+        if (plan is null || indexes.Count != 1 || indexes[0] is not int copyIndex || copyIndex >= plan.Copies.Count || plan.Copies[copyIndex].DeferFor is not null)
+        {
+            var why = recorded is null ? "no readable decision is recorded on the message"
+                : plan is null ? "the recorded decision is no longer known (transport restarted or decision expired)"
+                : "the recipients do not match one decided copy";
+            return () =>
+            {
+                _runtime.Log.Write(EventIds.RecordedDecisionMissing,
+                    $"Message {FailSafe.Describe(_mailItem)}: {why}; deferred for {_runtime.Settings.RetryInterval}.");
+                _source.Defer(_runtime.Settings.RetryInterval, new SmtpResponse("451", "4.7.0", "Encryption decision unavailable, message deferred"));
+            };
+        }
+
+        var copy = plan.Copies[copyIndex];
+        if (copy.Transforms.Count == 0)
+        {
+            return null;
+        }
+
+        if (Property(WrittenDigestProperty) is string written && written == Digest())
+        {
+            // This content is what we wrote for this decision (a clone of an item we already processed): judged from the
+            // content, not from the property alone.
+            return null;
+        }
+
+        var result = Transform(copy.Transforms, cancellationToken);
+        return () =>
+        {
+            using (result)
+            {
+                Write(result.Content);
+                _mailItem.Properties[WrittenDigestProperty] = result.Digest;
+            }
+        };
+    }
+
+    /// <summary>The copies of <paramref name="plan"/> that have recipients on this item, in plan order, with those recipients.</summary>
+    private static List<(int CopyIndex, List<EnvelopeRecipient> Recipients)> Group(ProcessingPlan plan, Dictionary<string, EnvelopeRecipient> current)
+        => plan.Copies
+            .Select((c, i) => (CopyIndex: i, Recipients: c.Recipients.Where(current.ContainsKey).Select(a => current[a]).ToList()))
+            .Where(c => c.Recipients.Count > 0)
+            .ToList();
+
+    private object? Property(string name) => _mailItem.Properties.TryGetValue(name, out var value) ? value : null;
 
     private MessageEnvelope BuildEnvelope()
     {
@@ -138,67 +346,23 @@ internal sealed class MailItemAdapter
         }
     }
 
-    private void Apply(ProcessingPlan plan, CancellationToken cancellationToken)
+    private string Digest()
     {
-        // One snapshot, looked up by address: Remove and Fork change the live list, and plans can name many recipients.
-        var current = Snapshot()
-            .GroupBy(r => r.Address.ToString(), StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
-        foreach (var rejection in plan.Rejections)
-        {
-            if (current.TryGetValue(rejection.Recipient, out var recipient))
-            {
-                _mailItem.Recipients.Remove(recipient, DsnType.Failure,
-                    new SmtpResponse(rejection.StatusCode, rejection.EnhancedStatusCode, rejection.Reason));
-                current.Remove(rejection.Recipient);
-            }
-        }
-
-        var copies = plan.Copies
-            .Select(c => (Copy: c, Recipients: c.Recipients.Where(current.ContainsKey).Select(a => current[a]).ToList()))
-            .Where(c => c.Recipients.Count > 0)
-            .ToList();
-        if (copies.Count == 0)
-        {
-            return;
-        }
-
-        var (copy, recipients) = copies[0];
-        if (copies.Count > 1 || current.Count > recipients.Count)
-        {
-            // Recipients outside the first copy (other copies, or any the plan did not mention) move to a clone that
-            // Exchange raises OnResolvedMessage for again; it is planned afresh there and never inherits this copy's treatment.
-            _source.Fork(recipients);
-        }
-
-        if (copy.DeferFor is TimeSpan wait)
-        {
-            _source.Defer(wait, new SmtpResponse("451", "4.7.0", AsciiText.Sanitize(copy.DeferReason ?? "Deferred by encryption policy")));
-            return;
-        }
-
-        if (copy.Transforms.Count > 0)
-        {
-            WriteContent(copy.Transforms, cancellationToken);
-        }
-
-        if (copy.RoutingDomain is { } routingDomain)
-        {
-            var routingOverride = new RoutingOverride(new RoutingDomain(routingDomain), ExchangeEnums.UseRecipientDomain);
-            foreach (var recipient in recipients)
-            {
-                _source.SetRoutingOverride(recipient, routingOverride);
-            }
-        }
-
-        _mailItem.Properties[ProcessedProperty] = true;
+        using var content = OpenContent();
+        return Digest(content);
     }
 
-    /// <summary>
-    /// Transforms into a temporary file first: the write stream cannot seek, refuses writes after Flush, and must be
-    /// closed before the handler returns or Exchange restores the old content and drops every recipient.
-    /// </summary>
-    private void WriteContent(IReadOnlyList<IMessageTransform> transforms, CancellationToken cancellationToken)
+    private static string Digest(Stream content)
+    {
+        using var sha = SHA256.Create();
+        content.Position = 0;
+        var digest = Convert.ToBase64String(sha.ComputeHash(content));
+        content.Position = 0;
+        return digest;
+    }
+
+    /// <summary>Runs the transforms into a temporary file (not yet written to the item) and hashes the result.</summary>
+    private TransformResult Transform(IReadOnlyList<IMessageTransform> transforms, CancellationToken cancellationToken)
     {
         Stream result;
         using (var content = OpenContent())
@@ -206,12 +370,32 @@ internal sealed class MailItemAdapter
             result = _runtime.Chain.Run(content, transforms, cancellationToken);
         }
 
-        using (result)
-        using (var destination = _mailItem.GetMimeWriteStream() ?? throw new InvalidOperationException("Exchange refused a write stream for this message."))
+        try
         {
-            result.CopyTo(destination, 81920);
+            return new TransformResult(result, Digest(result));
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
         }
     }
+
+    /// <summary>
+    /// The write stream cannot seek, refuses writes after Flush, and must be closed before the handler completes or
+    /// Exchange restores the old content and drops every recipient: copy a finished file in one go and close it.
+    /// </summary>
+    private void Write(Stream result)
+    {
+        using var destination = _mailItem.GetMimeWriteStream() ?? throw new InvalidOperationException("Exchange refused a write stream for this message.");
+        result.Position = 0;
+        result.CopyTo(destination, 81920);
+    }
+
+    private Dictionary<string, EnvelopeRecipient> SnapshotByAddress()
+        => Snapshot()
+            .GroupBy(r => r.Address.ToString(), StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
 
     private List<EnvelopeRecipient> Snapshot()
     {
@@ -223,5 +407,21 @@ internal sealed class MailItemAdapter
         }
 
         return list;
+    }
+
+    /// <summary>A transformed copy in a delete-on-close file, and its SHA-256.</summary>
+    private sealed class TransformResult : IDisposable
+    {
+        public TransformResult(Stream content, string digest)
+        {
+            Content = content;
+            Digest = digest;
+        }
+
+        public Stream Content { get; }
+
+        public string Digest { get; }
+
+        public void Dispose() => Content.Dispose();
     }
 }

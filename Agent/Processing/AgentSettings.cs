@@ -99,6 +99,24 @@ public sealed class AgentSettings
     private static string RetryIntervalRange => $"RetryInterval must be between {MinRetryInterval} and {MaxRetryInterval}.";
 
     /// <summary>
+    /// The longest the agent may work on one message in one event. Exchange never abandons a slow agent, so a hung
+    /// worker would hold the message for ever; past this limit the message is deferred (fail closed) with event 4010.
+    /// </summary>
+    public TimeSpan ProcessingTimeLimit { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The accepted range of <see cref="ProcessingTimeLimit"/>.</summary>
+    public static readonly TimeSpan MinProcessingTimeLimit = TimeSpan.FromSeconds(5);
+
+    /// <summary>The accepted range of <see cref="ProcessingTimeLimit"/>.</summary>
+    public static readonly TimeSpan MaxProcessingTimeLimit = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Lab switch: log, at every event, what Exchange tells the agent about the message (content type, TnefPart,
+    /// OriginalAuthenticator kind, InboundDeliveryMethod, RecipientCategory per recipient), never its content (event 4012).
+    /// </summary>
+    public bool Diagnostics { get; init; }
+
+    /// <summary>
     /// Reads <paramref name="path"/>. Never throws: a problem with the file yields the defaults plus a description in
     /// <paramref name="problem"/>; values that cannot be used are listed in <paramref name="badValues"/> and replaced
     /// by their defaults (the caller logs both).
@@ -128,6 +146,8 @@ public sealed class AgentSettings
             var defaults = new AgentSettings();
             return new AgentSettings
             {
+                ProcessingTimeLimit = Value(root, nameof(ProcessingTimeLimit), ParseProcessingTimeLimit, defaults.ProcessingTimeLimit, bad),
+                Diagnostics = Value(root, nameof(Diagnostics), XmlConvert.ToBoolean, defaults.Diagnostics, bad),
                 PolicyFile = Value(root, nameof(PolicyFile), ParsePath, defaults.PolicyFile, bad),
                 OnNoValidPolicy = Value(root, nameof(OnNoValidPolicy), ParseOutcome, defaults.OnNoValidPolicy, bad),
                 OnInternalError = Value(root, nameof(OnInternalError), ParseOutcome, defaults.OnInternalError, bad),
@@ -182,6 +202,14 @@ public sealed class AgentSettings
     }
 
     private static string ParsePath(string text) => CheckPath(text, "path");
+
+    private static TimeSpan ParseProcessingTimeLimit(string text)
+    {
+        var value = XmlConvert.ToTimeSpan(text);
+        return value >= MinProcessingTimeLimit && value <= MaxProcessingTimeLimit
+            ? value
+            : throw new ArgumentException($"ProcessingTimeLimit must be between {MinProcessingTimeLimit} and {MaxProcessingTimeLimit}.");
+    }
 
     private static TimeSpan ParseRetryInterval(string text)
     {

@@ -36,7 +36,7 @@ internal sealed class MessagePlanner
         _temporaryDirectory = temporaryDirectory;
     }
 
-    public ProcessingPlan Plan(MessageEnvelope envelope, Stream content)
+    public ProcessingPlan Plan(MessageEnvelope envelope, Stream content, PlanningStage stage = PlanningStage.Complete)
     {
         // Counted over the raw header block, streaming, before anything else reads it: no field index or count limit.
         var foreignFields = ForeignHeaderStripTransform.CountForeignFields(content);
@@ -48,6 +48,14 @@ internal sealed class MessagePlanner
         // write one. Only what the host itself marks as a system message is skipped, and the host adapter does that.
 
         var decision = PolicyEvaluator.Evaluate(_policy.Policy, message, new DateTimeOffset(_nowUtc, TimeSpan.Zero));
+        if (stage == PlanningStage.Inbound)
+        {
+            // Rule errors, rejections, deferrals and audit entries belong to the deciding stage (OnResolvedMessage).
+            return decision.DeferMessage
+                ? ProcessingPlan.PassThrough(recipients, "inbound stage: the deciding stage defers")
+                : PlanInbound(decision, message, messageId, foreignFields);
+        }
+
         LogAuditMatches(decision, messageId);
         if (decision.DeferMessage)
         {
@@ -65,7 +73,10 @@ internal sealed class MessagePlanner
         var treatments = decision.Recipients.Select(resolver.Resolve).ToList();
         EnsureNothingLeaks(treatments, message);
 
-        var stripForgedVerdicts = foreignFields > 0 && !IsFromInside(message);
+        // After the inbound stage (OnSubmittedMessage) the content is already decrypted and stripped: verdict headers
+        // on it are our own.
+        var inboundDone = stage == PlanningStage.Outbound;
+        var stripForgedVerdicts = !inboundDone && foreignFields > 0 && !IsFromInside(message);
         if (stripForgedVerdicts)
         {
             _log.Write(EventIds.ForgedVerdictHeadersRemoved, $"Message {messageId}: removing {foreignFields} {AgentHeaders.Prefix}* header field(s) that came from outside.");
@@ -73,7 +84,7 @@ internal sealed class MessagePlanner
 
         var copies = treatments.Where(t => t.IsDelivered || t.DeferFor is not null)
             .GroupBy(t => t.GroupKey, StringComparer.Ordinal)
-            .Select(g => BuildCopy(g.ToList(), decision, message, messageId, stripForgedVerdicts))
+            .Select(g => BuildCopy(g.ToList(), decision, message, messageId, stripForgedVerdicts, inboundDone))
             .ToList();
         var rejections = treatments.Where(t => t.Rejection is not null).Select(t => t.Rejection!).ToList();
         var plan = new ProcessingPlan(copies, rejections, Summarise(copies, rejections));
@@ -81,7 +92,45 @@ internal sealed class MessagePlanner
         return plan;
     }
 
-    private PlannedCopy BuildCopy(List<RecipientTreatment> group, PolicyDecision decision, MessageContext message, string messageId, bool stripForgedVerdicts)
+    /// <summary>
+    /// The inbound stage (Exchange: OnSubmittedMessage, before Transport Rules, DLP and journaling): only decryption,
+    /// verification and the removal of forged verdict headers, grouped by what differs between recipients.
+    /// </summary>
+    private ProcessingPlan PlanInbound(PolicyDecision decision, MessageContext message, string messageId, long foreignFields)
+    {
+        var resolver = new TreatmentResolver(_policy, message, _log, _nowUtc, messageId);
+        var treatments = decision.Recipients.Select(resolver.Resolve).ToList();
+        var strip = foreignFields > 0 && !IsFromInside(message);
+        if (strip)
+        {
+            _log.Write(EventIds.ForgedVerdictHeadersRemoved, $"Message {messageId}: removing {foreignFields} {AgentHeaders.Prefix}* header field(s) that came from outside.");
+        }
+
+        var copies = treatments
+            .GroupBy(t => t.IsDelivered ? t.InboundKey : "none", StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var first = g.First();
+                var addresses = g.Select(t => t.Address).ToList();
+                var transforms = new List<IMessageTransform>();
+                if (strip)
+                {
+                    transforms.Add(new ForeignHeaderStripTransform());
+                }
+
+                if (first.IsDelivered && (first.Decrypt is not null || first.Verify is not null))
+                {
+                    transforms.Add(InboundTransform(first, message, messageId));
+                    return new PlannedCopy(addresses, transforms, CopyProtection.Decrypted);
+                }
+
+                return transforms.Count > 0 ? new PlannedCopy(addresses, transforms, CopyProtection.None) : PlannedCopy.Unchanged(addresses);
+            })
+            .ToList();
+        return new ProcessingPlan(copies, Array.Empty<PlannedRejection>(), "inbound: " + Summarise(copies, new List<PlannedRejection>()));
+    }
+
+    private PlannedCopy BuildCopy(List<RecipientTreatment> group, PolicyDecision decision, MessageContext message, string messageId, bool stripForgedVerdicts, bool inboundDone)
     {
         var first = group[0];
         var addresses = group.Select(t => t.Address).ToList();
@@ -98,7 +147,7 @@ internal sealed class MessagePlanner
             transforms.Add(new ForeignHeaderStripTransform());
         }
 
-        if (first.Decrypt is not null || first.Verify is not null)
+        if (!inboundDone && (first.Decrypt is not null || first.Verify is not null))
         {
             transforms.Add(InboundTransform(first, message, messageId));
         }

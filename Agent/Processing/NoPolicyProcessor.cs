@@ -10,7 +10,7 @@ namespace ExchangeEncryptionAgent.Processing;
 /// The engine while no valid policy is loaded: every message gets the OnNoValidPolicy outcome (default: deferred,
 /// so nothing a policy would protect leaves unprotected while the administrator fixes the file).
 /// </summary>
-public sealed class NoPolicyProcessor : IMessageProcessor
+public sealed class NoPolicyProcessor : IStagedMessageProcessor
 {
     private readonly AgentSettings _settings;
     private readonly IAgentLog _log;
@@ -29,9 +29,19 @@ public sealed class NoPolicyProcessor : IMessageProcessor
 
     /// <inheritdoc />
     public ProcessingPlan Plan(MessageEnvelope envelope, Stream content, DateTime nowUtc, CancellationToken cancellationToken)
+        => Plan(envelope, content, nowUtc, PlanningStage.Complete, cancellationToken);
+
+    /// <inheritdoc />
+    public ProcessingPlan Plan(MessageEnvelope envelope, Stream content, DateTime nowUtc, PlanningStage stage, CancellationToken cancellationToken)
     {
         Guard.NotNull(envelope);
         var recipients = envelope.Recipients.Select(r => r.Address).ToList();
+        if (stage == PlanningStage.Inbound)
+        {
+            // The deciding stage applies the no-policy outcome; the inbound stage has nothing it could do safely.
+            return ProcessingPlan.PassThrough(recipients, "no valid policy: decided at the deciding stage");
+        }
+
         LogThrottled(nowUtc);
         if (_settings.OnNoValidPolicy == FailureOutcome.Defer)
         {

@@ -9,7 +9,7 @@ namespace ExchangeEncryptionAgent.Processing;
 /// The engine hosts run: takes the policy in force at the moment the message arrives (one atomic read of the
 /// watcher's value) and plans with it; without a valid policy, the no-policy outcome applies.
 /// </summary>
-public sealed class PolicyProcessor : IMessageProcessor
+public sealed class PolicyProcessor : IStagedMessageProcessor
 {
     private readonly Func<LoadedPolicy?> _current;
     private readonly AgentSettings _settings;
@@ -32,10 +32,14 @@ public sealed class PolicyProcessor : IMessageProcessor
 
     /// <inheritdoc />
     public ProcessingPlan Plan(MessageEnvelope envelope, Stream content, DateTime nowUtc, CancellationToken cancellationToken)
+        => Plan(envelope, content, nowUtc, PlanningStage.Complete, cancellationToken);
+
+    /// <inheritdoc />
+    public ProcessingPlan Plan(MessageEnvelope envelope, Stream content, DateTime nowUtc, PlanningStage stage, CancellationToken cancellationToken)
     {
         var policy = _current();
         return policy is null
-            ? _noPolicy.Plan(envelope, content, nowUtc, cancellationToken)
-            : new MessagePlanner(policy, _settings, _log, nowUtc, _temporaryDirectory).Plan(envelope, content);
+            ? _noPolicy.Plan(envelope, content, nowUtc, stage, cancellationToken)
+            : new MessagePlanner(policy, _settings, _log, nowUtc, _temporaryDirectory).Plan(envelope, content, stage);
     }
 }

@@ -79,6 +79,11 @@ internal sealed class RecipientTreatment
         _ => CopyProtection.None,
     };
 
+    /// <summary>Identical keys mean an identical inbound step (decrypt, verify).</summary>
+    public string InboundKey =>
+        (Decrypt is null ? "nodecrypt" : $"decrypt:{Decrypt.RuleName}:{Decrypt.Deliver}:{Decrypt.OnFailure}") + "\n"
+        + (Verify is null ? "noverify" : $"verify:{Verify.RuleName}:{Verify.ValidSubjectTag}:{Verify.InvalidSubjectTag}");
+
     /// <summary>Identical keys mean an identical copy (content, routing, deferral).</summary>
     public string GroupKey
     {

@@ -38,6 +38,9 @@ public enum DropReason
 
     // Transport cleared the recipients because the agent left the MIME write stream open.
     AgentDidNotCloseMimeStream,
+
+    // The agent called Defer with a MIME write stream open: content restored, recipients cleared, no deferral.
+    DeferredWithOpenWriteStream,
 }
 
 // A recipient that silently disappeared: nobody is told.
@@ -66,8 +69,12 @@ public static class ViolationNames
     // The MIME write stream was still open when the handler returned (or at Complete): content restored, recipients cleared.
     public const string AgentDidNotCloseMimeStream = "AgentDidNotCloseMimeStream";
 
-    // 1050: the async handler did not call Complete() within the timeout.
+    // 1050: the agent took longer than the slow-agent threshold. Logged after it finished: Exchange does not abandon it.
     public const string MExAgentTooSlow = "MExAgentTooSlow";
+
+    // Not an Exchange event: the agent never completed within HungAgentTimeout. On a server the message would be held
+    // for ever; the simulator gives up so a test cannot hang.
+    public const string AgentHeldMessageForever = "AgentHeldMessageForever";
 
     // 1051: an IOException left the handler; transport logs it and goes on.
     public const string AgentFault = "AgentFault";

@@ -20,13 +20,27 @@ internal sealed class RunContext
         _acceptedDomains = new SimulatedAcceptedDomainCollection(options.AcceptedDomains, options.ExternalRelayDomains);
         AddressBook = new SimulatedAddressBook(_acceptedDomains, message.Recipients.Where(r => r.IsInternal).Select(r => r.Address));
         var from = new RoutingAddress(message.FromAddress);
-        Origin = message.Origin
+        Origin = message.Origin ?? OriginOf(message.InboundDeliveryMethod, message.OriginalAuthenticator)
             ?? (from.IsValid && from != RoutingAddress.NullReversePath && _acceptedDomains.Find(from) is { IsInCorporation: true }
                 ? SimulatedOrigin.Mailbox
                 : SimulatedOrigin.SmtpAnonymous);
     }
 
     public SimulatedOrigin Origin { get; }
+
+    // A test that names the delivery method or the authenticator instead of an origin.
+    private static SimulatedOrigin? OriginOf(DeliveryMethod? method, string? authenticator) => method switch
+    {
+        DeliveryMethod.Mailbox => SimulatedOrigin.Mailbox,
+        DeliveryMethod.File => SimulatedOrigin.Pickup,
+        _ => authenticator switch
+        {
+            null => null,
+            "<>" => SimulatedOrigin.SmtpAnonymous,
+            "" => method is null ? null : SimulatedOrigin.SmtpAnonymous,
+            _ => SimulatedOrigin.SmtpAuthenticated,
+        },
+    };
 
     public DeliveryMethod InboundDeliveryMethod => Origin switch
     {

@@ -26,6 +26,11 @@ internal sealed class SimulatedEnvelopeRecipient : EnvelopeRecipient
 
     public RoutingOverride? RoutingOverride { get; set; }
 
+    // Set when Fork moved this recipient to a clone: its copy there.
+    public SimulatedEnvelopeRecipient? MovedTo { get; set; }
+
+    public bool IsInternal => _isInternal;
+
     public string? TlsDomain { get; set; }
 
     public string AddressText => _address.ToString();
@@ -111,13 +116,13 @@ internal sealed class SimulatedEnvelopeRecipient : EnvelopeRecipient
     public void Detach() => _deleted = true;
 
     // The recipient as it moves to a fork clone: same address, overrides and properties, new owner.
-    public SimulatedEnvelopeRecipient CopyTo(SimulatedMailItem clone) =>
+    public SimulatedEnvelopeRecipient CopyTo(SimulatedMailItem clone, bool keepRoutingOverride = true) =>
         new(clone, _address, _isInternal, _properties.Snapshot())
         {
             _originalRecipient = _originalRecipient,
             _requestedReports = _requestedReports,
-            RoutingOverride = RoutingOverride,
-            TlsDomain = TlsDomain,
+            RoutingOverride = keepRoutingOverride ? RoutingOverride : null,
+            TlsDomain = keepRoutingOverride ? TlsDomain : null,
         };
 
     public DeliveredRecipient ToDelivered() =>

@@ -95,7 +95,7 @@ internal sealed class SimulatedResolvedSource(SimulatedMailItem item) : Resolved
     public override void SetRoutingOverride(EnvelopeRecipient recipient, RoutingOverride? routingOverride)
     {
         CheckResolvedStage();
-        item.Own(recipient, nameof(recipient)).RoutingOverride = routingOverride;
+        item.OwnOrMoved(recipient, nameof(recipient)).RoutingOverride = routingOverride;
     }
 
     public override string? GetTlsDomain(EnvelopeRecipient recipient)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Linq;
+using Microsoft.Exchange.Data.Mime;
 using Microsoft.Exchange.Data.Transport;
 using Microsoft.Exchange.Data.Transport.Email;
 using Microsoft.Exchange.Data.Transport.Smtp;
@@ -29,6 +30,9 @@ internal sealed class SimulatedMailItem : MailItem
     private readonly EmailMessage _message;
     private readonly DateTime _dateTimeReceived;
     private ContentFile _content;
+    private ContentFile _originalContent;
+    private DeliveryMethod _inboundDeliveryMethod = DeliveryMethod.Smtp;
+    private bool _contentConverted;
     private MimeWriteStream? _openWriteStream;
     private RoutingAddress _fromAddress;
     private string _originalAuthenticator = string.Empty;
@@ -44,6 +48,7 @@ internal sealed class SimulatedMailItem : MailItem
     {
         _run = run;
         _content = content;
+        _originalContent = content;
         _fromAddress = fromAddress;
         _dateTimeReceived = received;
         StartTopicIndex = startTopicIndex;
@@ -111,7 +116,10 @@ internal sealed class SimulatedMailItem : MailItem
         set => Set(ref _deliveryPriority, value);
     }
 
-    public override DeliveryMethod InboundDeliveryMethod => Checked(_run.InboundDeliveryMethod);
+    public override DeliveryMethod InboundDeliveryMethod => Checked(_inboundDeliveryMethod);
+
+    // How many times Defer sent this message back to the submission queue before this pass.
+    public int Resubmissions { get; private set; }
 
     public override bool MustDeliver => Checked(_mustDeliver);
 
@@ -127,6 +135,8 @@ internal sealed class SimulatedMailItem : MailItem
     {
         var item = new SimulatedMailItem(run, content, new RoutingAddress(message.FromAddress), DateTime.UtcNow, 0, null)
         {
+            _inboundDeliveryMethod = message.InboundDeliveryMethod ?? run.InboundDeliveryMethod,
+
             // "<>" is Exchange's anonymous submitter; an authenticated one is named; mailbox and pickup give "".
             // A test may name the authenticator itself (an SMTP session nobody authenticated gives "").
             _originalAuthenticator = message.OriginalAuthenticator ?? run.Origin switch
@@ -258,6 +268,9 @@ internal sealed class SimulatedMailItem : MailItem
         DetachAll();
     }
 
+    // Exchange: "reverts the contents of the current MailItem to the original contents and defers processing". Its
+    // wait time is not checked (a zero wait counts toward the resubmit limit). With a MIME write stream still open, the
+    // content is restored and every recipient cleared instead: no deferral, the message is silently lost.
     public void Defer(TimeSpan waitTime, SmtpResponse? reason, string? trackingContext)
     {
         CheckActive();
@@ -266,13 +279,82 @@ internal sealed class SimulatedMailItem : MailItem
             throw fault();
         }
 
-        if (waitTime < TimeSpan.Zero)
+        if (_openWriteStream is { } open)
         {
-            throw new ArgumentOutOfRangeException(nameof(waitTime), "The wait time must not be negative.");
+            _openWriteStream = null;
+            open.Abandon();
+            var lost = RecipientAddresses.ToArray();
+            _run.Recorder.Dropped(lost, DropReason.DeferredWithOpenWriteStream, CurrentTopic);
+            DetachAll();
+            State = ItemState.Deleted;
+            return;
         }
 
+        _content = _originalContent;
+        _contentConverted = false;
         _run.Recorder.Deferral(new Deferral(RecipientAddresses.ToArray(), waitTime, reason, trackingContext, CurrentTopic));
         State = ItemState.Deferred;
+        if (Resubmissions < _run.Options.ResubmitDeferred)
+        {
+            _run.Enqueue(Resubmit());
+        }
+    }
+
+    // After the wait, the deferred message enters the submission queue again: original content, same recipients, from
+    // OnSubmittedMessage. Whether MailItem.Properties survive is not documented; the simulator keeps them (the case
+    // in which an agent that trusted a property alone would let plain text through).
+    private SimulatedMailItem Resubmit()
+    {
+        var again = new SimulatedMailItem(_run, _originalContent, _fromAddress, _dateTimeReceived, 0, _properties.Snapshot())
+        {
+            _inboundDeliveryMethod = _inboundDeliveryMethod,
+            _originalAuthenticator = _originalAuthenticator,
+            _envelopeId = _envelopeId,
+            _originatorOrganization = _originatorOrganization,
+            _dsnFormatRequested = _dsnFormatRequested,
+            _deliveryPriority = _deliveryPriority,
+            _mustDeliver = _mustDeliver,
+            Resubmissions = Resubmissions + 1,
+        };
+        foreach (var recipient in _recipients)
+        {
+            again._recipients.Add(recipient.CopyTo(again, keepRoutingOverride: false));
+        }
+
+        return again;
+    }
+
+    // Content conversion, between OnRoutedMessage and OnCategorizedMessage. Summary-TNEF becomes MIME for recipients
+    // outside the organisation; recipients inside keep Summary-TNEF. Bifurcation: when both kinds are on the item,
+    // the inside recipients move to a clone that keeps the TNEF content and enters OnCategorizedMessage after this item.
+    public void ConvertContent(int categorizedTopicIndex)
+    {
+        if (_contentConverted || State != ItemState.Active)
+        {
+            return;
+        }
+
+        _contentConverted = true;
+        if (!SummaryTnef.IsTnef(_content))
+        {
+            return;
+        }
+
+        var inside = _recipients.Where(r => r.IsInternal).ToList();
+        var outside = _recipients.Where(r => !r.IsInternal).ToList();
+        if (outside.Count == 0)
+        {
+            return;
+        }
+
+        if (inside.Count > 0)
+        {
+            var clone = CloneFor(inside, categorizedTopicIndex);
+            clone._contentConverted = true;
+            _run.Enqueue(clone);
+        }
+
+        _content = SummaryTnef.Convert(_content, _run.Store) ?? _content;
     }
 
     public void Delete()
@@ -304,22 +386,60 @@ internal sealed class SimulatedMailItem : MailItem
             return;
         }
 
-        var clone = new SimulatedMailItem(_run, _content, _fromAddress, _dateTimeReceived, Invocation?.TopicIndex ?? StartTopicIndex, _properties.Snapshot())
+        _run.Enqueue(CloneFor(moving, Invocation?.TopicIndex ?? StartTopicIndex));
+    }
+
+    // A new item with `moving` (taken off this one), the same content and properties, from event `startTopicIndex` on.
+    // Each moved recipient remembers its clone: Exchange lets SetRoutingOverride on a moved recipient land there.
+    private SimulatedMailItem CloneFor(List<SimulatedEnvelopeRecipient> moving, int startTopicIndex)
+    {
+        var clone = new SimulatedMailItem(_run, _content, _fromAddress, _dateTimeReceived, startTopicIndex, _properties.Snapshot())
         {
+            _originalContent = _originalContent,
+            _inboundDeliveryMethod = _inboundDeliveryMethod,
+            _contentConverted = _contentConverted,
             _originalAuthenticator = _originalAuthenticator,
             _envelopeId = _envelopeId,
             _originatorOrganization = _originatorOrganization,
             _dsnFormatRequested = _dsnFormatRequested,
             _deliveryPriority = _deliveryPriority,
             _mustDeliver = _mustDeliver,
+            Resubmissions = Resubmissions,
         };
         foreach (var recipient in moving)
         {
-            clone._recipients.Add(recipient.CopyTo(clone));
+            var copy = recipient.CopyTo(clone);
+            recipient.MovedTo = copy;
+            clone._recipients.Add(copy);
             _recipients.Remove(recipient);
         }
 
-        _run.Enqueue(clone);
+        return clone;
+    }
+
+    // Like Own, but a recipient that Fork moved to a clone resolves to its copy there (SetRoutingOverride's behaviour).
+    public SimulatedEnvelopeRecipient OwnOrMoved(EnvelopeRecipient recipient, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(recipient, parameterName);
+        if (recipient is SimulatedEnvelopeRecipient current)
+        {
+            if (_recipients.Contains(current))
+            {
+                return current;
+            }
+
+            while (current.MovedTo is { } next)
+            {
+                current = next;
+            }
+
+            if (!ReferenceEquals(current, recipient))
+            {
+                return current;
+            }
+        }
+
+        throw new ArgumentException("The recipient is not on this mail item.", parameterName);
     }
 
     public SimulatedEnvelopeRecipient Own(EnvelopeRecipient recipient, string parameterName)
@@ -402,6 +522,8 @@ internal sealed class SimulatedMailItem : MailItem
         public bool IsOpaqueMessage => Facts.IsOpaque;
 
         public MessageSecurityType MessageSecurityType => Facts.SecurityType;
+
+        public MimePart? TnefPart => SummaryTnef.IsTnef(item._content) ? new MimePart(Facts.MediaType) : null;
 
         private MessageFacts Facts
         {

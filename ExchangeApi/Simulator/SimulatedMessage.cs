@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using Microsoft.Exchange.Data.Transport;
 
 namespace ExchangeApi.Simulator;
 
@@ -38,6 +39,10 @@ public sealed class SimulatedMessage
     // How the message was submitted; null: Mailbox when the MAIL FROM domain is an accepted domain inside the
     // organisation, SmtpAnonymous otherwise.
     public SimulatedOrigin? Origin { get; init; }
+
+    // How the message entered transport, when a test names it; null: what the origin gives. Mailbox (Outlook, OWA,
+    // ActiveSync through the store driver) means the content is Summary-TNEF until content conversion (see SummaryTnef).
+    public DeliveryMethod? InboundDeliveryMethod { get; init; }
 
     public static SimulatedMessage FromFile(string fromAddress, IEnumerable<SimulatedRecipient> recipients, string path)
     {

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using Microsoft.Exchange.Data.Common;
 using Microsoft.Exchange.Data.Transport.Routing;
 
 namespace ExchangeApi.Simulator;
@@ -9,6 +11,8 @@ namespace ExchangeApi.Simulator;
 // a real Exchange server enforces and recording what it would do (deliver, NDR, defer, drop, crash, log an event).
 public sealed class TransportSimulator
 {
+    private const int CategorizedTopicIndex = 3;
+
     private static readonly string[] EventTopics =
     [
         RoutingAgent.SubmittedMessageTopic,
@@ -66,14 +70,25 @@ public sealed class TransportSimulator
     public SimulationResult Run(RoutingAgentFactory factory, SimulatedMessage message)
     {
         ArgumentNullException.ThrowIfNull(factory);
+        return Run([factory], message);
+    }
+
+    // Several agents, in priority order (Exchange raises each event for every agent, highest priority first); the
+    // factories are created and closed by the caller. For example our agent followed by one that defers.
+    public SimulationResult Run(IReadOnlyList<RoutingAgentFactory> factories, SimulatedMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(factories);
         ArgumentNullException.ThrowIfNull(message);
         var recorder = new ResultRecorder();
         var store = new TempFileStore(Options.TemporaryDirectory);
-        Categorize(factory, message, store, recorder);
+        Categorize(factories, message, store, recorder);
         return recorder.Freeze(store);
     }
 
     private void Categorize(RoutingAgentFactory factory, SimulatedMessage message, TempFileStore store, ResultRecorder recorder)
+        => Categorize([factory], message, store, recorder);
+
+    private void Categorize(IReadOnlyList<RoutingAgentFactory> factories, SimulatedMessage message, TempFileStore store, ResultRecorder recorder)
     {
         ContentFile content;
         try
@@ -92,7 +107,7 @@ public sealed class TransportSimulator
         {
             try
             {
-                Process(factory, item);
+                Process(factories, item);
             }
             finally
             {
@@ -101,28 +116,41 @@ public sealed class TransportSimulator
         }
     }
 
-    private void Process(RoutingAgentFactory factory, SimulatedMailItem item)
+    private void Process(IReadOnlyList<RoutingAgentFactory> factories, SimulatedMailItem item)
     {
         var recorder = item.Run.Recorder;
-        RoutingAgent agent;
-        try
+        var agents = new List<RoutingAgent>(factories.Count);
+        foreach (var factory in factories)
         {
-            // Exchange creates an agent instance for each mail item it categorizes.
-            agent = factory.CreateAgent(item.Run.NewSmtpServer())
-                ?? throw new InvalidOperationException("RoutingAgentFactory.CreateAgent returned null.");
-        }
-        catch (Exception exception)
-        {
-            recorder.Crash(TransportCrashKind.AgentCreationFailed, "CreateAgent", exception);
-            return;
+            try
+            {
+                // Exchange creates an agent instance for each mail item it categorizes.
+                var agent = factory.CreateAgent(item.Run.NewSmtpServer())
+                    ?? throw new InvalidOperationException("RoutingAgentFactory.CreateAgent returned null.");
+                agent.Name = agent.GetType().Name;
+                agents.Add(agent);
+            }
+            catch (Exception exception)
+            {
+                recorder.Crash(TransportCrashKind.AgentCreationFailed, "CreateAgent", exception);
+                return;
+            }
         }
 
-        agent.Name = agent.GetType().Name;
         for (var i = item.StartTopicIndex; i < EventTopics.Length; i++)
         {
-            if (!Raise(agent, item, i) || item.State != ItemState.Active || item.RecipientList.Count == 0)
+            if (i == CategorizedTopicIndex)
             {
-                return;
+                // Content conversion and bifurcation happen after routing, before OnCategorizedMessage.
+                item.ConvertContent(CategorizedTopicIndex);
+            }
+
+            foreach (var agent in agents)
+            {
+                if (!Raise(agent, item, i) || item.State != ItemState.Active || item.RecipientList.Count == 0)
+                {
+                    return;
+                }
             }
         }
 
@@ -154,16 +182,29 @@ public sealed class TransportSimulator
         var wentAsync = agent.EndInvocation();
         if (thrown is null && wentAsync)
         {
-            if (!invocation.WaitForCompletion(Options.AsyncCompletionTimeout))
+            // Exchange never abandons a slow agent: it waits, and logs 1050 once the agent has finished.
+            var started = DateTime.UtcNow;
+            if (!invocation.WaitForCompletion(Options.HungAgentTimeout))
+            {
+                item.Run.Recorder.Violation(
+                    ViolationNames.AgentHeldMessageForever,
+                    null,
+                    topic,
+                    "AgentAsyncContext.Complete() was not called within " + Options.HungAgentTimeout + "; a real server would hold the message for ever.",
+                    item.RecipientAddresses);
+                item.EndEvent();
+                return false;
+            }
+
+            var took = DateTime.UtcNow - started;
+            if (took > Options.AsyncCompletionTimeout)
             {
                 item.Run.Recorder.Violation(
                     ViolationNames.MExAgentTooSlow,
                     1050,
                     topic,
-                    "AgentAsyncContext.Complete() was not called within " + Options.AsyncCompletionTimeout + "; the message is not processed further.",
+                    "The agent took " + took + " (more than " + Options.AsyncCompletionTimeout + ") to call AgentAsyncContext.Complete(); the message waited.",
                     item.RecipientAddresses);
-                item.EndEvent();
-                return false;
             }
 
             thrown = invocation.AsyncException;
@@ -177,10 +218,11 @@ public sealed class TransportSimulator
         return thrown is null || Fault(item, topic, thrown);
     }
 
-    // MEx catches IOException (logs 1051 and goes on); anything else takes EdgeTransport.exe down.
+    // MEx catches IOException and Exchange's own LocalizedException (logs 1051 and goes on); anything else takes
+    // EdgeTransport.exe down.
     private static bool Fault(SimulatedMailItem item, string topic, Exception exception)
     {
-        if (exception is IOException)
+        if (exception is IOException or LocalizedException)
         {
             item.Run.Recorder.Violation(ViolationNames.AgentFault, 1051, topic, exception.GetType().FullName + ": " + exception.Message);
             return true;

@@ -17,11 +17,20 @@ public sealed class TransportSimulatorOptions
     // AddressBook.IsInternal false), yet RecipientCategory InSameOrganization for mail sent from inside.
     public IReadOnlyList<string> ExternalRelayDomains { get; init; } = [];
 
-    // How long the simulator waits for AgentAsyncContext.Complete() before recording MExAgentTooSlow.
-    public TimeSpan AsyncCompletionTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
     // Fault injection: when set, every Defer call throws what this returns (a host failure the agent must survive).
     public Func<Exception>? DeferFault { get; init; }
+
+    // An agent that takes longer than this to complete an event gets MExAgentTooSlow (1050), logged after it finishes:
+    // Exchange never abandons a slow agent, the message waits.
+    public TimeSpan AsyncCompletionTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    // Test guard, not Exchange behaviour: after this long without Complete() the run records AgentHeldMessageForever and
+    // stops processing the item (a real server would hold it for ever).
+    public TimeSpan HungAgentTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    // How many times a deferred item comes back (from OnSubmittedMessage, with its original content). 0: deferral ends
+    // the run for that item.
+    public int ResubmitDeferred { get; init; }
 
     // Where the run's temporary files go (a fresh subdirectory per run); the system temp directory when null.
     public string? TemporaryDirectory { get; init; }

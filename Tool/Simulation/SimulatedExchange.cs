@@ -63,10 +63,11 @@ internal sealed class SimulatedExchange : IDisposable
     }
 
     /// <summary>
-    /// The adapter applies the first copy of each plan to the current mail item (the rest fork away and are planned
-    /// again), so the first copy of every plan is what some delivered copy became.
+    /// Records every copy of each deciding plan: the adapter applies one copy per mail item and fork clones keep the copy
+    /// decided for their recipients, so each planned copy is what some delivered copy became. Passes the stage on, so
+    /// the agent runs its three Exchange phases as on a server.
     /// </summary>
-    private sealed class RecordingProcessor : IMessageProcessor
+    private sealed class RecordingProcessor : IStagedMessageProcessor
     {
         private readonly IMessageProcessor _inner;
         private readonly List<PlannedCopy> _copies = new();
@@ -74,11 +75,26 @@ internal sealed class SimulatedExchange : IDisposable
         public RecordingProcessor(IMessageProcessor inner) => _inner = inner;
 
         public ProcessingPlan Plan(MessageEnvelope envelope, Stream content, DateTime nowUtc, CancellationToken cancellationToken)
+            => Record(_inner.Plan(envelope, content, nowUtc, cancellationToken));
+
+        public ProcessingPlan Plan(MessageEnvelope envelope, Stream content, DateTime nowUtc, PlanningStage stage, CancellationToken cancellationToken)
         {
-            var plan = _inner.Plan(envelope, content, nowUtc, cancellationToken);
+            if (_inner is not IStagedMessageProcessor staged)
+            {
+                return stage == PlanningStage.Inbound
+                    ? ProcessingPlan.PassThrough(envelope.Recipients.Select(r => r.Address), "one-shot engine")
+                    : Plan(envelope, content, nowUtc, cancellationToken);
+            }
+
+            var plan = staged.Plan(envelope, content, nowUtc, stage, cancellationToken);
+            return stage == PlanningStage.Inbound ? plan : Record(plan);
+        }
+
+        private ProcessingPlan Record(ProcessingPlan plan)
+        {
             lock (_copies)
             {
-                _copies.AddRange(plan.Copies.Take(1));
+                _copies.AddRange(plan.Copies);
                 Envelopes.Add(envelope);
             }
 

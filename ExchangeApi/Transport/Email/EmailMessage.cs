@@ -1,4 +1,5 @@
 using System;
+using Microsoft.Exchange.Data.Mime;
 
 namespace Microsoft.Exchange.Data.Transport.Email;
 
@@ -25,6 +26,10 @@ public sealed class EmailMessage : IDisposable
 
     public MessageSecurityType MessageSecurityType => _facts.MessageSecurityType;
 
+    // The application/ms-tnef part while the content is still Summary-TNEF (mail submitted from a mailbox, before content
+    // conversion); null once it is MIME. Agents that change content wait until it is null (OnCategorizedMessage).
+    public MimePart? TnefPart => _facts.TnefPart;
+
     public void Dispose()
     {
     }
@@ -42,4 +47,6 @@ internal interface IEmailMessageFacts
     bool IsOpaqueMessage { get; }
 
     MessageSecurityType MessageSecurityType { get; }
+
+    MimePart? TnefPart { get; }
 }
