@@ -30,6 +30,21 @@ public sealed class TemporaryFileFactory
     {
         System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, "eea-" + Guid.NewGuid().ToString("N") + ".tmp");
+#if NET
+        if (!OperatingSystem.IsWindows())
+        {
+            // 0600 on Unix (the SMTP gateway): message plain text is readable by the owning account only, whatever the umask.
+            return new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.ReadWrite,
+                Share = FileShare.None,
+                BufferSize = BufferSize,
+                Options = FileOptions.DeleteOnClose | FileOptions.SequentialScan,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+#endif
         return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, BufferSize,
             FileOptions.DeleteOnClose | FileOptions.SequentialScan);
     }
