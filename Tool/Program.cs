@@ -20,6 +20,7 @@ internal static class Program
         new ValidateCommand(),
         new TestCommand(),
         new ProcessCommand(),
+        new GatewayCommand(),
         new Demo.DemoCommand(),
     };
 

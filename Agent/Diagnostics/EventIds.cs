@@ -8,7 +8,7 @@ namespace ExchangeEncryptionAgent.Diagnostics;
 /// <summary>
 /// The one catalogue of event IDs. docs/event-ids.md documents each entry; a test fails when the two drift apart
 /// or an ID repeats. Ranges: 1000 agent lifecycle and logging; 1100 policy loading; 1200 policy evaluation;
-/// 2000 outbound S/MIME; 2100 certificates; 3000 inbound S/MIME; 4000 message processing and plans; 9000 internal errors.
+/// 2000 outbound S/MIME; 2100 certificates; 3000 inbound S/MIME; 4000 message processing and plans; 5000 the SMTP gateway; 9000 internal errors.
 /// </summary>
 public static class EventIds
 {
@@ -265,6 +265,44 @@ public static class EventIds
     /// <summary>A rule could not be evaluated and RuleErrorAction=Protect applied the protective rule.</summary>
     public static readonly AgentEvent PolicyRuleErrorProtected = new(1205, nameof(PolicyRuleErrorProtected), AgentEventLevel.Warning,
         "A protective rule could not be evaluated (a regular expression timed out, the evaluation budget was spent, or the body is larger than the engine reads); its RuleErrorAction is Protect, so it was applied as if it matched.");
+
+    // 5000–5099: the SMTP gateway (`eea gateway`, the Postfix content filter).
+
+    /// <summary>GatewayStarted.</summary>
+    public static readonly AgentEvent GatewayStarted = new(5000, nameof(GatewayStarted), AgentEventLevel.Information,
+        "eea gateway is listening; the entry lists its listeners (with the origin each stands for) and re-injection services.");
+
+    /// <summary>GatewayStopped.</summary>
+    public static readonly AgentEvent GatewayStopped = new(5001, nameof(GatewayStopped), AgentEventLevel.Information,
+        "eea gateway stopped (SIGTERM or Ctrl+C); sessions in progress were cut and Postfix retries them.");
+
+    /// <summary>GatewayMessageRelayed.</summary>
+    public static readonly AgentEvent GatewayMessageRelayed = new(5002, nameof(GatewayMessageRelayed), AgentEventLevel.Information,
+        "A message from Postfix was processed and every copy (and DSN) it became was accepted by Postfix's re-injection service; the gateway answered 250.");
+
+    /// <summary>GatewayMessageDeferred.</summary>
+    public static readonly AgentEvent GatewayMessageDeferred = new(5003, nameof(GatewayMessageDeferred), AgentEventLevel.Warning,
+        "The plan deferred (part of) a message; the gateway answered 451 for the whole message and Postfix retries it.");
+
+    /// <summary>GatewayReinjectionFailed.</summary>
+    public static readonly AgentEvent GatewayReinjectionFailed = new(5004, nameof(GatewayReinjectionFailed), AgentEventLevel.Error,
+        "A copy could not be built or Postfix's re-injection service refused it; the gateway answered 451 for the whole message, so nothing is lost (a copy already accepted may be delivered twice on retry).");
+
+    /// <summary>GatewayDeliveryStatusSent.</summary>
+    public static readonly AgentEvent GatewayDeliveryStatusSent = new(5005, nameof(GatewayDeliveryStatusSent), AgentEventLevel.Warning,
+        "The policy rejected some recipients; a DSN (RFC 3464) for them was sent to the envelope sender, and the other recipients were delivered. None for the null reverse path.");
+
+    /// <summary>GatewayForcedTlsUnavailable.</summary>
+    public static readonly AgentEvent GatewayForcedTlsUnavailable = new(5006, nameof(GatewayForcedTlsUnavailable), AgentEventLevel.Error,
+        "The policy requires forced TLS for some recipients but the gateway has no --reinject-tls service; it answered 451 (it never sends such a copy without TLS).");
+
+    /// <summary>GatewayInternalError.</summary>
+    public static readonly AgentEvent GatewayInternalError = new(5007, nameof(GatewayInternalError), AgentEventLevel.Error,
+        "The gateway failed unexpectedly on a message; it answered 451 and Postfix keeps the message and retries.");
+
+    /// <summary>GatewaySessionFaulted.</summary>
+    public static readonly AgentEvent GatewaySessionFaulted = new(5008, nameof(GatewaySessionFaulted), AgentEventLevel.Warning,
+        "An SMTP session between Postfix and the gateway failed (connection lost, protocol error); nothing was acknowledged, so Postfix retries.");
 
     // 9000–9099: internal errors (caught at the Exchange boundary).
 

@@ -75,7 +75,7 @@ internal sealed class SimulatedExchange : IDisposable
         public RecordingProcessor(IMessageProcessor inner) => _inner = inner;
 
         public ProcessingPlan Plan(MessageEnvelope envelope, Stream content, DateTime nowUtc, CancellationToken cancellationToken)
-            => Record(_inner.Plan(envelope, content, nowUtc, cancellationToken));
+            => Record(_inner.Plan(envelope, content, nowUtc, cancellationToken), envelope);
 
         public ProcessingPlan Plan(MessageEnvelope envelope, Stream content, DateTime nowUtc, PlanningStage stage, CancellationToken cancellationToken)
         {
@@ -87,10 +87,10 @@ internal sealed class SimulatedExchange : IDisposable
             }
 
             var plan = staged.Plan(envelope, content, nowUtc, stage, cancellationToken);
-            return stage == PlanningStage.Inbound ? plan : Record(plan);
+            return stage == PlanningStage.Inbound ? plan : Record(plan, envelope);
         }
 
-        private ProcessingPlan Record(ProcessingPlan plan)
+        private ProcessingPlan Record(ProcessingPlan plan, MessageEnvelope envelope)
         {
             lock (_copies)
             {
