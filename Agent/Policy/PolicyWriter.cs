@@ -100,6 +100,7 @@ public static class PolicyWriter
         rule.ExpiryDate is { } expiry ? new XAttribute("ExpiryDate", Date(expiry)) : null,
         new XAttribute("StopRuleProcessing", Bool(rule.StopRuleProcessing)),
         new XAttribute("RuleErrorAction", rule.RuleErrorAction),
+        new XAttribute("SenderAddressLocation", rule.SenderAddressLocation),
         Optional("Comments", rule.Comments),
         rule.Conditions.Count == 0 ? null : new XElement(Ns + "Conditions", rule.Conditions.Select(c => Condition(c, string.Empty))),
         rule.Exceptions.Count == 0 ? null : new XElement(Ns + "Exceptions", rule.Exceptions.Select(c => Condition(c, "ExceptIf"))),

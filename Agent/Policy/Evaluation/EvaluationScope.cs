@@ -40,6 +40,14 @@ internal sealed class EvaluationScope
     public bool SenderIsInternal
         => _senderIsInternal ??= Message.Envelope.SenderIsInternal ?? IsOrganizationDomain(Message.ScopeSender.DomainSuffixes);
 
+    /// <summary>Where the sender is for FromScope: inside, or outside at a partner domain or elsewhere.</summary>
+    public OrganizationScope SenderScope => ScopeOf(SenderIsInternal, Message.ScopeSender.DomainSuffixes);
+
+    /// <summary>Where an address is, given whether it is inside: outside addresses are partners or not (ExternalPartner, ExternalNonPartner).</summary>
+    public OrganizationScope ScopeOf(bool isInternal, IReadOnlyList<string> domainSuffixes)
+        => isInternal ? OrganizationScope.InOrganization
+            : Policy.PartnerDomains.Contains(domainSuffixes) ? OrganizationScope.ExternalPartner : OrganizationScope.ExternalNonPartner;
+
     /// <summary>
     /// True when the domain (given as its suffixes) is, or is a subdomain of, a policy organisation domain or a host
     /// accepted domain.

@@ -48,6 +48,9 @@ public sealed class PolicyRule
     /// <summary>What a rule error (regex timeout) does.</summary>
     public RuleErrorAction RuleErrorAction { get; init; } = RuleErrorAction.Ignore;
 
+    /// <summary>Which sender address the rule's sender conditions read (Exchange's default: Header).</summary>
+    public SenderAddressLocation SenderAddressLocation { get; init; } = SenderAddressLocation.Header;
+
     /// <summary>Free text for administrators.</summary>
     public string? Comments { get; init; }
 
