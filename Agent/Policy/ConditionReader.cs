@@ -87,6 +87,14 @@ internal sealed class ConditionReader
                 return new AttachmentExtensionMatchesWordsCondition(Values(element)) { Location = location };
             case "AttachmentContainsWords":
                 return new AttachmentContainsWordsCondition(Words(element)) { Location = location };
+            case "AttachmentMatchesPatterns":
+                return Patterns(element) is { } p7 ? new AttachmentMatchesPatternsCondition(p7) { Location = location } : null;
+            case "AttachmentIsUnsupported":
+                return new AttachmentIsUnsupportedCondition { Location = location };
+            case "AttachmentIsPasswordProtected":
+                return new AttachmentIsPasswordProtectedCondition { Location = location };
+            case "AttachmentProcessingLimitExceeded":
+                return new AttachmentProcessingLimitExceededCondition { Location = location };
             case "AttachmentSizeOver":
                 return _context.TrySize(element, element.Value, out var attachmentSize) ? new AttachmentSizeOverCondition(attachmentSize) { Location = location } : null;
             case "MessageSizeOver":

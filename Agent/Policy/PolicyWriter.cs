@@ -165,6 +165,13 @@ public static class PolicyWriter
             case AttachmentContainsWordsCondition c:
                 element.Add(Values(c.Words.Words));
                 break;
+            case AttachmentMatchesPatternsCondition c:
+                element.Add(Values(c.Patterns.Patterns));
+                break;
+            case AttachmentIsUnsupportedCondition:
+            case AttachmentIsPasswordProtectedCondition:
+            case AttachmentProcessingLimitExceededCondition:
+                break;
             case AttachmentSizeOverCondition c:
                 element.Value = c.Bytes.ToString(CultureInfo.InvariantCulture);
                 break;

@@ -406,7 +406,7 @@ public sealed class SubjectOrBodyMatchesPatternsCondition : MessageCondition
         => Patterns.Find(scope.Message.Subject) ?? Patterns.Find(scope.Message.BodyText);
 }
 
-/// <summary>AttachmentNameMatchesPatterns: an attachment's file name matches one of the patterns.</summary>
+/// <summary>AttachmentNameMatchesPatterns: the name of an attachment, or of a file inside an archive or attached message, matches one of the patterns.</summary>
 public sealed class AttachmentNameMatchesPatternsCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
@@ -421,9 +421,9 @@ public sealed class AttachmentNameMatchesPatternsCondition : MessageCondition
 
     internal override string? Match(EvaluationScope scope)
     {
-        foreach (var attachment in scope.Message.Attachments)
+        foreach (var file in AttachmentFiles.Names(scope))
         {
-            var found = attachment.FileName is null ? null : Patterns.Find(attachment.FileName);
+            var found = Patterns.Find(file.Name);
             if (found is not null)
             {
                 return found;
@@ -434,7 +434,7 @@ public sealed class AttachmentNameMatchesPatternsCondition : MessageCondition
     }
 }
 
-/// <summary>AttachmentExtensionMatchesWords: an attachment's file name extension is one of the values.</summary>
+/// <summary>AttachmentExtensionMatchesWords: the extension of an attachment, or of a file inside an archive or attached message, is one of the values.</summary>
 public sealed class AttachmentExtensionMatchesWordsCondition : MessageCondition
 {
     private readonly HashSet<string> _extensions;
@@ -452,11 +452,11 @@ public sealed class AttachmentExtensionMatchesWordsCondition : MessageCondition
 
     internal override string? Match(EvaluationScope scope)
     {
-        foreach (var attachment in scope.Message.Attachments)
+        foreach (var file in AttachmentFiles.Names(scope))
         {
-            if (attachment.Extension.Length > 0 && _extensions.Contains(attachment.Extension))
+            if (file.Extension.Length > 0 && _extensions.Contains(file.Extension))
             {
-                return attachment.Extension;
+                return file.Extension;
             }
         }
 
@@ -464,7 +464,7 @@ public sealed class AttachmentExtensionMatchesWordsCondition : MessageCondition
     }
 }
 
-/// <summary>AttachmentContainsWords: a text-like attachment contains one of the words (first AttachmentScanLimit bytes).</summary>
+/// <summary>AttachmentContainsWords: the text of an attachment, or of a file inside one, contains one of the words (first AttachmentScanLimit characters of each).</summary>
 public sealed class AttachmentContainsWordsCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
@@ -479,14 +479,9 @@ public sealed class AttachmentContainsWordsCondition : MessageCondition
 
     internal override string? Match(EvaluationScope scope)
     {
-        foreach (var attachment in scope.Message.Attachments)
+        foreach (var file in AttachmentFiles.Inspected(scope))
         {
-            if (!attachment.IsTextLike)
-            {
-                continue;
-            }
-
-            var found = Words.Find(attachment.GetText(scope.Settings.AttachmentScanLimitBytes));
+            var found = Words.Find(file.Text);
             if (found is not null)
             {
                 return found;
