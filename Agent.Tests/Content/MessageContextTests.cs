@@ -38,7 +38,7 @@ public sealed class MessageContextTests
     }
 
     [Fact]
-    public void MessageTypes_MultipartEncrypted_Signed_Reports_AutoReply()
+    public void MessageTypes_MultipartEncrypted_Signed_Reports_Oof()
     {
         using (var pgp = Parse(Eml(contentType: "multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=b", body: "--b\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n--b\r\nContent-Type: application/octet-stream\r\n\r\n-----BEGIN PGP MESSAGE-----\r\n\r\nhQEMA1234567890\r\n-----END PGP MESSAGE-----\r\n--b--")))
         {
@@ -47,7 +47,7 @@ public sealed class MessageContextTests
 
         using (var dsn = Parse(Eml(contentType: "multipart/report; report-type=delivery-status; boundary=r", body: "--r\r\nContent-Type: text/plain\r\n\r\nFailed\r\n--r\r\nContent-Type: message/delivery-status\r\n\r\nStatus: 5.0.0\r\n--r--")))
         {
-            Assert.Equal(MessageTypes.DeliveryReport, dsn.Types);
+            Assert.Equal(MessageTypes.EeaDeliveryReport, dsn.Types);
             Assert.False(dsn.IsEncrypted);
         }
 
@@ -63,7 +63,7 @@ public sealed class MessageContextTests
 
         using (var oof = Parse(Eml(extraHeaders: "Auto-Submitted: auto-replied\r\n")))
         {
-            Assert.Equal(MessageTypes.AutoReply, oof.Types);
+            Assert.Equal(MessageTypes.OOF, oof.Types);
         }
 
         using (var generated = Parse(Eml(extraHeaders: "Auto-Submitted: auto-generated\r\n")))
@@ -177,7 +177,7 @@ public sealed class MessageContextTests
         + Rule("Header", 2, $"<HeaderContainsWords Header=\"X-Long\">{Values("needle")}</HeaderContainsWords>")
         + Rule("Attachments", 3, $"<AttachmentContainsWords>{Values("needle")}</AttachmentContainsWords><AttachmentNameMatchesPatterns>{Values(".")}</AttachmentNameMatchesPatterns>")
         + Rule("Sizes", 4, "<AttachmentSizeOver>1</AttachmentSizeOver>")
-        + Rule("Types", 5, $"<MessageTypeMatches>{Values("Encrypted", "Signed", "Calendaring", "AutoReply", "DeliveryReport", "ReadReceipt")}</MessageTypeMatches>")
+        + Rule("Types", 5, $"<MessageTypeMatches>{Values("Encrypted", "Signed", "Calendaring", "OOF", "EeaDeliveryReport", "ReadReceipt")}</MessageTypeMatches>")
         + Rule("Misc", 6, $"<WithImportance>{Values("High")}</WithImportance><HasSensitivity>{Values("Private")}</HasSensitivity><HasClassification>{Values("Secret")}</HasClassification><AnyOfToCcHeader>{Values("bob@fabrikam.com")}</AnyOfToCcHeader><FromAddressMatchesPatterns>{Values("x")}</FromAddressMatchesPatterns>")
         + Rule("Envelope", 7, "<RecipientDomainIs><Value>fabrikam.com</Value></RecipientDomainIs>"))));
 

@@ -29,6 +29,12 @@ public sealed class ConditionTests
             + $"Content-Transfer-Encoding: {encoding}\r\n\r\n{encoded}\r\n--b1--");
     }
 
+    private static string Multipart(string attachmentName, string attachmentType, byte[] attachment)
+        => Eml(contentType: "multipart/mixed; boundary=\"b1\"", body:
+            "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSee attached.\r\n"
+            + $"--b1\r\nContent-Type: {attachmentType}; name=\"{attachmentName}\"\r\nContent-Disposition: attachment; filename=\"{attachmentName}\"\r\n"
+            + $"Content-Transfer-Encoding: base64\r\n\r\n{Convert.ToBase64String(attachment, Base64FormattingOptions.InsertLineBreaks)}\r\n--b1--");
+
     private static string Labels(bool enabled) =>
         "msip_labels: MSIP_Label_9e7b5d1c-6a3f-4c8e-9a51-0f3c2b7d4e11_Enabled=" + (enabled ? "true" : "false")
         + ";\r\n MSIP_Label_9e7b5d1c-6a3f-4c8e-9a51-0f3c2b7d4e11_SiteId=72f988bf-86f1-41af-91ab-2d7cd011db47;\r\n"
@@ -90,6 +96,18 @@ public sealed class ConditionTests
         new("AttachmentContainsWords", Values("top secret"),
             new(Multipart("notes.txt", "text/plain", "This is TOP\nsecret material.")), "top secret",
             new(Multipart("notes.txt", "text/plain", "nothing to see"))),
+        new("AttachmentMatchesPatterns", Values(@"PRJ-\d{4}"),
+            new(Multipart("notes.txt", "text/plain", "Code PRJ-1234 attached")), "PRJ-1234",
+            new(Multipart("notes.txt", "text/plain", "Code PRJ-12 attached"))),
+        new("AttachmentIsUnsupported", string.Empty,
+            new(Multipart("photo.png", "image/png", "PNG-DATA")), "photo.png",
+            new(Multipart("notes.txt", "text/plain", "plain words"))),
+        new("AttachmentIsPasswordProtected", string.Empty,
+            new(Multipart("salaries.docx", "application/octet-stream", Content.Attachments.TestFiles.CompoundFile("EncryptionInfo"))), "salaries.docx",
+            new(Multipart("old.doc", "application/msword", Content.Attachments.TestFiles.CompoundFile("WordDocument")))),
+        new("AttachmentProcessingLimitExceeded", string.Empty,
+            new(Multipart("deep.zip", "application/zip", Content.Attachments.TestFiles.NestedZip(6, "x"))), "deep.zip: containers nested deeper than 5 levels",
+            new(Multipart("shallow.zip", "application/zip", Content.Attachments.TestFiles.NestedZip(2, "x")))),
         new("AttachmentSizeOver", "1KB",
             new(Multipart("big.bin", "application/octet-stream", new string('x', 2000))), "2000",
             new(Multipart("small.bin", "application/octet-stream", new string('x', 1000)))),
@@ -169,6 +187,6 @@ public sealed class ConditionTests
         var conditions = group.Descendants(xs + "element").Select(e => (string)e.Attribute("name")!).OrderBy(n => n).ToArray();
         var covered = AllCases.Select(c => c.Element).OrderBy(n => n).ToArray();
         Assert.Equal(conditions, covered);
-        Assert.Equal(24, conditions.Length);
+        Assert.Equal(28, conditions.Length);
     }
 }

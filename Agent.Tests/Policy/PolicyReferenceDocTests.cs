@@ -167,4 +167,43 @@ public sealed class PolicyReferenceDocTests
             }
         }
     }
+
+    /// <summary>The "Here" column of the Exchange comparison table: every `&lt;Element&gt;` it names.</summary>
+    private static HashSet<string> ComparisonTableElements()
+    {
+        var section = Regex.Match(Doc, @"^## Exchange mail flow rules compared\n(.*?)(?=^## )", RegexOptions.Multiline | RegexOptions.Singleline);
+        Assert.True(section.Success, "docs/policy-reference.md has no \"Exchange mail flow rules compared\" section");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var line in section.Groups[1].Value.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal)))
+        {
+            var cells = line.Split('|');
+            if (cells.Length < 4)
+            {
+                continue;
+            }
+
+            foreach (Match element in Regex.Matches(cells[2], @"`<([A-Za-z]+)>`"))
+            {
+                names.Add(element.Groups[1].Value);
+            }
+        }
+
+        return names;
+    }
+
+    private static IEnumerable<string> GroupElements(string group)
+    {
+        var schema = XDocument.Load(Path.Combine(RepoPaths.Root, "Policies", "policy.xsd")).Root!;
+        return schema.Elements(Xs + "group").Single(g => (string?)g.Attribute("name") == group)
+            .Element(Xs + "choice")!.Elements(Xs + "element").Select(e => (string)e.Attribute("name")!);
+    }
+
+    [Fact]
+    public void TheExchangeComparisonTable_NamesEveryConditionAndAction_AndNothingElse()
+    {
+        var inTable = ComparisonTableElements();
+        var inSchema = GroupElements("ConditionGroup").Concat(GroupElements("ActionGroup")).ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(inSchema.Where(name => !inTable.Contains(name)).Select(name => $"<{name}> is not in the table"));
+        Assert.Empty(inTable.Where(name => !inSchema.Contains(name)).Select(name => $"<{name}> is in the table but is no condition or action of the schema"));
+    }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using ExchangeEncryptionAgent.Content.Attachments;
 using MimeKit;
 
 namespace ExchangeEncryptionAgent.Content;
@@ -29,6 +30,8 @@ public sealed class AttachmentInfo
     private long? _decodedSize;
     private long _textLimit = -1;
     private string _text = string.Empty;
+    private AttachmentInspection? _inspection;
+    private long _inspectionLimit = -1;
 
     internal AttachmentInfo(MimeEntity entity)
     {
@@ -39,7 +42,7 @@ public sealed class AttachmentInfo
             _ => entity.ContentDisposition?.FileName ?? entity.ContentType.Name,
         };
         ContentType = entity.ContentType.MimeType.ToLowerInvariant();
-        Extension = ExtensionOf(FileName);
+        Extension = FileNames.Extension(FileName);
         IsTextLike = entity is MimePart
             && (entity.ContentType.MediaType.Equals("text", StringComparison.OrdinalIgnoreCase)
                 || TextMediaTypes.Contains(ContentType)
@@ -66,6 +69,30 @@ public sealed class AttachmentInfo
     /// <summary>Size after transfer decoding (decodes the content once, streaming, without keeping it).</summary>
     public long DecodedSize => _decodedSize ??= ComputeDecodedSize();
 
+    /// <summary>
+    /// True for attachments that hold other files: attached messages and zip archives (by media type or extension).
+    /// Name and extension conditions open these; other attachments are named by themselves.
+    /// </summary>
+    public bool IsContainer
+        => _entity is MessagePart
+           || Extension is "zip"
+           || ContentType is "application/zip" or "application/x-zip-compressed" or "application/x-zip" or "message/rfc822";
+
+    /// <summary>
+    /// The attachment inspected (<see cref="AttachmentInspector"/>): its text and the names, extensions and text of
+    /// every file inside it, keeping <paramref name="textLimitChars"/> characters of text per file. Done once.
+    /// </summary>
+    public AttachmentInspection Inspect(long textLimitChars)
+    {
+        if (_inspection is null || _inspectionLimit != textLimitChars)
+        {
+            _inspection = AttachmentInspector.Inspect(_entity, FileName, textLimitChars);
+            _inspectionLimit = textLimitChars;
+        }
+
+        return _inspection;
+    }
+
     /// <summary>The decoded text of the first <paramref name="limitBytes"/> bytes (HTML read as text); empty for non-text.</summary>
     public string GetText(long limitBytes)
     {
@@ -82,18 +109,6 @@ public sealed class AttachmentInfo
         }
 
         return _text;
-    }
-
-    private static string ExtensionOf(string? fileName)
-    {
-        if (string.IsNullOrEmpty(fileName))
-        {
-            return string.Empty;
-        }
-
-        var trimmed = fileName!.Trim().TrimEnd('.', ' ');
-        var dot = trimmed.LastIndexOf('.');
-        return dot < 0 || dot == trimmed.Length - 1 ? string.Empty : trimmed.Substring(dot + 1).ToLowerInvariant();
     }
 
     private long ComputeEncodedSize()

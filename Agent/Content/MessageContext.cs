@@ -177,7 +177,7 @@ public sealed class MessageContext : IDisposable
     public string Subject => _subject ??= Truncate(TextNormalizer.CollapseWhitespace(TryRead(() => Message?.Subject)));
 
     /// <summary>What kind of message it is.</summary>
-    public MessageTypes Types => _types ??= Structure.Types | AutoReplyType();
+    public MessageTypes Types => _types ??= Structure.Types | HeaderMessageTypes.Read(GetHeaderValues, ContentClass());
 
     /// <summary>
     /// True when the content itself is encrypted (CMS enveloped or authEnveloped data, or RFC 3156 PGP/MIME), never
@@ -213,6 +213,22 @@ public sealed class MessageContext : IDisposable
     internal IReadOnlyList<string> SenderDomainSuffixes => Sender.DomainSuffixes;
 
     private AddressInfo Sender => _sender ??= AddressInfo.Of(FromAddress ?? Envelope.MailFrom);
+
+    /// <summary>The header From address (SenderAddressLocation=Header); empty when there is none.</summary>
+    internal AddressInfo HeaderSender => _headerSender ??= AddressInfo.Of(FromAddress ?? string.Empty);
+
+    /// <summary>The MAIL FROM address (SenderAddressLocation=Envelope); empty for the null reverse path.</summary>
+    internal AddressInfo EnvelopeSender => _envelopeSender ??= AddressInfo.Of(Envelope.MailFrom);
+
+    /// <summary>
+    /// The address whose domain says whether an outside sender is a partner (FromScope ExternalPartner): MAIL FROM, or
+    /// the header From for the null reverse path. Whether the sender is inside at all is the host's word alone.
+    /// </summary>
+    internal AddressInfo ScopeSender => Envelope.MailFrom.Length > 0 ? EnvelopeSender : HeaderSender;
+
+    private AddressInfo? _headerSender;
+
+    private AddressInfo? _envelopeSender;
 
     private MessageStructure Structure
     {
@@ -362,30 +378,17 @@ public sealed class MessageContext : IDisposable
         return builder?.ToString() ?? single ?? string.Empty;
     }
 
-    private MessageTypes AutoReplyType()
+    /// <summary>Content-Class values: MimeKit files Content-* fields under the body entity, not the message.</summary>
+    private List<string> ContentClass()
     {
-        foreach (var value in GetHeaderValues("Auto-Submitted"))
+        var values = new List<string>(GetHeaderValues("Content-Class"));
+        var body = Message?.Body;
+        if (body is not null)
         {
-            if (value.StartsWith("auto-replied", StringComparison.OrdinalIgnoreCase))
-            {
-                return MessageTypes.AutoReply;
-            }
+            values.AddRange(body.Headers.Where(h => h.Field.Equals("Content-Class", StringComparison.OrdinalIgnoreCase)).Select(h => TryRead(() => h.Value).Trim()));
         }
 
-        if (GetHeaderValues("X-Autoreply").Count > 0 || GetHeaderValues("X-Autorespond").Count > 0)
-        {
-            return MessageTypes.AutoReply;
-        }
-
-        foreach (var value in GetHeaderValues("Precedence"))
-        {
-            if (value.Equals("auto_reply", StringComparison.OrdinalIgnoreCase))
-            {
-                return MessageTypes.AutoReply;
-            }
-        }
-
-        return MessageTypes.None;
+        return values;
     }
 
     private MessageImportance ReadImportance()
@@ -575,7 +578,7 @@ internal sealed class MessageStructure : IDisposable
             var reportType = report.ReportType ?? string.Empty;
             if (reportType.Equals("delivery-status", StringComparison.OrdinalIgnoreCase))
             {
-                structure.Types |= MessageTypes.DeliveryReport;
+                structure.Types |= MessageTypes.EeaDeliveryReport;
             }
             else if (reportType.Equals("disposition-notification", StringComparison.OrdinalIgnoreCase))
             {
@@ -661,10 +664,7 @@ internal sealed class MessageStructure : IDisposable
             return;
         }
 
-        if (type.IsMimeType("text", "calendar") || type.IsMimeType("application", "ics"))
-        {
-            Types |= MessageTypes.Calendaring;
-        }
+        Types |= CalendarOrRightsManaged(part);
 
         var isBodyText = !part.IsAttachment && part.FileName is null
             && (type.IsMimeType("text", "plain") || type.IsMimeType("text", "html"));
@@ -676,5 +676,30 @@ internal sealed class MessageStructure : IDisposable
         {
             Attachments.Add(new AttachmentInfo(part));
         }
+    }
+
+    /// <summary>
+    /// Calendaring is Exchange's "meeting requests and responses": a calendar body part that carries an iTIP method
+    /// other than PUBLISH. An attached .ics file (a part with a file name or marked as attachment) is a file, not a
+    /// meeting request. PermissionControlled: the rights-managed payload (message.rpmsg) of an IRM message.
+    /// </summary>
+    private static MessageTypes CalendarOrRightsManaged(MimePart part)
+    {
+        var type = part.ContentType;
+        if (type.IsMimeType("application", "x-microsoft-rpmsg-message")
+            || string.Equals(part.FileName, "message.rpmsg", StringComparison.OrdinalIgnoreCase))
+        {
+            return MessageTypes.PermissionControlled;
+        }
+
+        if (!type.IsMimeType("text", "calendar") || part.IsAttachment || part.FileName is not null)
+        {
+            return MessageTypes.None;
+        }
+
+        var method = type.Parameters["method"];
+        return method is null || method.Trim().Length == 0 || method.Trim().Equals("PUBLISH", StringComparison.OrdinalIgnoreCase)
+            ? MessageTypes.None
+            : MessageTypes.Calendaring;
     }
 }

@@ -98,7 +98,7 @@ internal static class TextDecoding
         }
     }
 
-    private static (byte[] Bytes, int Count, bool Truncated) ReadBounded(Stream stream, long maxBytes, long sizeHint)
+    internal static (byte[] Bytes, int Count, bool Truncated) ReadBounded(Stream stream, long maxBytes, long sizeHint)
     {
         var limit = (int)Math.Min(maxBytes, int.MaxValue - 64);
         var buffer = new byte[(int)Math.Max(1, Math.Min(limit, sizeHint))];

@@ -19,7 +19,8 @@ internal sealed class ConditionReader
         _context = context;
     }
 
-    public IReadOnlyList<PolicyCondition> Read(XElement? list, bool exceptIf)
+    /// <summary>Reads the conditions of one list; sender conditions read the address <paramref name="senderLocation"/> names.</summary>
+    public IReadOnlyList<PolicyCondition> Read(XElement? list, bool exceptIf, SenderAddressLocation senderLocation = SenderAddressLocation.Header)
     {
         if (list is null)
         {
@@ -35,7 +36,7 @@ internal sealed class ConditionReader
                 continue; // the schema reports the unknown element
             }
 
-            var condition = BuildCondition(element, exceptIf ? name.Substring("ExceptIf".Length) : name);
+            var condition = BuildCondition(element, exceptIf ? name.Substring("ExceptIf".Length) : name, senderLocation);
             if (condition is not null)
             {
                 result.Add(condition);
@@ -45,7 +46,7 @@ internal sealed class ConditionReader
         return result;
     }
 
-    private PolicyCondition? BuildCondition(XElement element, string name)
+    private PolicyCondition? BuildCondition(XElement element, string name, SenderAddressLocation senderLocation)
     {
         var location = _context.Location(element);
         switch (name)
@@ -55,17 +56,17 @@ internal sealed class ConditionReader
             case "SentToScope":
                 return TryScope(element, out var toScope) ? new SentToScopeCondition(toScope) { Location = location } : null;
             case "From":
-                return new FromCondition(Values(element)) { Location = location };
+                return new FromCondition(Values(element), senderLocation) { Location = location };
             case "SentTo":
                 return new SentToCondition(Values(element)) { Location = location };
             case "AnyOfToCcHeader":
                 return new AnyOfToCcHeaderCondition(Values(element)) { Location = location };
             case "SenderDomainIs":
-                return new SenderDomainIsCondition(Values(element)) { Location = location };
+                return new SenderDomainIsCondition(Values(element), senderLocation) { Location = location };
             case "RecipientDomainIs":
                 return new RecipientDomainIsCondition(Values(element)) { Location = location };
             case "FromAddressMatchesPatterns":
-                return Patterns(element) is { } p1 ? new FromAddressMatchesPatternsCondition(p1) { Location = location } : null;
+                return Patterns(element) is { } p1 ? new FromAddressMatchesPatternsCondition(p1, senderLocation) { Location = location } : null;
             case "RecipientAddressMatchesPatterns":
                 return Patterns(element) is { } p2 ? new RecipientAddressMatchesPatternsCondition(p2) { Location = location } : null;
             case "HeaderContainsWords":
@@ -86,6 +87,14 @@ internal sealed class ConditionReader
                 return new AttachmentExtensionMatchesWordsCondition(Values(element)) { Location = location };
             case "AttachmentContainsWords":
                 return new AttachmentContainsWordsCondition(Words(element)) { Location = location };
+            case "AttachmentMatchesPatterns":
+                return Patterns(element) is { } p7 ? new AttachmentMatchesPatternsCondition(p7) { Location = location } : null;
+            case "AttachmentIsUnsupported":
+                return new AttachmentIsUnsupportedCondition { Location = location };
+            case "AttachmentIsPasswordProtected":
+                return new AttachmentIsPasswordProtectedCondition { Location = location };
+            case "AttachmentProcessingLimitExceeded":
+                return new AttachmentProcessingLimitExceededCondition { Location = location };
             case "AttachmentSizeOver":
                 return _context.TrySize(element, element.Value, out var attachmentSize) ? new AttachmentSizeOverCondition(attachmentSize) { Location = location } : null;
             case "MessageSizeOver":

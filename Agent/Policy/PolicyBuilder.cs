@@ -110,8 +110,9 @@ internal sealed class PolicyBuilder
             _context.Error(element.Attribute("ExpiryDate")!, "ExpiryDate must be later than ActivationDate");
         }
 
-        var conditions = _conditions.Read(element.Element(X("Conditions")), exceptIf: false);
-        var exceptions = _conditions.Read(element.Element(X("Exceptions")), exceptIf: true);
+        var senderLocation = Enum(element, "SenderAddressLocation", SenderAddressLocation.Header);
+        var conditions = _conditions.Read(element.Element(X("Conditions")), exceptIf: false, senderLocation);
+        var exceptions = _conditions.Read(element.Element(X("Exceptions")), exceptIf: true, senderLocation);
         var actionsElement = element.Element(X("Actions"));
         var actions = new List<PolicyAction>();
         var stop = Bool(element, "StopRuleProcessing", false);
@@ -141,6 +142,7 @@ internal sealed class PolicyBuilder
             ExpiryDate = expiry,
             StopRuleProcessing = stop,
             RuleErrorAction = Enum(element, "RuleErrorAction", Model.RuleErrorAction.Protect),
+            SenderAddressLocation = senderLocation,
             Comments = Attr(element, "Comments"),
             Conditions = conditions,
             Exceptions = exceptions,

@@ -102,6 +102,7 @@ public static class PolicyWriter
         rule.ExpiryDate is { } expiry ? new XAttribute("ExpiryDate", Date(expiry)) : null,
         new XAttribute("StopRuleProcessing", Bool(rule.StopRuleProcessing)),
         new XAttribute("RuleErrorAction", rule.RuleErrorAction),
+        new XAttribute("SenderAddressLocation", rule.SenderAddressLocation),
         Optional("Comments", rule.Comments),
         rule.Conditions.Count == 0 ? null : new XElement(Ns + "Conditions", rule.Conditions.Select(c => Condition(c, string.Empty))),
         rule.Exceptions.Count == 0 ? null : new XElement(Ns + "Exceptions", rule.Exceptions.Select(c => Condition(c, "ExceptIf"))),
@@ -165,6 +166,13 @@ public static class PolicyWriter
                 break;
             case AttachmentContainsWordsCondition c:
                 element.Add(Values(c.Words.Words));
+                break;
+            case AttachmentMatchesPatternsCondition c:
+                element.Add(Values(c.Patterns.Patterns));
+                break;
+            case AttachmentIsUnsupportedCondition:
+            case AttachmentIsPasswordProtectedCondition:
+            case AttachmentProcessingLimitExceededCondition:
                 break;
             case AttachmentSizeOverCondition c:
                 element.Value = c.Bytes.ToString(CultureInfo.InvariantCulture);

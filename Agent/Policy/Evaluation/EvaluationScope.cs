@@ -37,6 +37,14 @@ internal sealed class EvaluationScope
     /// </summary>
     public bool SenderIsInternal => Message.Envelope.SenderIsInternal;
 
+    /// <summary>Where the sender is for FromScope: inside, or outside at a partner domain or elsewhere.</summary>
+    public OrganizationScope SenderScope => ScopeOf(SenderIsInternal, Message.ScopeSender.DomainSuffixes);
+
+    /// <summary>Where an address is, given whether it is inside: outside addresses are partners or not (ExternalPartner, ExternalNonPartner).</summary>
+    public OrganizationScope ScopeOf(bool isInternal, IReadOnlyList<string> domainSuffixes)
+        => isInternal ? OrganizationScope.InOrganization
+            : Policy.PartnerDomains.Contains(domainSuffixes) ? OrganizationScope.ExternalPartner : OrganizationScope.ExternalNonPartner;
+
     /// <summary>
     /// A recipient's domain (given as its suffixes) is inside when it is, or is a subdomain of, a policy organisation
     /// domain, or matches one of the host's accepted domains: "contoso.com" itself, "*.contoso.com" contoso.com and

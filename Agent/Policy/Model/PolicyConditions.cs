@@ -64,13 +64,25 @@ public abstract class RecipientCondition : PolicyCondition
     internal abstract string? Match(EvaluationScope scope, RecipientInfo recipient);
 }
 
-/// <summary>InOrganization or NotInOrganization.</summary>
+/// <summary>FromScope and SentToScope values (Exchange's).</summary>
 public enum OrganizationScope
 {
     /// <summary>Inside the organisation.</summary>
     InOrganization,
-    /// <summary>Outside the organisation.</summary>
+    /// <summary>Outside the organisation (partner or not).</summary>
     NotInOrganization,
+    /// <summary>Outside, in a partner domain (the policy's &lt;Partners&gt;).</summary>
+    ExternalPartner,
+    /// <summary>Outside, not in a partner domain.</summary>
+    ExternalNonPartner,
+}
+
+/// <summary>Scope tests shared by FromScope and SentToScope.</summary>
+internal static class OrganizationScopes
+{
+    /// <summary>True when an address whose precise scope is <paramref name="actual"/> is in <paramref name="wanted"/>.</summary>
+    public static bool Holds(OrganizationScope wanted, OrganizationScope actual)
+        => wanted == OrganizationScope.NotInOrganization ? actual != OrganizationScope.InOrganization : wanted == actual;
 }
 
 /// <summary>FromScope: where the sender is.</summary>
@@ -87,55 +99,100 @@ public sealed class FromScopeCondition : MessageCondition
     public OrganizationScope Scope { get; }
 
     internal override string? Match(EvaluationScope scope)
-        => scope.SenderIsInternal == (Scope == OrganizationScope.InOrganization) ? Scope.ToString() : null;
+        => OrganizationScopes.Holds(Scope, scope.SenderScope) ? Scope.ToString() : null;
 }
 
-/// <summary>From: the sender address (header From, else MAIL FROM) is one of the values.</summary>
+/// <summary>From: the sender address (which one: the rule's SenderAddressLocation) is one of the values.</summary>
 public sealed class FromCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
-    public FromCondition(IReadOnlyList<string> addresses)
+    public FromCondition(IReadOnlyList<string> addresses, SenderAddressLocation location = SenderAddressLocation.Header)
         : base("From", ConditionCost.Envelope)
     {
         Addresses = new AddressSet(addresses);
+        AddressLocation = location;
     }
 
     /// <summary>The addresses (OR).</summary>
     public AddressSet Addresses { get; }
 
-    internal override string? Match(EvaluationScope scope) => Addresses.Find(scope.Message.SenderAddress);
+    /// <summary>Which sender address it reads (the rule's SenderAddressLocation).</summary>
+    public SenderAddressLocation AddressLocation { get; }
+
+    internal override string? Match(EvaluationScope scope)
+    {
+        foreach (var sender in SenderAddresses.For(scope.Message, AddressLocation))
+        {
+            if (Addresses.Find(sender.Address) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>FromAddressMatchesPatterns: the sender address matches one of the patterns.</summary>
 public sealed class FromAddressMatchesPatternsCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
-    public FromAddressMatchesPatternsCondition(PatternList patterns)
+    public FromAddressMatchesPatternsCondition(PatternList patterns, SenderAddressLocation location = SenderAddressLocation.Header)
         : base("FromAddressMatchesPatterns", ConditionCost.Envelope)
     {
         Patterns = Guard.NotNull(patterns);
+        AddressLocation = location;
     }
 
     /// <summary>The patterns (OR).</summary>
     public PatternList Patterns { get; }
 
-    internal override string? Match(EvaluationScope scope) => Patterns.Find(scope.Message.SenderAddress);
+    /// <summary>Which sender address it reads (the rule's SenderAddressLocation).</summary>
+    public SenderAddressLocation AddressLocation { get; }
+
+    internal override string? Match(EvaluationScope scope)
+    {
+        foreach (var sender in SenderAddresses.For(scope.Message, AddressLocation))
+        {
+            if (Patterns.Find(sender.Address) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>SenderDomainIs: the sender address's domain is one of the values or a subdomain of one.</summary>
 public sealed class SenderDomainIsCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
-    public SenderDomainIsCondition(IReadOnlyList<string> domains)
+    public SenderDomainIsCondition(IReadOnlyList<string> domains, SenderAddressLocation location = SenderAddressLocation.Header)
         : base("SenderDomainIs", ConditionCost.Envelope)
     {
         Domains = new DomainSet(domains);
+        AddressLocation = location;
     }
 
     /// <summary>The domains (OR; subdomains included).</summary>
     public DomainSet Domains { get; }
 
-    internal override string? Match(EvaluationScope scope) => Domains.Find(scope.Message.SenderDomainSuffixes);
+    /// <summary>Which sender address it reads (the rule's SenderAddressLocation).</summary>
+    public SenderAddressLocation AddressLocation { get; }
+
+    internal override string? Match(EvaluationScope scope)
+    {
+        foreach (var sender in SenderAddresses.For(scope.Message, AddressLocation))
+        {
+            if (Domains.Find(sender.DomainSuffixes) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>SentToScope: where the recipient is.</summary>
@@ -152,7 +209,7 @@ public sealed class SentToScopeCondition : RecipientCondition
     public OrganizationScope Scope { get; }
 
     internal override string? Match(EvaluationScope scope, RecipientInfo recipient)
-        => recipient.IsInternal == (Scope == OrganizationScope.InOrganization) ? Scope.ToString() : null;
+        => OrganizationScopes.Holds(Scope, scope.ScopeOf(recipient.IsInternal, recipient.DomainSuffixes)) ? Scope.ToString() : null;
 }
 
 /// <summary>SentTo: the envelope recipient is one of the values.</summary>
@@ -349,7 +406,7 @@ public sealed class SubjectOrBodyMatchesPatternsCondition : MessageCondition
         => Patterns.Find(scope.Message.Subject) ?? Patterns.Find(scope.Message.BodyText);
 }
 
-/// <summary>AttachmentNameMatchesPatterns: an attachment's file name matches one of the patterns.</summary>
+/// <summary>AttachmentNameMatchesPatterns: the name of an attachment, or of a file inside an archive or attached message, matches one of the patterns.</summary>
 public sealed class AttachmentNameMatchesPatternsCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
@@ -364,9 +421,9 @@ public sealed class AttachmentNameMatchesPatternsCondition : MessageCondition
 
     internal override string? Match(EvaluationScope scope)
     {
-        foreach (var attachment in scope.Message.Attachments)
+        foreach (var file in AttachmentFiles.Names(scope))
         {
-            var found = attachment.FileName is null ? null : Patterns.Find(attachment.FileName);
+            var found = Patterns.Find(file.Name);
             if (found is not null)
             {
                 return found;
@@ -377,7 +434,7 @@ public sealed class AttachmentNameMatchesPatternsCondition : MessageCondition
     }
 }
 
-/// <summary>AttachmentExtensionMatchesWords: an attachment's file name extension is one of the values.</summary>
+/// <summary>AttachmentExtensionMatchesWords: the extension of an attachment, or of a file inside an archive or attached message, is one of the values.</summary>
 public sealed class AttachmentExtensionMatchesWordsCondition : MessageCondition
 {
     private readonly HashSet<string> _extensions;
@@ -395,11 +452,11 @@ public sealed class AttachmentExtensionMatchesWordsCondition : MessageCondition
 
     internal override string? Match(EvaluationScope scope)
     {
-        foreach (var attachment in scope.Message.Attachments)
+        foreach (var file in AttachmentFiles.Names(scope))
         {
-            if (attachment.Extension.Length > 0 && _extensions.Contains(attachment.Extension))
+            if (file.Extension.Length > 0 && _extensions.Contains(file.Extension))
             {
-                return attachment.Extension;
+                return file.Extension;
             }
         }
 
@@ -407,7 +464,7 @@ public sealed class AttachmentExtensionMatchesWordsCondition : MessageCondition
     }
 }
 
-/// <summary>AttachmentContainsWords: a text-like attachment contains one of the words (first AttachmentScanLimit bytes).</summary>
+/// <summary>AttachmentContainsWords: the text of an attachment, or of a file inside one, contains one of the words (first AttachmentScanLimit characters of each).</summary>
 public sealed class AttachmentContainsWordsCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
@@ -422,14 +479,9 @@ public sealed class AttachmentContainsWordsCondition : MessageCondition
 
     internal override string? Match(EvaluationScope scope)
     {
-        foreach (var attachment in scope.Message.Attachments)
+        foreach (var file in AttachmentFiles.Inspected(scope))
         {
-            if (!attachment.IsTextLike)
-            {
-                continue;
-            }
-
-            var found = Words.Find(attachment.GetText(scope.Settings.AttachmentScanLimitBytes));
+            var found = Words.Find(file.Text);
             if (found is not null)
             {
                 return found;

@@ -61,6 +61,9 @@ public sealed class PolicyRule
     /// <summary>True when the rule's actions protect content or refuse it (what <see cref="RuleErrorAction.Protect"/> applies).</summary>
     public bool IsProtective => Actions.Any(a => a is EncryptSmimeAction or SignSmimeAction or RouteRequireTlsAction or RejectMessageAction);
 
+    /// <summary>Which sender address the rule's sender conditions read (Exchange's default: Header).</summary>
+    public SenderAddressLocation SenderAddressLocation { get; init; } = SenderAddressLocation.Header;
+
     /// <summary>Free text for administrators.</summary>
     public string? Comments { get; init; }
 

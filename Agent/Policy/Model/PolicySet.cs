@@ -20,4 +20,10 @@ public sealed class PolicySet
 
     /// <summary>SHA-256 of the file bytes (hex), logged at load so administrators can tell versions apart.</summary>
     public string Sha256 { get; init; } = string.Empty;
+
+    /// <summary>The partner domains of &lt;Partners&gt; (ExternalPartner scope), built once.</summary>
+    internal Evaluation.PartnerDomainSet PartnerDomains
+        => System.Threading.LazyInitializer.EnsureInitialized(ref _partnerDomains, () => new Evaluation.PartnerDomainSet(Certificates.Partners))!;
+
+    private Evaluation.PartnerDomainSet? _partnerDomains;
 }
