@@ -168,11 +168,11 @@ param(
 
     [string] $PolicyPath,
 
-    [ValidateRange(1, 100)]
-    [int] $Priority,
+    [ValidateRange(0, 2147483647)]
+    [Nullable[int]] $Priority,
 
     [ValidateSet('Hub', 'Edge')]
-    [string] $TransportService = 'Hub',
+    [string] $TransportService,
 
     [Parameter(ParameterSetName = 'Servers', Mandatory)]
     [string[]] $Server,

@@ -161,10 +161,11 @@ Describe 'Boundary functions' {
 
     It 'Get-TargetPriority keeps an agent already after the Transport Rule agent and moves one before it' {
         InModuleScope $InstallerModuleName {
-            Get-TargetPriority -Requested 0 -Current 8 -TransportRulePriority 1 | Should -BeNullOrEmpty
-            Get-TargetPriority -Requested 0 -Current 1 -TransportRulePriority 3 | Should -Be 3
+            Get-TargetPriority -Requested $null -Current 8 -TransportRulePriority 1 | Should -BeNullOrEmpty
+            Get-TargetPriority -Requested $null -Current 1 -TransportRulePriority 3 | Should -Be 3
             Get-TargetPriority -Requested 5 -Current 8 -TransportRulePriority 1 | Should -Be 5
-            Get-TargetPriority -Requested 0 -Current 4 -TransportRulePriority $null | Should -BeNullOrEmpty
+            Get-TargetPriority -Requested 0 -Current 8 -TransportRulePriority 1 | Should -Be 0
+            Get-TargetPriority -Requested $null -Current 4 -TransportRulePriority $null | Should -BeNullOrEmpty
         }
     }
 

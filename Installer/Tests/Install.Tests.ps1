@@ -282,6 +282,8 @@ Describe 'Install on this server' {
         }
 
         It 'installs on the Edge transport service without touching send connectors' {
+            (Get-FakeServer).Role = 'Edge'
+            Mock -ModuleName $InstallerModuleName Write-Warning { }
             $null = Invoke-TestSetup -With @{ TransportService = 'Edge' }
             @(Get-CallParameter 'Install-TransportAgent')[0].TransportService | Should -Be 'Edge'
             @(Get-CallParameter 'Enable-TransportAgent')[0].TransportService | Should -Be 'Edge'
@@ -316,9 +318,11 @@ Describe 'Install on this server' {
             Add-FakeConnector -Name $DefaultConnector -AddressSpace $DefaultAddressSpace -SourceTransportServers 'EX02'
             $null = Invoke-TestSetup
             Get-CallName | Should -Not -Contain 'New-SendConnector'
-            $set = @(Get-CallParameter 'Set-SendConnector')[0]
-            $set.Identity | Should -Be $DefaultConnector
-            @($set.SourceTransportServers) | Should -Be @('EX02', 'EX01')
+            $set = @(Get-CallParameter 'Set-SendConnector')
+            $set.Count | Should -Be 1
+            $set[0].Identity | Should -Be $DefaultConnector
+            $set[0].SourceTransportServers['Add'] | Should -Be 'EX01'
+            @((Get-FakeConnector $DefaultConnector).SourceTransportServers | ForEach-Object { $_.Name }) | Should -Be @('EX02', 'EX01')
         }
 
         It 'corrects an existing connector that does not require TLS' {

@@ -19,7 +19,7 @@ Import-Module (Join-Path (Join-Path $script:RepoRoot 'Installer') 'ExchangeEncry
 # Outside commands the installer calls by their real names: each becomes a recorded call on the fake organisation.
 $script:FakedCommands = @(
     'Get-TransportAgent', 'Install-TransportAgent', 'Enable-TransportAgent', 'Disable-TransportAgent', 'Set-TransportAgent', 'Uninstall-TransportAgent',
-    'Get-SendConnector', 'New-SendConnector', 'Set-SendConnector', 'Remove-SendConnector', 'Get-TransportService',
+    'Get-SendConnector', 'New-SendConnector', 'Set-SendConnector', 'Remove-SendConnector', 'Get-TransportService', 'Get-ExchangeServer',
     'Get-Service', 'Start-Service', 'Stop-Service', 'Restart-Service', 'Add-PSSnapin',
     'Register-AgentEventSource', 'Unregister-AgentEventSource', 'Grant-Access', 'Revoke-Access',
     'Copy-AgentFile', 'Remove-AgentItem', 'Unblock-AgentFile'
