@@ -132,6 +132,7 @@ function Install-EncryptionAgent {
         Assert-RegistrationIsOurs -Setup $setup -Registration $registration
     }
     Assert-PriorityInRange -Setup $setup -Priority $Priority -Registration $registration
+    Assert-ExchangePermission -Setup $setup -AgentCmdlet 'Install-TransportAgent', 'Enable-TransportAgent', 'Set-TransportAgent' -ConnectorCmdlet (Get-ConnectorCmdlet -Setup $setup -Policy $policy -Skip:$SkipForcedTlsConnector)
     $binaryChanges = @(Get-AgentBinaryChange -Setup $setup)
     $versionChanges = @($binaryChanges | Where-Object { $_.NeedsRestart })
     if ($null -ne $registration -and $versionChanges.Count -gt 0) {
@@ -198,6 +199,7 @@ function Update-EncryptionAgent {
     # transport service is stopped, and a refusal there would cost a rollback.
     Assert-PriorityInRange -Setup $setup -Priority $Priority -Registration $registration
     $policy = Resolve-PolicyToActivate -Setup $setup -PolicyPath $PolicyPath
+    Assert-ExchangePermission -Setup $setup -AgentCmdlet 'Enable-TransportAgent', 'Set-TransportAgent' -ConnectorCmdlet (Get-ConnectorCmdlet -Setup $setup -Policy $policy -Skip:$SkipForcedTlsConnector)
     $binaryChanges = @(Get-AgentBinaryChange -Setup $setup)
     $versionChanges = @($binaryChanges | Where-Object { $_.NeedsRestart })
 
@@ -259,6 +261,14 @@ function Uninstall-EncryptionAgent {
     Assert-SetupPrerequisite
     $setup = New-SetupContext -PackageRoot $PackageRoot -InstallPath $InstallPath -TransportService $TransportService -PackageOptional
     $references = @(Get-InstalledPolicyReference -Setup $setup)
+    $connectorCmdlet = @()
+    if (-not $SkipForcedTlsConnector -and $setup.TransportService -ne 'Edge') {
+        $connector = Get-ForcedTlsConnector -Name $ForcedTlsConnectorName
+        if ($null -ne $connector -and (Test-ConnectorHasServer -Connector $connector -ServerName $setup.ServerName)) {
+            $connectorCmdlet = @('Set-SendConnector', 'Remove-SendConnector')
+        }
+    }
+    Assert-ExchangePermission -Setup $setup -AgentCmdlet 'Disable-TransportAgent', 'Uninstall-TransportAgent' -ConnectorCmdlet $connectorCmdlet
 
     $changes = New-Object System.Collections.Generic.List[string]
     $agentChanges = New-Object System.Collections.Generic.List[string]
@@ -296,6 +306,7 @@ function Get-EncryptionAgentStatus {
     )
 
     Import-ExchangeManagement
+    Assert-ShellOnThisServer
     $setup = New-SetupContext -PackageRoot $PackageRoot -InstallPath $InstallPath -TransportService $TransportService -PackageOptional
     $registration = Get-AgentRegistration -Setup $setup
     $policyErrors = Get-InstalledPolicyError -Setup $setup
@@ -1280,6 +1291,22 @@ function Sync-ForcedTlsConnector {
     }
 }
 
+function Get-ConnectorCmdlet {
+    # The send connector cmdlets Install and Upgrade may call: none on Edge, with -SkipForcedTlsConnector, or for a
+    # policy without a forced-TLS address space.
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] $Setup,
+        [Parameter(Mandatory)] $Policy,
+        [switch] $Skip
+    )
+
+    if ($Skip -or $null -eq $Policy.ForcedTls -or $Setup.TransportService -eq 'Edge') {
+        return @()
+    }
+    @('New-SendConnector', 'Set-SendConnector')
+}
+
 function Get-DesiredConnectorSetting {
     # Everything forced TLS needs from the connector except its source servers, which each server adds or removes
     # itself. Enabled and IgnoreSTARTTLS are part of it: a disabled connector, or one that ignores STARTTLS, would
@@ -1676,9 +1703,91 @@ function Assert-SetupPrerequisite {
         throw 'Run install.ps1 as an administrator (right-click the Exchange Management Shell, Run as administrator). Nothing was changed.'
     }
     Import-ExchangeManagement
+    Assert-ShellOnThisServer
     $release = Get-DotNetFrameworkRelease
     if ($release -lt $script:MinimumDotNetRelease) {
         throw ".NET Framework 4.8 or later is required (found release $release). Install it, restart the server and run install.ps1 again. Nothing was changed."
+    }
+}
+
+function Assert-ExchangePermission {
+    # Before anything changes: the account holds a management role with each Exchange cmdlet this run will call,
+    # the way Microsoft documents finding that out: Get-ManagementRole -Cmdlet lists the roles that contain a cmdlet,
+    # Get-ManagementRoleAssignment -RoleAssignee lists the account's assignments, direct or through its role groups
+    # (with -WritableServer, only those whose scope covers this server). Edge Transport servers have no RBAC: the
+    # local Administrators group is what counts there, and Assert-SetupPrerequisite checked it.
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] $Setup,
+        [string[]] $AgentCmdlet = @(),
+        [string[]] $ConnectorCmdlet = @()
+    )
+
+    if ($Setup.TransportService -eq 'Edge') {
+        return
+    }
+    $user = Get-CurrentUserName
+    if (-not (Test-ExchangeCommandAvailable -Name 'Get-ManagementRole') -or -not (Test-ExchangeCommandAvailable -Name 'Get-ManagementRoleAssignment')) {
+        Write-Warning "Could not check the Exchange permissions of ${user}: Get-ManagementRole and Get-ManagementRoleAssignment are not available to it. The run continues; a step the account may not run stops it there. Organization Management covers every step."
+        return
+    }
+    try {
+        $missing = @(
+            @($AgentCmdlet | Where-Object { -not (Test-CmdletPermitted -Cmdlet $_ -User $user -Server $Setup.ServerName) })
+            @($ConnectorCmdlet | Where-Object { -not (Test-CmdletPermitted -Cmdlet $_ -User $user) })
+        )
+    }
+    catch {
+        Write-Warning "Could not check the Exchange permissions of ${user} ($($_.Exception.Message)). The run continues; a step the account may not run stops it there."
+        return
+    }
+    if ($missing.Count -gt 0) {
+        $connectorHint = ''
+        if (@($ConnectorCmdlet | Where-Object { $missing -contains $_ }).Count -gt 0) {
+            $connectorHint = " Send connectors are an organisation setting: Microsoft's mail flow permissions list the Organization Management role group for them. To manage the forced-TLS connector yourself instead, run install.ps1 with -SkipForcedTlsConnector."
+        }
+        throw "The account $user holds no Exchange management role that allows $($missing -join ', ') on $($Setup.ServerName), which this run needs. Nothing was changed. Add the account to the Organization Management role group (Add-RoleGroupMember 'Organization Management' -Member '$user'), open a new Exchange Management Shell and run install.ps1 again.$connectorHint"
+    }
+}
+
+function Test-CmdletPermitted {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][string] $Cmdlet,
+        [Parameter(Mandatory)][string] $User,
+        [string] $Server
+    )
+
+    foreach ($role in @(Get-ManagementRole -Cmdlet $Cmdlet)) {
+        $name = [string](Get-PropertyOrNull $role 'Name')
+        if (-not $name) {
+            continue
+        }
+        $query = @{ RoleAssignee = $User; Role = $name; Delegating = $false; Enabled = $true }
+        if ($Server) {
+            $query['WritableServer'] = $Server
+        }
+        if (@(Get-ManagementRoleAssignment @query).Count -gt 0) {
+            return $true
+        }
+    }
+    $false
+}
+
+function Assert-ShellOnThisServer {
+    # The *-TransportAgent cmdlets change the server they run on (agents.config is a local file). In the Exchange
+    # Management Shell they run on the server the shell is connected to, which is another server whenever this
+    # one's PowerShell endpoint did not answer when the shell started. Nothing is done on the wrong server.
+    [CmdletBinding()]
+    param()
+
+    $connected = Get-ExchangeShellServer
+    if (-not $connected) {
+        return
+    }
+    $local = Get-LocalServerName
+    if (($connected -split '\.')[0] -ne $local) {
+        throw "The Exchange Management Shell is connected to $connected, not to this server ($local): Install-TransportAgent and the other transport agent cmdlets would change $connected. Nothing was changed. Open the Exchange Management Shell on $local once its own Exchange PowerShell endpoint answers (the shell connects to the local server first), then run install.ps1 again; or run install.ps1 -Server $local from a shell connected to $connected's organisation."
     }
 }
 
@@ -1840,6 +1949,32 @@ function Get-DotNetFrameworkRelease {
 
 function Get-LocalServerName {
     $env:COMPUTERNAME
+}
+
+function Get-CurrentUserName {
+    # DOMAIN\user, which Get-ManagementRoleAssignment -RoleAssignee accepts.
+    [System.Security.Principal.WindowsIdentity]::GetCurrent().Name
+}
+
+function Test-ExchangeCommandAvailable {
+    param([Parameter(Mandatory)][string] $Name)
+
+    [bool](Get-Command -Name $Name -ErrorAction SilentlyContinue)
+}
+
+function Get-ExchangeShellServer {
+    # The server the Exchange cmdlets run on when they come from a remote session (the Exchange Management Shell
+    # of 2013 and later connects to a server's /PowerShell endpoint, configuration Microsoft.Exchange); $null when
+    # they run in this process (the Edge Transport server's shell, or the local snap-in).
+    $command = Get-Command -Name Get-TransportAgent -ErrorAction SilentlyContinue
+    if ($null -eq $command -or $command.CommandType -ne 'Function') {
+        return $null
+    }
+    $session = @(Get-PSSession | Where-Object { $_.ConfigurationName -eq 'Microsoft.Exchange' -and $_.State -eq 'Opened' }) | Select-Object -First 1
+    if ($null -eq $session) {
+        return $null
+    }
+    $session.ComputerName
 }
 
 function Test-IsLocalServer {

@@ -251,3 +251,85 @@ Describe 'Server role: Mailbox or Edge' {
         @(Get-CallParameter 'Install-TransportAgent' -Server 'EX02')[0].TransportService | Should -Be 'Hub'
     }
 }
+
+Describe 'Permissions and the connected server, checked before anything changes' {
+    BeforeEach {
+        Use-FakeExchange
+        $script:TestPackage = New-TestPackage
+    }
+
+    It 'finds the roles by cmdlet and the account''s assignments as Microsoft documents, before the first change' {
+        $null = Invoke-TestSetup
+        @(Get-CallParameter 'Get-ManagementRole' | ForEach-Object { $_.Cmdlet }) | Should -Be @('Install-TransportAgent', 'Enable-TransportAgent', 'Set-TransportAgent', 'New-SendConnector', 'Set-SendConnector')
+        foreach ($query in @(Get-CallParameter 'Get-ManagementRoleAssignment')) {
+            $query.RoleAssignee | Should -Be 'CONTOSO\exadmin'
+            $query.Delegating | Should -BeFalse
+            $query.Enabled | Should -BeTrue
+        }
+        @(Get-CallParameter 'Get-ManagementRoleAssignment' | Where-Object { $_.Role -eq 'Transport Agents' })[0].WritableServer | Should -Be 'EX01'
+        (Get-CallIndex { $_.Command -eq 'Get-ManagementRoleAssignment' } -Last) | Should -BeLessThan (Get-CallIndex { $_.Command -eq 'Copy-AgentFile' })
+    }
+
+    It 'stops before any change when the account may not manage send connectors, and names the role group' {
+        (Get-FakeOrganisation).Assignments['CONTOSO\exadmin'] = @(@{ Role = 'Transport Agents'; Servers = $null })
+        { Invoke-TestSetup } | Should -Throw '*CONTOSO\exadmin holds no Exchange management role that allows New-SendConnector, Set-SendConnector*Nothing was changed*Organization Management*-SkipForcedTlsConnector*'
+        Get-CallName -Mutating | Should -BeNullOrEmpty
+    }
+
+    It 'needs no send connector rights with -SkipForcedTlsConnector' {
+        (Get-FakeOrganisation).Assignments['CONTOSO\exadmin'] = @(@{ Role = 'Transport Agents'; Servers = $null })
+        $null = Invoke-TestSetup -With @{ SkipForcedTlsConnector = $true }
+        (Get-FakeAgent $AgentName).Enabled | Should -BeTrue
+        @(Get-CallParameter 'Get-ManagementRole' | ForEach-Object { $_.Cmdlet }) | Should -Not -Contain 'New-SendConnector'
+    }
+
+    It 'counts a scoped assignment only when its scope covers this server' {
+        (Get-FakeOrganisation).Assignments['CONTOSO\exadmin'] = @(@{ Role = 'Transport Agents'; Servers = @('EX09') }, @{ Role = 'Send Connectors'; Servers = $null })
+        { Invoke-TestSetup } | Should -Throw '*allows Install-TransportAgent, Enable-TransportAgent, Set-TransportAgent on EX01*'
+        Get-CallName -Mutating | Should -BeNullOrEmpty
+    }
+
+    It 'checks the uninstall steps too, including the connector this server is on' {
+        $null = Invoke-TestSetup
+        (Get-FakeOrganisation).Assignments['CONTOSO\exadmin'] = @(@{ Role = 'Transport Agents'; Servers = $null })
+        Clear-FakeCall
+        { Invoke-TestSetup -Action Uninstall } | Should -Throw '*allows Set-SendConnector, Remove-SendConnector*'
+        Get-CallName -Mutating | Should -BeNullOrEmpty
+        (Get-FakeAgent $AgentName).Enabled | Should -BeTrue
+    }
+
+    It 'warns and goes on when the account cannot read role assignments' {
+        (Get-FakeOrganisation).RbacCmdletsVisible = $false
+        Mock -ModuleName $InstallerModuleName Write-Warning { }
+        $null = Invoke-TestSetup
+        Should -Invoke -ModuleName $InstallerModuleName Write-Warning -ParameterFilter { $Message -like '*Could not check the Exchange permissions*' } -Times 1 -Exactly
+        (Get-FakeAgent $AgentName).Enabled | Should -BeTrue
+    }
+
+    It 'does not ask RBAC on an Edge server, where local Administrators is what counts' {
+        (Get-FakeServer).Role = 'Edge'
+        (Get-FakeOrganisation).Assignments['CONTOSO\exadmin'] = @()
+        Mock -ModuleName $InstallerModuleName Write-Warning { }
+        $null = Invoke-TestSetup
+        Get-CallName | Should -Not -Contain 'Get-ManagementRoleAssignment'
+        (Get-FakeAgent $AgentName).Enabled | Should -BeTrue
+    }
+
+    It 'refuses a shell connected to another server before anything changes' {
+        (Get-FakeOrganisation).ShellServer = 'ex02.contoso.com'
+        { Invoke-TestSetup } | Should -Throw '*connected to ex02.contoso.com, not to this server (EX01)*Nothing was changed*'
+        Get-CallName -Mutating | Should -BeNullOrEmpty
+        Get-CallName | Should -Not -Contain 'Get-TransportAgent'
+    }
+
+    It 'accepts a shell connected to this server by its FQDN' {
+        (Get-FakeOrganisation).ShellServer = 'EX01.contoso.com'
+        $null = Invoke-TestSetup
+        (Get-FakeAgent $AgentName).Enabled | Should -BeTrue
+    }
+
+    It 'refuses to report Status through a shell connected to another server' {
+        (Get-FakeOrganisation).ShellServer = 'EX02'
+        { Invoke-TestSetup -Action Status } | Should -Throw '*connected to EX02*'
+    }
+}

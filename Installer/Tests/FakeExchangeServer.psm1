@@ -42,6 +42,17 @@ function Reset-FakeOrganisation {
         AfterGetSendConnector = $null
         Calls      = New-Object System.Collections.Generic.List[object]
         Order      = $Servers
+        # RBAC. The role names stand in for Exchange's; the installer finds roles by cmdlet, never by name.
+        Roles      = @{
+            'Transport Agents' = @('Get-TransportAgent', 'Install-TransportAgent', 'Enable-TransportAgent', 'Disable-TransportAgent', 'Set-TransportAgent', 'Uninstall-TransportAgent')
+            'Send Connectors'  = @('Get-SendConnector', 'New-SendConnector', 'Set-SendConnector', 'Remove-SendConnector')
+        }
+        CurrentUser = 'CONTOSO\exadmin'
+        # Per account: its role assignments (direct or through role groups); Servers limits a scoped assignment.
+        Assignments = @{ 'CONTOSO\exadmin' = @(@{ Role = 'Transport Agents'; Servers = $null }, @{ Role = 'Send Connectors'; Servers = $null }) }
+        RbacCmdletsVisible = $true
+        # The server the Exchange Management Shell is connected to; $null: the cmdlets run in this process.
+        ShellServer = $null
     }
     foreach ($name in $Servers) {
         $script:Org.Servers[$name] = New-FakeServer -Name $name
@@ -251,6 +262,16 @@ function Invoke-FakeCommand {
     $server = Get-FakeServer
     Assert-FakeParameterValid -Server $server -Command $Command -Parameters $copy
     switch ($Command) {
+        'Get-ManagementRole' {
+            return @($script:Org.Roles.Keys | Where-Object { $script:Org.Roles[$_] -contains $copy.Cmdlet } | Sort-Object | ForEach-Object { [pscustomobject]@{ Name = $_ } })
+        }
+        'Get-ManagementRoleAssignment' {
+            $held = @($script:Org.Assignments[[string]$copy.RoleAssignee])
+            return @($held | Where-Object {
+                    $_ -and $_.Role -eq [string]$copy.Role -and
+                    (-not $copy.ContainsKey('WritableServer') -or $null -eq $_.Servers -or $_.Servers -contains [string]$copy.WritableServer)
+                } | ForEach-Object { [pscustomobject]@{ Role = $_.Role; RoleAssigneeName = 'Organization Management'; Enabled = $true } })
+        }
         'Get-ExchangeServer' {
             $target = $script:Org.Servers[($copy.Identity -split '\.')[0]]
             if ($null -eq $target) { throw "Fake Exchange: the server '$($copy.Identity)' was not found." }
@@ -446,6 +467,8 @@ function Enable-TransportAgent { [CmdletBinding(SupportsShouldProcess)] param([P
 function Disable-TransportAgent { [CmdletBinding(SupportsShouldProcess)] param([Parameter(Mandatory, Position = 0)] $Identity, [ValidateSet('Hub', 'Edge', 'FrontEnd')] $TransportService, $DomainController) throw 'not mocked' }
 function Set-TransportAgent { [CmdletBinding(SupportsShouldProcess)] param([Parameter(Mandatory, Position = 0)] $Identity, [Parameter(Mandatory)][int] $Priority, [ValidateSet('Hub', 'Edge', 'FrontEnd')] $TransportService, $DomainController) throw 'not mocked' }
 function Uninstall-TransportAgent { [CmdletBinding(SupportsShouldProcess)] param([Parameter(Mandatory, Position = 0)] $Identity, [ValidateSet('Hub', 'Edge', 'FrontEnd')] $TransportService, $DomainController) throw 'not mocked' }
+function Get-ManagementRole { [CmdletBinding()] param([Parameter(Position = 0)] $Identity, [string] $Cmdlet, [string[]] $CmdletParameters, $DomainController) throw 'not mocked' }
+function Get-ManagementRoleAssignment { [CmdletBinding()] param([Parameter(Position = 0)] $Identity, $RoleAssignee, $Role, [bool] $Delegating, [bool] $Enabled, $WritableServer, [switch] $GetEffectiveUsers, $DomainController) throw 'not mocked' }
 function Get-ExchangeServer { [CmdletBinding()] param([Parameter(Position = 0)] $Identity, $DomainController, [switch] $Status) throw 'not mocked' }
 function Get-SendConnector { [CmdletBinding()] param([Parameter(Position = 0)] $Identity, $DomainController) throw 'not mocked' }
 function New-SendConnector {

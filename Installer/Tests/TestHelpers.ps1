@@ -20,6 +20,7 @@ Import-Module (Join-Path (Join-Path $script:RepoRoot 'Installer') 'ExchangeEncry
 $script:FakedCommands = @(
     'Get-TransportAgent', 'Install-TransportAgent', 'Enable-TransportAgent', 'Disable-TransportAgent', 'Set-TransportAgent', 'Uninstall-TransportAgent',
     'Get-SendConnector', 'New-SendConnector', 'Set-SendConnector', 'Remove-SendConnector', 'Get-TransportService', 'Get-ExchangeServer',
+    'Get-ManagementRole', 'Get-ManagementRoleAssignment',
     'Get-Service', 'Start-Service', 'Stop-Service', 'Restart-Service', 'Add-PSSnapin',
     'Register-AgentEventSource', 'Unregister-AgentEventSource', 'Grant-Access', 'Revoke-Access',
     'Copy-AgentFile', 'Remove-AgentItem', 'Unblock-AgentFile'
@@ -43,6 +44,9 @@ function Use-FakeExchange {
     Mock -ModuleName $m Test-ExchangeManagementLoaded { (Get-FakeServer).SnapInLoaded }
     Mock -ModuleName $m Get-DotNetFrameworkRelease { (Get-FakeServer).DotNetRelease }
     Mock -ModuleName $m Get-LocalServerName { (Get-FakeOrganisation).Current }
+    Mock -ModuleName $m Get-CurrentUserName { (Get-FakeOrganisation).CurrentUser }
+    Mock -ModuleName $m Test-ExchangeCommandAvailable { (Get-FakeOrganisation).RbacCmdletsVisible }
+    Mock -ModuleName $m Get-ExchangeShellServer { (Get-FakeOrganisation).ShellServer }
     Mock -ModuleName $m Get-TransportServiceAccount { 'NT AUTHORITY\NETWORK SERVICE' }
     Mock -ModuleName $m Get-AgentVersion { Get-FakeAgentVersion -AssemblyPath $AssemblyPath }
     Mock -ModuleName $m Import-AgentAssembly { Invoke-FakeCommand -Command 'Import-AgentAssembly' -Parameters $PesterBoundParameters; [object].Assembly }
