@@ -30,7 +30,10 @@ $script:DefaultPolicyFileName = 'default.xml'
 $script:PolicyReferenceAttributes = @('KeyFile', 'PfxFile', 'PasswordFile')
 
 # Facts about Exchange.
-$script:ExchangeSnapInName = 'Microsoft.Exchange.Management.PowerShell.SnapIn'
+# Remote PowerShell to an Exchange server: http://<server FQDN>/PowerShell/, configuration Microsoft.Exchange.
+$script:ExchangeConfigurationName = 'Microsoft.Exchange'
+# The credential for a server's own Exchange PowerShell endpoint when the cmdlets are not loaded (set per run).
+$script:EndpointCredential = $null
 $script:TransportServiceName = 'MSExchangeTransport'
 $script:TransportRuleAgentName = 'Transport Rule Agent'
 $script:DefaultConnectorName = 'ExchangeEncryptionAgent Forced TLS'
@@ -78,6 +81,7 @@ function Invoke-EncryptionAgentSetup {
         [int] $ServiceTimeoutSeconds = 300
     )
 
+    $script:EndpointCredential = $Credential
     $targets = @(Resolve-TargetServer -Server $Server -AllTransportServers:$AllTransportServers -TransportService $TransportService)
     $serverParameters = Get-ServerActionParameter -BoundParameters $PSBoundParameters
     $done = New-Object System.Collections.Generic.List[string]
@@ -382,7 +386,7 @@ function Resolve-TargetServer {
 
     if ($AllTransportServers) {
         if ($TransportService -eq 'Edge') {
-            throw 'Edge Transport servers are outside the organisation and cannot be reached through Get-TransportService. Run install.ps1 -TransportService Edge on each Edge server.'
+            throw 'Edge Transport servers are outside the organisation and cannot be reached through Get-TransportService. Run install.ps1 in the Exchange Management Shell of each Edge server.'
         }
         Import-ExchangeManagement
         # Get-TransportService lists the Mailbox servers' transport (Hub) services; Edge servers never run Hub agents.
@@ -454,6 +458,11 @@ function Invoke-RemoteServerAction {
     )
 
     $remoteParameters = ConvertTo-RemoteParameter -Parameters $Parameters
+    if ($Credential) {
+        # The remote run opens that server's own Exchange PowerShell endpoint with it when its session has no
+        # Exchange cmdlets: from inside a remoting session, only an explicit credential can (Kerberos second hop).
+        $remoteParameters['Credential'] = $Credential
+    }
     $session = New-InstallerSession -ComputerName $ComputerName -Credential $Credential
     try {
         $staging = Get-RemoteStagingPath -Session $session -Version (Get-PackageVersion -Setup (New-PackageView -PackageRoot $PackageRoot))
@@ -1792,19 +1801,23 @@ function Assert-ShellOnThisServer {
 }
 
 function Import-ExchangeManagement {
-    # In the Exchange Management Shell the cmdlets are already there; in a plain Windows PowerShell (remoting,
-    # scheduled task) the local snap-in brings them, and edits this server's agents.config as required.
+    # In the Exchange Management Shell the cmdlets are already there. Elsewhere (a plain Windows PowerShell, or the
+    # remoting session a multi-server run opens on each server) they come from this server's own Exchange
+    # PowerShell endpoint, the way Microsoft documents remote PowerShell: they then run on this server, so
+    # Install-TransportAgent edits this server's agents.config, under the account's RBAC roles. The Exchange
+    # snap-in is not loaded into a plain session: Microsoft does not support managing Exchange that way.
     [CmdletBinding()]
     param()
 
     if (Test-ExchangeManagementLoaded) {
         return
     }
+    $fqdn = Get-LocalServerFqdn
     try {
-        Add-PSSnapin -Name $script:ExchangeSnapInName
+        Connect-ExchangeEndpoint -ServerFqdn $fqdn -Credential $script:EndpointCredential
     }
     catch {
-        throw "The Exchange management tools are not available ($($_.Exception.Message)). Run install.ps1 from the Exchange Management Shell (Windows PowerShell 5.1) on an Exchange server. Nothing was changed."
+        throw "The Exchange cmdlets are not loaded, and this server's Exchange PowerShell endpoint (http://$fqdn/PowerShell/) could not be opened: $($_.Exception.Message) Nothing was changed. Run install.ps1 from the Exchange Management Shell on this server (on an Edge Transport server, that is the only way). For a run through -Server or -AllTransportServers, pass -Credential: a remoting session cannot pass your own logon on to the endpoint (Kerberos second hop)."
     }
 }
 
@@ -1949,6 +1962,26 @@ function Get-DotNetFrameworkRelease {
 
 function Get-LocalServerName {
     $env:COMPUTERNAME
+}
+
+function Get-LocalServerFqdn {
+    [System.Net.Dns]::GetHostEntry([string]$env:COMPUTERNAME).HostName
+}
+
+function Connect-ExchangeEndpoint {
+    # Microsoft's remote PowerShell to an Exchange server, here this server itself; the commands are imported for
+    # the whole session so that this module's calls reach them.
+    param(
+        [Parameter(Mandatory)][string] $ServerFqdn,
+        [pscredential] $Credential
+    )
+
+    $parameters = @{ ConfigurationName = $script:ExchangeConfigurationName; ConnectionUri = "http://$ServerFqdn/PowerShell/"; Authentication = 'Kerberos' }
+    if ($Credential) {
+        $parameters['Credential'] = $Credential
+    }
+    $session = New-PSSession @parameters
+    $null = Import-Module (Import-PSSession -Session $session -DisableNameChecking -AllowClobber) -Global -DisableNameChecking
 }
 
 function Get-CurrentUserName {

@@ -78,8 +78,11 @@ function New-FakeServer {
         Blocked       = New-Object 'System.Collections.Generic.HashSet[string]'
         IsAdmin       = $true
         DotNetRelease = 528040
+        # Whether the Exchange cmdlets are loaded in the session; whether this server's Exchange PowerShell endpoint
+        # fails; whether the run is inside a remoting session (a second hop for the endpoint).
         SnapInLoaded  = $true
         SnapInMissing = $false
+        InRemotingSession = $false
     }
 }
 
@@ -304,8 +307,10 @@ function Invoke-FakeCommand {
         'Stop-Service' { $server.ServiceStatus = 'Stopped'; return }
         'Start-Service' { $server.ServiceStatus = Get-FakeServiceOutcome -Server $server; return }
         'Restart-Service' { $server.ServiceStatus = Get-FakeServiceOutcome -Server $server; return }
-        'Add-PSSnapin' {
-            if ($server.SnapInMissing) { throw "The Windows PowerShell snap-in '$($copy.Name)' is not installed on this computer." }
+        'Connect-ExchangeEndpoint' {
+            # A plain remoting session cannot hand the caller's logon on to the endpoint; an explicit credential can.
+            if ($server.SnapInMissing) { throw 'Connecting to remote server failed: the WinRM client cannot process the request.' }
+            if ($server.InRemotingSession -and $null -eq $copy['Credential']) { throw 'Connecting to remote server failed with the following error message: Access is denied.' }
             $server.SnapInLoaded = $true
             return
         }
@@ -494,7 +499,6 @@ function Get-Service { [CmdletBinding()] param([Parameter(Position = 0)][string[
 function Start-Service { [CmdletBinding(SupportsShouldProcess)] param([Parameter(Mandatory, Position = 0)][string[]] $Name) throw 'not mocked' }
 function Stop-Service { [CmdletBinding(SupportsShouldProcess)] param([Parameter(Mandatory, Position = 0)][string[]] $Name, [switch] $Force) throw 'not mocked' }
 function Restart-Service { [CmdletBinding(SupportsShouldProcess)] param([Parameter(Mandatory, Position = 0)][string[]] $Name, [switch] $Force) throw 'not mocked' }
-function Add-PSSnapin { [CmdletBinding()] param([Parameter(Mandatory, Position = 0)][string[]] $Name) throw 'not mocked' }
 function Get-CimInstance { [CmdletBinding()] param([Parameter(Position = 0)][string] $ClassName, [string] $Filter) throw 'not mocked' }
 
 #endregion

@@ -216,16 +216,17 @@ Describe 'Install on this server' {
             Get-CallName -Mutating | Should -BeNullOrEmpty
         }
 
-        It 'loads the Exchange snap-in when the cmdlets are not there yet' {
+        It 'opens this server''s own Exchange PowerShell endpoint when the cmdlets are not there yet' {
             (Get-FakeServer).SnapInLoaded = $false
             $null = Invoke-TestSetup
-            @(Get-CallParameter 'Add-PSSnapin')[0].Name | Should -Be 'Microsoft.Exchange.Management.PowerShell.SnapIn'
+            @(Get-CallParameter 'Connect-ExchangeEndpoint')[0].ServerFqdn | Should -Be 'EX01.contoso.test'
+            (Get-FakeAgent $AgentName).Enabled | Should -BeTrue
         }
 
         It 'explains where to run it when the Exchange tools are missing' {
             (Get-FakeServer).SnapInLoaded = $false
             (Get-FakeServer).SnapInMissing = $true
-            { Invoke-TestSetup } | Should -Throw '*Exchange Management Shell*'
+            { Invoke-TestSetup } | Should -Throw '*http://EX01.contoso.test/PowerShell/*Nothing was changed*Exchange Management Shell on this server*'
             Get-CallName -Mutating | Should -BeNullOrEmpty
         }
 
