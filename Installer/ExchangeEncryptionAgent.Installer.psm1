@@ -1735,6 +1735,9 @@ function Assert-ExchangePermission {
     if ($Setup.TransportService -eq 'Edge') {
         return
     }
+    # An empty list arrives as $null, which must not become a cmdlet to look up.
+    $AgentCmdlet = @($AgentCmdlet | Where-Object { $_ })
+    $ConnectorCmdlet = @($ConnectorCmdlet | Where-Object { $_ })
     $user = Get-CurrentUserName
     if (-not (Test-ExchangeCommandAvailable -Name 'Get-ManagementRole') -or -not (Test-ExchangeCommandAvailable -Name 'Get-ManagementRoleAssignment')) {
         Write-Warning "Could not check the Exchange permissions of ${user}: Get-ManagementRole and Get-ManagementRoleAssignment are not available to it. The run continues; a step the account may not run stops it there. Organization Management covers every step."

@@ -276,11 +276,19 @@ Describe 'Permissions and the connected server, checked before anything changes'
         Get-CallName -Mutating | Should -BeNullOrEmpty
     }
 
-    It 'needs no send connector rights with -SkipForcedTlsConnector' {
+    It 'needs no send connector rights with -SkipForcedTlsConnector, and still checks the agent cmdlets' {
         (Get-FakeOrganisation).Assignments['CONTOSO\exadmin'] = @(@{ Role = 'Transport Agents'; Servers = $null })
+        Mock -ModuleName $InstallerModuleName Write-Warning { }
         $null = Invoke-TestSetup -With @{ SkipForcedTlsConnector = $true }
         (Get-FakeAgent $AgentName).Enabled | Should -BeTrue
-        @(Get-CallParameter 'Get-ManagementRole' | ForEach-Object { $_.Cmdlet }) | Should -Not -Contain 'New-SendConnector'
+        @(Get-CallParameter 'Get-ManagementRole' | ForEach-Object { $_.Cmdlet }) | Should -Be @('Install-TransportAgent', 'Enable-TransportAgent', 'Set-TransportAgent')
+        Should -Invoke -ModuleName $InstallerModuleName Write-Warning -Times 0 -Exactly
+    }
+
+    It 'stops a run without connector steps when the account lacks the transport agent cmdlets' {
+        (Get-FakeOrganisation).Assignments['CONTOSO\exadmin'] = @(@{ Role = 'Send Connectors'; Servers = $null })
+        { Invoke-TestSetup -With @{ SkipForcedTlsConnector = $true } } | Should -Throw '*allows Install-TransportAgent, Enable-TransportAgent, Set-TransportAgent on EX01*'
+        Get-CallName -Mutating | Should -BeNullOrEmpty
     }
 
     It 'counts a scoped assignment only when its scope covers this server' {
