@@ -13,7 +13,9 @@
     run with a message saying what to do; servers not yet reached are not touched.
 
     Install, in an order that keeps mail flowing as long as possible:
-      1. checks: administrator, Exchange management tools, .NET Framework 4.8 or later;
+      1. checks, before anything changes: administrator; the Exchange management tools, running on this server;
+         the .NET Framework, 4.8 or later; the server's role (Mailbox or Edge, from Get-ExchangeServer); -Priority
+         within range; the account's management roles for every Exchange cmdlet the run calls;
       2. validates the policy with the package's own agent assembly, before anything changes;
       3. copies the agent and its dependencies, the shipped policies and the key files the policy names relative to
          itself; unblocks downloaded files;
@@ -50,21 +52,25 @@
     where they are and must exist on every server.
 
 .PARAMETER Priority
-    The agent's position among the transport agents of the same service (1 runs first). Default: keep the agent after
-    the Transport Rule agent, which is where it must be so that mail flow rules (disclaimers, subject tags) change
-    messages before they are encrypted; a new agent is installed last, which already is.
+    The agent's position among the transport agents of the same service (the lowest runs first). Set-TransportAgent
+    takes 0 up to the number of transport agents of that service (counting this one); any other value stops the run
+    before anything changes. Default: keep the agent after the Transport Rule agent, which is where it must be so
+    that mail flow rules (disclaimers, subject tags) change messages before they are encrypted; a new agent is
+    installed last, which already is.
 
 .PARAMETER TransportService
-    Hub (the default) for Mailbox servers, or Edge for Edge Transport servers. The agent is a routing agent, which
-    the FrontEnd transport service cannot run.
+    Hub for Mailbox servers, or Edge for Edge Transport servers. Default: detected from the server's role
+    (Get-ExchangeServer); a value that does not match the role stops the run before anything changes. The agent is
+    a routing agent, which the FrontEnd transport service cannot run.
 
 .PARAMETER Server
     The servers to work on, by name, one after the other. A server other than this one is reached through PowerShell
-    remoting: the package is copied to its temporary folder and this same script runs there.
+    remoting: the package is copied to its temporary folder and this same script runs there, with the Exchange
+    cmdlets of that server's own Exchange PowerShell endpoint (see -Credential).
 
 .PARAMETER AllTransportServers
     Work on every server Get-TransportService lists (the Mailbox servers), one after the other. Edge servers are not
-    reached this way: run the script on each of them with -TransportService Edge.
+    reached this way: run the script in the Exchange Management Shell of each of them.
 
 .PARAMETER ForcedTlsConnectorName
     The name of the send connector for the policy's forced-TLS address space (Policy/Settings/ForcedTls/@AddressSpace).
@@ -80,8 +86,10 @@
     Asks for confirmation unless -Confirm:$false. Key files the policy names by absolute path are never deleted.
 
 .PARAMETER Credential
-    The account for PowerShell remoting to the servers named with -Server or found with -AllTransportServers.
-    Default: the current user.
+    The account for PowerShell remoting to the servers named with -Server or found with -AllTransportServers, and,
+    on each of them, for that server's own Exchange PowerShell endpoint when the remoting session has no Exchange
+    cmdlets (from inside a remoting session only an explicit credential can open it: Kerberos second hop).
+    Default: the current user, for remoting only.
 
 .PARAMETER ServiceTimeoutSeconds
     How long to wait for MSExchangeTransport to reach Running after a restart (30 to 3600, default 300). After it
@@ -91,8 +99,8 @@
 .EXAMPLE
     .\install.ps1
 
-    Installs on this server with every default: Hub transport service, the default install path, the package's
-    default policy (or the one already active), automatic priority.
+    Installs on this server with every default: the transport service of the server's role, the default install
+    path, the package's default policy (or the one already active), automatic priority.
 
 .EXAMPLE
     .\install.ps1 -Action Install -PolicyPath D:\eea\contoso-policy.xml -WhatIf
@@ -107,7 +115,8 @@
 .EXAMPLE
     .\install.ps1 -Action Install -TransportService Edge -PolicyPath .\Policies\examples\forced-tls.xml
 
-    Installs on an Edge Transport server (run it on each Edge server).
+    Installs on an Edge Transport server (run it on each Edge server, in its Exchange Management Shell); the role
+    would be detected without -TransportService, which here states the intent and stops on a Mailbox server.
 
 .EXAMPLE
     .\install.ps1 -Action Upgrade -AllTransportServers -ServiceTimeoutSeconds 600
@@ -149,8 +158,9 @@
     details for Status.
 
 .NOTES
-    Run in the Exchange Management Shell (Windows PowerShell 5.1) as an administrator who holds an Exchange
-    management role. Install-TransportAgent keeps the agent DLL open in the PowerShell process that ran it: close that
+    Run in the Exchange Management Shell (Windows PowerShell 5.1), connected to this server, as an administrator
+    who is a member of the Organization Management role group (on Edge Transport servers: a local administrator).
+    Install-TransportAgent keeps the agent DLL open in the PowerShell process that ran it: close that
     window afterwards. The module behind this script is Installer\ExchangeEncryptionAgent.Installer.psd1; its
     Test-EncryptionPolicy validates a policy file with the agent's own assembly.
 
@@ -168,11 +178,11 @@ param(
 
     [string] $PolicyPath,
 
-    [ValidateRange(1, 100)]
-    [int] $Priority,
+    [ValidateRange(0, 2147483647)]
+    [Nullable[int]] $Priority,
 
     [ValidateSet('Hub', 'Edge')]
-    [string] $TransportService = 'Hub',
+    [string] $TransportService,
 
     [Parameter(ParameterSetName = 'Servers', Mandatory)]
     [string[]] $Server,

@@ -32,7 +32,10 @@ $script:DefaultPolicyFileName = 'default.xml'
 $script:PolicyReferenceAttributes = @('KeyFile', 'PfxFile', 'PasswordFile')
 
 # Facts about Exchange.
-$script:ExchangeSnapInName = 'Microsoft.Exchange.Management.PowerShell.SnapIn'
+# Remote PowerShell to an Exchange server: http://<server FQDN>/PowerShell/, configuration Microsoft.Exchange.
+$script:ExchangeConfigurationName = 'Microsoft.Exchange'
+# The credential for a server's own Exchange PowerShell endpoint when the cmdlets are not loaded (set per run).
+$script:EndpointCredential = $null
 $script:TransportServiceName = 'MSExchangeTransport'
 $script:TransportRuleAgentName = 'Transport Rule Agent'
 $script:DefaultConnectorName = 'ExchangeEncryptionAgent Forced TLS'
@@ -63,10 +66,10 @@ function Invoke-EncryptionAgentSetup {
         [string] $PackageRoot,
         [string] $InstallPath,
         [string] $PolicyPath,
-        [ValidateRange(1, 100)]
-        [int] $Priority,
+        [ValidateRange(0, 2147483647)]
+        [Nullable[int]] $Priority,
         [ValidateSet('Hub', 'Edge')]
-        [string] $TransportService = 'Hub',
+        [string] $TransportService,
         [Parameter(ParameterSetName = 'Servers', Mandatory)]
         [string[]] $Server,
         [Parameter(ParameterSetName = 'AllTransportServers', Mandatory)]
@@ -80,6 +83,7 @@ function Invoke-EncryptionAgentSetup {
         [int] $ServiceTimeoutSeconds = 300
     )
 
+    $script:EndpointCredential = $Credential
     $targets = @(Resolve-TargetServer -Server $Server -AllTransportServers:$AllTransportServers -TransportService $TransportService)
     $serverParameters = Get-ServerActionParameter -BoundParameters $PSBoundParameters
     $done = New-Object System.Collections.Generic.List[string]
@@ -118,9 +122,9 @@ function Install-EncryptionAgent {
         [string] $PackageRoot,
         [string] $InstallPath,
         [string] $PolicyPath,
-        [int] $Priority,
+        [Nullable[int]] $Priority,
         [ValidateSet('Hub', 'Edge')]
-        [string] $TransportService = 'Hub',
+        [string] $TransportService,
         [string] $ForcedTlsConnectorName = $script:DefaultConnectorName,
         [switch] $SkipForcedTlsConnector,
         [int] $ServiceTimeoutSeconds = 300
@@ -133,6 +137,8 @@ function Install-EncryptionAgent {
     if ($null -ne $registration) {
         Assert-RegistrationIsOurs -Setup $setup -Registration $registration
     }
+    Assert-PriorityInRange -Setup $setup -Priority $Priority -Registration $registration
+    Assert-ExchangePermission -Setup $setup -AgentCmdlet 'Install-TransportAgent', 'Enable-TransportAgent', 'Set-TransportAgent' -ConnectorCmdlet (Get-ConnectorCmdlet -Setup $setup -Policy $policy -Skip:$SkipForcedTlsConnector)
     $binaryChanges = @(Get-AgentBinaryChange -Setup $setup)
     $versionChanges = @($binaryChanges | Where-Object { $_.NeedsRestart })
     if ($null -ne $registration -and $versionChanges.Count -gt 0) {
@@ -181,9 +187,9 @@ function Update-EncryptionAgent {
         [string] $PackageRoot,
         [string] $InstallPath,
         [string] $PolicyPath,
-        [int] $Priority,
+        [Nullable[int]] $Priority,
         [ValidateSet('Hub', 'Edge')]
-        [string] $TransportService = 'Hub',
+        [string] $TransportService,
         [string] $ForcedTlsConnectorName = $script:DefaultConnectorName,
         [switch] $SkipForcedTlsConnector,
         [int] $ServiceTimeoutSeconds = 300
@@ -196,7 +202,11 @@ function Update-EncryptionAgent {
         throw "$script:AgentName is not installed on this server ($($setup.TransportService) transport service). Nothing was changed. Run install.ps1 -Action Install."
     }
     Assert-RegistrationIsOurs -Setup $setup -Registration $registration
+    # Checked here, not when Set-TransportAgent runs: on a version change that is inside the window where the
+    # transport service is stopped, and a refusal there would cost a rollback.
+    Assert-PriorityInRange -Setup $setup -Priority $Priority -Registration $registration
     $policy = Resolve-PolicyToActivate -Setup $setup -PolicyPath $PolicyPath
+    Assert-ExchangePermission -Setup $setup -AgentCmdlet 'Enable-TransportAgent', 'Set-TransportAgent' -ConnectorCmdlet (Get-ConnectorCmdlet -Setup $setup -Policy $policy -Skip:$SkipForcedTlsConnector)
     $binaryChanges = @(Get-AgentBinaryChange -Setup $setup)
     $versionChanges = @($binaryChanges | Where-Object { $_.NeedsRestart })
 
@@ -249,7 +259,7 @@ function Uninstall-EncryptionAgent {
         [string] $PackageRoot,
         [string] $InstallPath,
         [ValidateSet('Hub', 'Edge')]
-        [string] $TransportService = 'Hub',
+        [string] $TransportService,
         [string] $ForcedTlsConnectorName = $script:DefaultConnectorName,
         [switch] $SkipForcedTlsConnector,
         [switch] $RemoveData,
@@ -259,6 +269,14 @@ function Uninstall-EncryptionAgent {
     Assert-SetupPrerequisite
     $setup = New-SetupContext -PackageRoot $PackageRoot -InstallPath $InstallPath -TransportService $TransportService -PackageOptional
     $references = @(Get-InstalledPolicyReference -Setup $setup)
+    $connectorCmdlet = @()
+    if (-not $SkipForcedTlsConnector -and $setup.TransportService -ne 'Edge') {
+        $connector = Get-ForcedTlsConnector -Name $ForcedTlsConnectorName
+        if ($null -ne $connector -and (Test-ConnectorHasServer -Connector $connector -ServerName $setup.ServerName)) {
+            $connectorCmdlet = @('Set-SendConnector', 'Remove-SendConnector')
+        }
+    }
+    Assert-ExchangePermission -Setup $setup -AgentCmdlet 'Disable-TransportAgent', 'Uninstall-TransportAgent' -ConnectorCmdlet $connectorCmdlet
 
     $changes = New-Object System.Collections.Generic.List[string]
     $agentChanges = New-Object System.Collections.Generic.List[string]
@@ -291,11 +309,12 @@ function Get-EncryptionAgentStatus {
         [string] $PackageRoot,
         [string] $InstallPath,
         [ValidateSet('Hub', 'Edge')]
-        [string] $TransportService = 'Hub',
+        [string] $TransportService,
         [string] $ForcedTlsConnectorName = $script:DefaultConnectorName
     )
 
     Import-ExchangeManagement
+    Assert-ShellOnThisServer
     $setup = New-SetupContext -PackageRoot $PackageRoot -InstallPath $InstallPath -TransportService $TransportService -PackageOptional
     $registration = Get-AgentRegistration -Setup $setup
     $policyErrors = Get-InstalledPolicyError -Setup $setup
@@ -308,7 +327,7 @@ function Get-EncryptionAgentStatus {
         Server                = $setup.ServerName
         TransportService      = $setup.TransportService
         Installed             = $null -ne $registration
-        Enabled               = ($null -ne $registration) -and [bool]$registration.Enabled
+        Enabled               = ($null -ne $registration) -and [bool](Get-PropertyOrNull $registration 'Enabled')
         Priority              = Get-PropertyOrNull $registration 'Priority'
         AssemblyPath          = Get-PropertyOrNull $registration 'AssemblyPath'
         InstalledVersion      = Get-AgentVersion -AssemblyPath $setup.AssemblyPath
@@ -371,11 +390,11 @@ function Resolve-TargetServer {
 
     if ($AllTransportServers) {
         if ($TransportService -eq 'Edge') {
-            throw 'Edge Transport servers are outside the organisation and cannot be reached through Get-TransportService. Run install.ps1 -TransportService Edge on each Edge server.'
+            throw 'Edge Transport servers are outside the organisation and cannot be reached through Get-TransportService. Run install.ps1 in the Exchange Management Shell of each Edge server.'
         }
         Import-ExchangeManagement
         # Get-TransportService lists the Mailbox servers' transport (Hub) services; Edge servers never run Hub agents.
-        $names = @(Get-TransportService | Where-Object { -not (Get-PropertyOrNull $_ 'IsEdgeServer') } | ForEach-Object { [string]$_.Name })
+        $names = @(Get-TransportService | Where-Object { -not (Get-PropertyOrNull $_ 'IsEdgeServer') } | ForEach-Object { [string](Get-PropertyOrNull $_ 'Name') } | Where-Object { $_ })
         if ($names.Count -eq 0) {
             throw 'Get-TransportService returned no transport server. Nothing was changed.'
         }
@@ -408,15 +427,18 @@ function Invoke-ServerAction {
         [string] $PackageRoot,
         [string] $InstallPath,
         [string] $PolicyPath,
-        [int] $Priority,
-        [string] $TransportService = 'Hub',
+        [Nullable[int]] $Priority,
+        [string] $TransportService,
         [string] $ForcedTlsConnectorName = $script:DefaultConnectorName,
         [switch] $SkipForcedTlsConnector,
         [switch] $RemoveData,
         [int] $ServiceTimeoutSeconds = 300
     )
 
-    $common = @{ PackageRoot = $PackageRoot; InstallPath = $InstallPath; TransportService = $TransportService; ForcedTlsConnectorName = $ForcedTlsConnectorName }
+    $common = @{ PackageRoot = $PackageRoot; InstallPath = $InstallPath; ForcedTlsConnectorName = $ForcedTlsConnectorName }
+    if ($TransportService) {
+        $common['TransportService'] = $TransportService
+    }
     $changing = @{ SkipForcedTlsConnector = $SkipForcedTlsConnector; ServiceTimeoutSeconds = $ServiceTimeoutSeconds }
     switch ($Action) {
         'Install' { Install-EncryptionAgent @common @changing -PolicyPath $PolicyPath -Priority $Priority }
@@ -440,6 +462,11 @@ function Invoke-RemoteServerAction {
     )
 
     $remoteParameters = ConvertTo-RemoteParameter -Parameters $Parameters
+    if ($Credential) {
+        # The remote run opens that server's own Exchange PowerShell endpoint with it when its session has no
+        # Exchange cmdlets: from inside a remoting session, only an explicit credential can (Kerberos second hop).
+        $remoteParameters['Credential'] = $Credential
+    }
     $session = New-InstallerSession -ComputerName $ComputerName -Credential $Credential
     try {
         $staging = Get-RemoteStagingPath -Session $session -Version (Get-PackageVersion -Setup (New-PackageView -PackageRoot $PackageRoot))
@@ -506,16 +533,17 @@ function New-SetupContext {
     param(
         [string] $PackageRoot,
         [string] $InstallPath,
-        [string] $TransportService = 'Hub',
+        [string] $TransportService,
         [switch] $PackageOptional
     )
 
     $package = New-PackageView -PackageRoot $PackageRoot -Optional:$PackageOptional
     $root = Resolve-InstallPath -InstallPath $InstallPath
     $policies = Join-Path $root $script:PolicyFolderName
+    $serverName = Get-LocalServerName
     [pscustomobject]@{
-        ServerName          = Get-LocalServerName
-        TransportService    = $TransportService
+        ServerName          = $serverName
+        TransportService    = Resolve-TransportService -Requested $TransportService -ServerName $serverName
         PackageRoot         = $package.PackageRoot
         PackageAgentFolder  = $package.PackageAgentFolder
         PackagePolicyFolder = $package.PackagePolicyFolder
@@ -528,6 +556,45 @@ function New-SetupContext {
         BackupPath          = "$root.previous"
         ServiceAccount      = Get-TransportServiceAccount
     }
+}
+
+function Resolve-TransportService {
+    # The transport service a routing agent runs in on this server, from the server's role as Exchange records it
+    # (Get-ExchangeServer: ServerRole, IsEdgeServer): Hub for the Transport service on a Mailbox server, Edge on an
+    # Edge Transport server. The *-TransportAgent cmdlets take exactly these; -TransportService, when given, must agree.
+    [CmdletBinding()]
+    param(
+        [string] $Requested,
+        [Parameter(Mandatory)][string] $ServerName
+    )
+
+    try {
+        $server = Get-ExchangeServer -Identity $ServerName
+    }
+    catch {
+        throw "Could not read the role of $ServerName with Get-ExchangeServer ($($_.Exception.Message)). Nothing was changed."
+    }
+    # Neither property is documented on the cmdlet's output: read both defensively, the role text as the fallback.
+    $role = [string](Get-PropertyOrNull $server 'ServerRole')
+    $isEdge = Get-PropertyOrNull $server 'IsEdgeServer'
+    if ($null -eq $isEdge) {
+        $isEdge = $role -match 'Edge'
+    }
+    $detected = $null
+    if ([bool]$isEdge) {
+        $detected = 'Edge'
+    }
+    elseif ($role -match 'Mailbox|HubTransport' -or [bool](Get-PropertyOrNull $server 'IsMailboxServer') -or [bool](Get-PropertyOrNull $server 'IsHubTransportServer')) {
+        $detected = 'Hub'
+    }
+    if ($null -eq $detected) {
+        throw "$ServerName is not a Mailbox or Edge Transport server (Get-ExchangeServer reports the role '$role'). The agent runs in the Transport service of Mailbox servers and on Edge Transport servers. Nothing was changed."
+    }
+    if ($Requested -and $Requested -ne $detected) {
+        $kind = @{ Hub = 'a Mailbox server (Transport service: Hub)'; Edge = 'an Edge Transport server (Edge)' }[$detected]
+        throw "$ServerName is $kind, so -TransportService $Requested is not valid there. Nothing was changed. Leave -TransportService out (the role is detected) or pass -TransportService $detected."
+    }
+    $detected
 }
 
 function New-PackageView {
@@ -988,7 +1055,7 @@ function Invoke-BinaryReplacement {
         [Parameter(Mandatory)] $Setup,
         [Parameter(Mandatory)] $Policy,
         [Parameter(Mandatory)][object[]] $Change,
-        [int] $Priority,
+        [Nullable[int]] $Priority,
         [int] $TimeoutSeconds
     )
 
@@ -1243,6 +1310,8 @@ function Protect-AgentDataFolder {
 function Sync-ForcedTlsConnector {
     # Create or update the send connector the agent routes forced-TLS recipients to (RoutingOverride to the policy's
     # address space, UseRecipientDomain): it must exist before the agent runs, or those messages wait in Unreachable.
+    # The connector is shared by every server: this server adds itself with Set-SendConnector's add form
+    # (@{Add=...}), never by writing the whole list, so servers installed one after another never drop each other.
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory)] $Setup,
@@ -1255,47 +1324,70 @@ function Sync-ForcedTlsConnector {
         return
     }
     if ($Setup.TransportService -eq 'Edge') {
-        Write-Warning "Edge server: the forced-TLS send connector '$Name' is not created here. Create it in the organisation (see docs/operations.md); EdgeSync copies send connectors to subscribed Edge servers."
+        # SourceTransportServers is not valid on an Edge server, and a subscribed Edge server gets its send
+        # connectors from the organisation through EdgeSync (a connector made here would be replaced).
+        Write-Warning "Edge Transport server: the forced-TLS send connector '$Name' is not created here. Create it in the organisation with the Edge subscription as its source, or on a standalone Edge server by hand (docs/operations.md, 'Mailbox or Edge')."
         return
     }
     $connector = Get-ForcedTlsConnector -Name $Name
-    $desired = Get-DesiredConnectorSetting -ForcedTls $Policy.ForcedTls -Connector $connector -ServerName $Setup.ServerName
+    $desired = Get-DesiredConnectorSetting -ForcedTls $Policy.ForcedTls -Connector $connector
     if ($null -eq $connector) {
-        $description = "Create send connector '$Name' for $($desired.AddressSpaces) (RequireTLS, DomainValidation) on $($desired.SourceTransportServers -join ', ')"
+        $description = "Create send connector '$Name' for $($desired.AddressSpaces) (RequireTLS, DomainValidation) with source server $($Setup.ServerName)"
         if ($PSCmdlet.ShouldProcess($description, 'Create send connector')) {
-            New-SendConnector -Name $Name -Usage Custom @desired
+            New-SendConnector -Name $Name -Usage Custom @desired -SourceTransportServers @($Setup.ServerName)
         }
         return $description
     }
-    if (Test-ConnectorMatch -Connector $connector -Desired $desired) {
-        return
+    $drift = @(Get-ConnectorDrift -Connector $connector -Desired $desired)
+    if ($drift.Count -gt 0) {
+        $description = "Update send connector '$Name' ($($drift -join ', ')): $($desired.AddressSpaces), RequireTLS, DomainValidation, enabled, STARTTLS not ignored"
+        if ($PSCmdlet.ShouldProcess($description, 'Update send connector')) {
+            Set-SendConnector -Identity $Name @desired
+        }
+        $description
     }
-    $description = "Update send connector '$Name': $($desired.AddressSpaces), RequireTLS, DomainValidation, source servers $($desired.SourceTransportServers -join ', ')"
-    if ($PSCmdlet.ShouldProcess($description, 'Update send connector')) {
-        Set-SendConnector -Identity $Name @desired
+    if (-not (Test-ConnectorHasServer -Connector $connector -ServerName $Setup.ServerName)) {
+        $description = "Add $($Setup.ServerName) to the source servers of send connector '$Name'"
+        if ($PSCmdlet.ShouldProcess($description, 'Update send connector')) {
+            Set-SendConnector -Identity $Name -SourceTransportServers @{ Add = $Setup.ServerName }
+        }
+        $description
     }
-    $description
+}
+
+function Get-ConnectorCmdlet {
+    # The send connector cmdlets Install and Upgrade may call: none on Edge, with -SkipForcedTlsConnector, or for a
+    # policy without a forced-TLS address space.
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] $Setup,
+        [Parameter(Mandatory)] $Policy,
+        [switch] $Skip
+    )
+
+    if ($Skip -or $null -eq $Policy.ForcedTls -or $Setup.TransportService -eq 'Edge') {
+        return @()
+    }
+    @('New-SendConnector', 'Set-SendConnector')
 }
 
 function Get-DesiredConnectorSetting {
+    # Everything forced TLS needs from the connector except its source servers, which each server adds or removes
+    # itself. Enabled and IgnoreSTARTTLS are part of it: a disabled connector, or one that ignores STARTTLS, would
+    # hold or downgrade exactly the mail that must go out over TLS.
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)] $ForcedTls,
-        $Connector,
-        [Parameter(Mandatory)][string] $ServerName
+        $Connector
     )
 
-    # Servers already on the connector stay: each server's run adds itself.
-    $servers = @(Get-ConnectorServerName -Connector $Connector)
-    if (-not (Test-ConnectorHasServer -Connector $Connector -ServerName $ServerName)) {
-        $servers += $ServerName
-    }
     $settings = @{
-        AddressSpaces          = "SMTP:$($ForcedTls.AddressSpace);1"
-        RequireTLS             = $true
-        TlsAuthLevel           = 'DomainValidation'
-        DNSRoutingEnabled      = $true
-        SourceTransportServers = [string[]]$servers
+        AddressSpaces     = "SMTP:$($ForcedTls.AddressSpace);1"
+        RequireTLS        = $true
+        TlsAuthLevel      = 'DomainValidation'
+        DNSRoutingEnabled = $true
+        Enabled           = $true
+        IgnoreSTARTTLS    = $false
     }
     # No TlsDomain: the certificate is matched against the recipient's domain, which is what forced TLS to the
     # recipient's own MX wants. A policy may name one (a partner's hosting provider).
@@ -1305,29 +1397,50 @@ function Get-DesiredConnectorSetting {
     $settings
 }
 
-function Test-ConnectorMatch {
+function Get-ConnectorDrift {
+    # The names of the settings an existing connector does not have as desired. Microsoft documents no output
+    # properties for Get-SendConnector, and a deserialized copy differs from the live object, so every property is
+    # read defensively: one that cannot be read counts as drift (and is set), it never fails the run.
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)] $Connector,
         [Parameter(Mandatory)][hashtable] $Desired
     )
 
-    $spaces = @($Connector.AddressSpaces)
-    $wantedSpace = $Desired.AddressSpaces -replace '^SMTP:', '' -replace ';1$', ''
-    $spaceMatches = $spaces.Count -eq 1 -and [string]$spaces[0].Type -eq 'SMTP' -and [string]$spaces[0].Address -eq $wantedSpace -and [int]$spaces[0].Cost -eq 1
-    $wantedTlsDomain = [string]$Desired['TlsDomain']
-    $haveServers = @(Get-ConnectorServerName -Connector $Connector | Sort-Object)
-    $wantServers = @($Desired.SourceTransportServers | Sort-Object)
-    $spaceMatches -and
-    [bool]$Connector.RequireTLS -and
-    [string]$Connector.TlsAuthLevel -eq 'DomainValidation' -and
-    [bool]$Connector.DNSRoutingEnabled -and
-    [string](Get-PropertyOrNull $Connector 'TlsDomain') -eq $wantedTlsDomain -and
-    ($haveServers -join ',') -eq ($wantServers -join ',')
+    $spaces = @(Get-PropertyOrNull $Connector 'AddressSpaces' | Where-Object { $null -ne $_ } | ForEach-Object { ConvertTo-AddressSpaceText -AddressSpace $_ })
+    if ($spaces.Count -ne 1 -or $spaces[0] -ne $Desired.AddressSpaces) {
+        'AddressSpaces'
+    }
+    foreach ($flag in @('RequireTLS', 'DNSRoutingEnabled', 'Enabled', 'IgnoreSTARTTLS')) {
+        $value = Get-PropertyOrNull $Connector $flag
+        if ($null -eq $value -or [bool]$value -ne [bool]$Desired[$flag]) {
+            $flag
+        }
+    }
+    if ([string](Get-PropertyOrNull $Connector 'TlsAuthLevel') -ne $Desired.TlsAuthLevel) {
+        'TlsAuthLevel'
+    }
+    if ([string](Get-PropertyOrNull $Connector 'TlsDomain') -ne [string]$Desired['TlsDomain']) {
+        'TlsDomain'
+    }
+}
+
+function ConvertTo-AddressSpaceText {
+    # "TYPE:address;cost" from an address space object (Type, Address, Cost) or from the string a deserialized
+    # connector carries instead.
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $AddressSpace)
+
+    $address = Get-PropertyOrNull $AddressSpace 'Address'
+    if ($null -eq $address) {
+        return [string]$AddressSpace
+    }
+    '{0}:{1};{2}' -f (Get-PropertyOrNull $AddressSpace 'Type'), $address, (Get-PropertyOrNull $AddressSpace 'Cost')
 }
 
 function Remove-ServerFromForcedTlsConnector {
-    # Uninstall: this server leaves the connector; the connector goes with its last server.
+    # Uninstall: this server leaves the connector with Set-SendConnector's remove form (@{Remove=...}), so a server
+    # added meanwhile stays; the connector goes with its last server.
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory)] $Setup,
@@ -1352,7 +1465,7 @@ function Remove-ServerFromForcedTlsConnector {
     }
     $description = "Remove $($Setup.ServerName) from the source servers of send connector '$Name'"
     if ($PSCmdlet.ShouldProcess($description, 'Update send connector')) {
-        Set-SendConnector -Identity $Name -SourceTransportServers ([string[]]$remaining)
+        Set-SendConnector -Identity $Name -SourceTransportServers @{ Remove = $Setup.ServerName }
     }
     $description
 }
@@ -1362,7 +1475,7 @@ function Get-ForcedTlsConnector {
     param([Parameter(Mandatory)][string] $Name)
 
     # Listing and filtering avoids Get-SendConnector's error for a missing identity.
-    @(Get-SendConnector | Where-Object { $_.Name -eq $Name }) | Select-Object -First 1
+    @(Get-SendConnector | Where-Object { [string](Get-PropertyOrNull $_ 'Name') -eq $Name -or [string](Get-PropertyOrNull $_ 'Identity') -eq $Name }) | Select-Object -First 1
 }
 
 function Get-ConnectorServerName {
@@ -1372,7 +1485,7 @@ function Get-ConnectorServerName {
     if ($null -eq $Connector) {
         return
     }
-    foreach ($server in @($Connector.SourceTransportServers)) {
+    foreach ($server in @(Get-PropertyOrNull $Connector 'SourceTransportServers' | Where-Object { $null -ne $_ })) {
         # ADObjectId on a server, a string in a deserialized object: both have a name.
         $name = Get-PropertyOrNull $server 'Name'
         if (-not $name) {
@@ -1451,7 +1564,7 @@ function Enable-Agent {
     param([Parameter(Mandatory)] $Setup)
 
     $registration = Get-AgentRegistration -Setup $Setup
-    if ($null -ne $registration -and [bool]$registration.Enabled) {
+    if ($null -ne $registration -and [bool](Get-PropertyOrNull $registration 'Enabled')) {
         return
     }
     $description = "Enable-TransportAgent $script:AgentName"
@@ -1467,7 +1580,7 @@ function Set-AgentPriority {
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory)] $Setup,
-        [int] $Priority
+        [Nullable[int]] $Priority
     )
 
     $agents = @(Get-TransportAgent -TransportService $Setup.TransportService)
@@ -1478,8 +1591,9 @@ function Set-AgentPriority {
     if ($null -eq $target -or ($null -ne $current -and [int]$current -eq $target)) {
         return
     }
-    if ($null -ne $rules -and $target -le [int]$rules.Priority -and ($null -eq $current -or [int]$current -gt [int]$rules.Priority)) {
-        Write-Warning "Priority $target puts $script:AgentName before the $script:TransportRuleAgentName (priority $($rules.Priority)): mail flow rules (disclaimers, subject tags) would change messages after they are encrypted or signed. See docs/operations.md."
+    $rulesPriority = Get-PropertyOrNull $rules 'Priority'
+    if ($null -ne $rulesPriority -and $target -le [int]$rulesPriority -and ($null -eq $current -or [int]$current -gt [int]$rulesPriority)) {
+        Write-Warning "Priority $target puts $script:AgentName before the $script:TransportRuleAgentName (priority $rulesPriority): mail flow rules (disclaimers, subject tags) would change messages after they are encrypted or signed. See docs/operations.md."
     }
     $description = "Set-TransportAgent $script:AgentName -Priority $target"
     if ($PSCmdlet.ShouldProcess($description, 'Set transport agent priority')) {
@@ -1488,16 +1602,39 @@ function Set-AgentPriority {
     $description
 }
 
+function Assert-PriorityInRange {
+    # Set-TransportAgent -Priority takes a value from 0 to the number of transport agents (Microsoft's cmdlet
+    # reference); anything else is an error, never clamped. Checked before anything changes. A new agent counts:
+    # it is registered before its priority is set.
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] $Setup,
+        [Nullable[int]] $Priority,
+        $Registration
+    )
+
+    if ($null -eq $Priority) {
+        return
+    }
+    $count = @(Get-TransportAgent -TransportService $Setup.TransportService).Count
+    if ($null -eq $Registration) {
+        $count++
+    }
+    if ($Priority -lt 0 -or $Priority -gt $count) {
+        throw "-Priority $Priority is out of range: Set-TransportAgent takes 0 to $count, the number of transport agents on the $($Setup.TransportService) transport service of $($Setup.ServerName) (counting $script:AgentName). Nothing was changed. See the priorities with: Get-TransportAgent -TransportService $($Setup.TransportService) | Sort-Object Priority"
+    }
+}
+
 function Get-TargetPriority {
     [CmdletBinding()]
     param(
-        [int] $Requested,
+        [Nullable[int]] $Requested,
         $Current,
         $TransportRulePriority
     )
 
-    if ($Requested -gt 0) {
-        return $Requested
+    if ($null -ne $Requested) {
+        return [int]$Requested
     }
     if ($null -eq $Current -or $null -eq $TransportRulePriority) {
         return $null
@@ -1514,7 +1651,7 @@ function Disable-Agent {
     param([Parameter(Mandatory)] $Setup)
 
     $registration = Get-AgentRegistration -Setup $Setup
-    if ($null -eq $registration -or -not [bool]$registration.Enabled) {
+    if ($null -eq $registration -or -not [bool](Get-PropertyOrNull $registration 'Enabled')) {
         return
     }
     $description = "Disable-TransportAgent $script:AgentName"
@@ -1608,7 +1745,7 @@ function Confirm-AgentRunning {
         return
     }
     $registration = Get-AgentRegistration -Setup $Setup
-    if ($null -eq $registration -or -not [bool]$registration.Enabled) {
+    if ($null -eq $registration -or -not [bool](Get-PropertyOrNull $registration 'Enabled')) {
         throw "Get-TransportAgent does not show $script:AgentName enabled on the $($Setup.TransportService) transport service."
     }
     Assert-RegistrationIsOurs -Setup $Setup -Registration $registration
@@ -1630,26 +1767,115 @@ function Assert-SetupPrerequisite {
         throw 'Run install.ps1 as an administrator (right-click the Exchange Management Shell, Run as administrator). Nothing was changed.'
     }
     Import-ExchangeManagement
+    Assert-ShellOnThisServer
     $release = Get-DotNetFrameworkRelease
     if ($release -lt $script:MinimumDotNetRelease) {
         throw ".NET Framework 4.8 or later is required (found release $release). Install it, restart the server and run install.ps1 again. Nothing was changed."
     }
 }
 
+function Assert-ExchangePermission {
+    # Before anything changes: the account holds a management role with each Exchange cmdlet this run will call,
+    # the way Microsoft documents finding that out: Get-ManagementRole -Cmdlet lists the roles that contain a cmdlet,
+    # Get-ManagementRoleAssignment -RoleAssignee lists the account's assignments, direct or through its role groups
+    # (with -WritableServer, only those whose scope covers this server). Edge Transport servers have no RBAC: the
+    # local Administrators group is what counts there, and Assert-SetupPrerequisite checked it.
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] $Setup,
+        [string[]] $AgentCmdlet = @(),
+        [string[]] $ConnectorCmdlet = @()
+    )
+
+    if ($Setup.TransportService -eq 'Edge') {
+        return
+    }
+    # An empty list arrives as $null, which must not become a cmdlet to look up.
+    $AgentCmdlet = @($AgentCmdlet | Where-Object { $_ })
+    $ConnectorCmdlet = @($ConnectorCmdlet | Where-Object { $_ })
+    $user = Get-CurrentUserName
+    if (-not (Test-ExchangeCommandAvailable -Name 'Get-ManagementRole') -or -not (Test-ExchangeCommandAvailable -Name 'Get-ManagementRoleAssignment')) {
+        Write-Warning "Could not check the Exchange permissions of ${user}: Get-ManagementRole and Get-ManagementRoleAssignment are not available to it. The run continues; a step the account may not run stops it there. Organization Management covers every step."
+        return
+    }
+    try {
+        $missing = @(
+            @($AgentCmdlet | Where-Object { -not (Test-CmdletPermitted -Cmdlet $_ -User $user -Server $Setup.ServerName) })
+            @($ConnectorCmdlet | Where-Object { -not (Test-CmdletPermitted -Cmdlet $_ -User $user) })
+        )
+    }
+    catch {
+        Write-Warning "Could not check the Exchange permissions of ${user} ($($_.Exception.Message)). The run continues; a step the account may not run stops it there."
+        return
+    }
+    if ($missing.Count -gt 0) {
+        $connectorHint = ''
+        if (@($ConnectorCmdlet | Where-Object { $missing -contains $_ }).Count -gt 0) {
+            $connectorHint = " Send connectors are an organisation setting: Microsoft's mail flow permissions list the Organization Management role group for them. To manage the forced-TLS connector yourself instead, run install.ps1 with -SkipForcedTlsConnector."
+        }
+        throw "The account $user holds no Exchange management role that allows $($missing -join ', ') on $($Setup.ServerName), which this run needs. Nothing was changed. Add the account to the Organization Management role group (Add-RoleGroupMember 'Organization Management' -Member '$user'), open a new Exchange Management Shell and run install.ps1 again.$connectorHint"
+    }
+}
+
+function Test-CmdletPermitted {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][string] $Cmdlet,
+        [Parameter(Mandatory)][string] $User,
+        [string] $Server
+    )
+
+    foreach ($role in @(Get-ManagementRole -Cmdlet $Cmdlet)) {
+        $name = [string](Get-PropertyOrNull $role 'Name')
+        if (-not $name) {
+            continue
+        }
+        $query = @{ RoleAssignee = $User; Role = $name; Delegating = $false; Enabled = $true }
+        if ($Server) {
+            $query['WritableServer'] = $Server
+        }
+        if (@(Get-ManagementRoleAssignment @query).Count -gt 0) {
+            return $true
+        }
+    }
+    $false
+}
+
+function Assert-ShellOnThisServer {
+    # The *-TransportAgent cmdlets change the server they run on (agents.config is a local file). In the Exchange
+    # Management Shell they run on the server the shell is connected to, which is another server whenever this
+    # one's PowerShell endpoint did not answer when the shell started. Nothing is done on the wrong server.
+    [CmdletBinding()]
+    param()
+
+    $connected = Get-ExchangeShellServer
+    if (-not $connected) {
+        return
+    }
+    $local = Get-LocalServerName
+    if (($connected -split '\.')[0] -ne $local) {
+        throw "The Exchange Management Shell is connected to $connected, not to this server ($local): Install-TransportAgent and the other transport agent cmdlets would change $connected. Nothing was changed. Open the Exchange Management Shell on $local once its own Exchange PowerShell endpoint answers (the shell connects to the local server first), then run install.ps1 again; or run install.ps1 -Server $local from a shell connected to $connected's organisation."
+    }
+}
+
 function Import-ExchangeManagement {
-    # In the Exchange Management Shell the cmdlets are already there; in a plain Windows PowerShell (remoting,
-    # scheduled task) the local snap-in brings them, and edits this server's agents.config as required.
+    # In the Exchange Management Shell the cmdlets are already there. Elsewhere (a plain Windows PowerShell, or the
+    # remoting session a multi-server run opens on each server) they come from this server's own Exchange
+    # PowerShell endpoint, the way Microsoft documents remote PowerShell: they then run on this server, so
+    # Install-TransportAgent edits this server's agents.config, under the account's RBAC roles. The Exchange
+    # snap-in is not loaded into a plain session: Microsoft does not support managing Exchange that way.
     [CmdletBinding()]
     param()
 
     if (Test-ExchangeManagementLoaded) {
         return
     }
+    $fqdn = Get-LocalServerFqdn
     try {
-        Add-PSSnapin -Name $script:ExchangeSnapInName
+        Connect-ExchangeEndpoint -ServerFqdn $fqdn -Credential $script:EndpointCredential
     }
     catch {
-        throw "The Exchange management tools are not available ($($_.Exception.Message)). Run install.ps1 from the Exchange Management Shell (Windows PowerShell 5.1) on an Exchange server. Nothing was changed."
+        throw "The Exchange cmdlets are not loaded, and this server's Exchange PowerShell endpoint (http://$fqdn/PowerShell/) could not be opened: $($_.Exception.Message) Nothing was changed. Run install.ps1 from the Exchange Management Shell on this server (on an Edge Transport server, that is the only way). For a run through -Server or -AllTransportServers, pass -Credential: a remoting session cannot pass your own logon on to the endpoint (Kerberos second hop)."
     }
 }
 
@@ -1794,6 +2020,52 @@ function Get-DotNetFrameworkRelease {
 
 function Get-LocalServerName {
     $env:COMPUTERNAME
+}
+
+function Get-LocalServerFqdn {
+    [System.Net.Dns]::GetHostEntry([string]$env:COMPUTERNAME).HostName
+}
+
+function Connect-ExchangeEndpoint {
+    # Microsoft's remote PowerShell to an Exchange server, here this server itself; the commands are imported for
+    # the whole session so that this module's calls reach them.
+    param(
+        [Parameter(Mandatory)][string] $ServerFqdn,
+        [pscredential] $Credential
+    )
+
+    $parameters = @{ ConfigurationName = $script:ExchangeConfigurationName; ConnectionUri = "http://$ServerFqdn/PowerShell/"; Authentication = 'Kerberos' }
+    if ($Credential) {
+        $parameters['Credential'] = $Credential
+    }
+    $session = New-PSSession @parameters
+    $null = Import-Module (Import-PSSession -Session $session -DisableNameChecking -AllowClobber) -Global -DisableNameChecking
+}
+
+function Get-CurrentUserName {
+    # DOMAIN\user, which Get-ManagementRoleAssignment -RoleAssignee accepts.
+    [System.Security.Principal.WindowsIdentity]::GetCurrent().Name
+}
+
+function Test-ExchangeCommandAvailable {
+    param([Parameter(Mandatory)][string] $Name)
+
+    [bool](Get-Command -Name $Name -ErrorAction SilentlyContinue)
+}
+
+function Get-ExchangeShellServer {
+    # The server the Exchange cmdlets run on when they come from a remote session (the Exchange Management Shell
+    # of 2013 and later connects to a server's /PowerShell endpoint, configuration Microsoft.Exchange); $null when
+    # they run in this process (the Edge Transport server's shell, or the local snap-in).
+    $command = Get-Command -Name Get-TransportAgent -ErrorAction SilentlyContinue
+    if ($null -eq $command -or $command.CommandType -ne 'Function') {
+        return $null
+    }
+    $session = @(Get-PSSession | Where-Object { $_.ConfigurationName -eq 'Microsoft.Exchange' -and $_.State -eq 'Opened' }) | Select-Object -First 1
+    if ($null -eq $session) {
+        return $null
+    }
+    $session.ComputerName
 }
 
 function Test-IsLocalServer {

@@ -149,22 +149,38 @@ Describe 'Boundary functions' {
         }
     }
 
-    It 'Import-ExchangeManagement adds the snap-in only when the cmdlets are missing' {
-        Mock -ModuleName $InstallerModuleName Add-PSSnapin { }
+    It 'Import-ExchangeManagement opens this server''s own endpoint only when the cmdlets are missing, never the snap-in' {
+        Mock -ModuleName $InstallerModuleName Connect-ExchangeEndpoint { }
+        Mock -ModuleName $InstallerModuleName Get-LocalServerFqdn { 'ex01.contoso.com' }
         Mock -ModuleName $InstallerModuleName Test-ExchangeManagementLoaded { $true }
         InModuleScope $InstallerModuleName { Import-ExchangeManagement }
-        Should -Invoke -ModuleName $InstallerModuleName Add-PSSnapin -Times 0 -Exactly
+        Should -Invoke -ModuleName $InstallerModuleName Connect-ExchangeEndpoint -Times 0 -Exactly
         Mock -ModuleName $InstallerModuleName Test-ExchangeManagementLoaded { $false }
         InModuleScope $InstallerModuleName { Import-ExchangeManagement }
-        Should -Invoke -ModuleName $InstallerModuleName Add-PSSnapin -Times 1 -Exactly -ParameterFilter { $Name -eq 'Microsoft.Exchange.Management.PowerShell.SnapIn' }
+        Should -Invoke -ModuleName $InstallerModuleName Connect-ExchangeEndpoint -Times 1 -Exactly -ParameterFilter { $ServerFqdn -eq 'ex01.contoso.com' }
+        (Get-Content -Raw -LiteralPath (Join-Path (Join-Path $RepoRoot 'Installer') 'ExchangeEncryptionAgent.Installer.psm1')) | Should -Not -Match 'Add-PSSnapin'
+    }
+
+    It 'Connect-ExchangeEndpoint opens Microsoft''s remote PowerShell endpoint with Kerberos and imports it for the session' {
+        Mock -ModuleName $InstallerModuleName New-PSSession { [pscustomobject]@{ Id = 7 } }
+        Mock -ModuleName $InstallerModuleName Import-PSSession { New-Module -Name 'FakeExchangeProxy' -ScriptBlock { } } -RemoveParameterType 'Session'
+        Mock -ModuleName $InstallerModuleName Import-Module { }
+        $credential = New-Object System.Management.Automation.PSCredential -ArgumentList 'CONTOSO\exadmin', (ConvertTo-SecureString 'not-a-real-password' -AsPlainText -Force)
+        InModuleScope $InstallerModuleName -Parameters @{ Credential = $credential } { param($Credential) Connect-ExchangeEndpoint -ServerFqdn 'ex01.contoso.com' -Credential $Credential }
+        Should -Invoke -ModuleName $InstallerModuleName New-PSSession -Times 1 -Exactly -ParameterFilter {
+            $ConfigurationName -eq 'Microsoft.Exchange' -and $ConnectionUri -eq 'http://ex01.contoso.com/PowerShell/' -and $Authentication -eq 'Kerberos' -and $Credential.UserName -eq 'CONTOSO\exadmin'
+        }
+        Should -Invoke -ModuleName $InstallerModuleName Import-PSSession -Times 1 -Exactly -ParameterFilter { $Session.Id -eq 7 -and $AllowClobber }
+        Should -Invoke -ModuleName $InstallerModuleName Import-Module -Times 1 -Exactly -ParameterFilter { $Global }
     }
 
     It 'Get-TargetPriority keeps an agent already after the Transport Rule agent and moves one before it' {
         InModuleScope $InstallerModuleName {
-            Get-TargetPriority -Requested 0 -Current 8 -TransportRulePriority 1 | Should -BeNullOrEmpty
-            Get-TargetPriority -Requested 0 -Current 1 -TransportRulePriority 3 | Should -Be 3
+            Get-TargetPriority -Requested $null -Current 8 -TransportRulePriority 1 | Should -BeNullOrEmpty
+            Get-TargetPriority -Requested $null -Current 1 -TransportRulePriority 3 | Should -Be 3
             Get-TargetPriority -Requested 5 -Current 8 -TransportRulePriority 1 | Should -Be 5
-            Get-TargetPriority -Requested 0 -Current 4 -TransportRulePriority $null | Should -BeNullOrEmpty
+            Get-TargetPriority -Requested 0 -Current 8 -TransportRulePriority 1 | Should -Be 0
+            Get-TargetPriority -Requested $null -Current 4 -TransportRulePriority $null | Should -BeNullOrEmpty
         }
     }
 

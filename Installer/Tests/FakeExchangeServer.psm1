@@ -38,8 +38,21 @@ function Reset-FakeOrganisation {
         Servers    = @{}
         Current    = $Servers[0]
         Connectors = New-Object System.Collections.Generic.List[object]
+        # Run right after Get-SendConnector answers: what another server's installation does meanwhile.
+        AfterGetSendConnector = $null
         Calls      = New-Object System.Collections.Generic.List[object]
         Order      = $Servers
+        # RBAC. The role names stand in for Exchange's; the installer finds roles by cmdlet, never by name.
+        Roles      = @{
+            'Transport Agents' = @('Get-TransportAgent', 'Install-TransportAgent', 'Enable-TransportAgent', 'Disable-TransportAgent', 'Set-TransportAgent', 'Uninstall-TransportAgent')
+            'Send Connectors'  = @('Get-SendConnector', 'New-SendConnector', 'Set-SendConnector', 'Remove-SendConnector')
+        }
+        CurrentUser = 'CONTOSO\exadmin'
+        # Per account: its role assignments (direct or through role groups); Servers limits a scoped assignment.
+        Assignments = @{ 'CONTOSO\exadmin' = @(@{ Role = 'Transport Agents'; Servers = $null }, @{ Role = 'Send Connectors'; Servers = $null }) }
+        RbacCmdletsVisible = $true
+        # The server the Exchange Management Shell is connected to; $null: the cmdlets run in this process.
+        ShellServer = $null
     }
     foreach ($name in $Servers) {
         $script:Org.Servers[$name] = New-FakeServer -Name $name
@@ -56,6 +69,8 @@ function New-FakeServer {
     Update-FakePriority -Agents $agents
     @{
         Name          = $Name
+        # What Get-ExchangeServer reports: Mailbox or Edge.
+        Role          = 'Mailbox'
         Agents        = $agents
         ServiceStatus = 'Running'
         EventSources  = @{}
@@ -64,8 +79,11 @@ function New-FakeServer {
         Blocked       = New-Object 'System.Collections.Generic.HashSet[string]'
         IsAdmin       = $true
         DotNetRelease = 528040
+        # Whether the Exchange cmdlets are loaded in the session; whether this server's Exchange PowerShell endpoint
+        # fails; whether the run is inside a remoting session (a second hop for the endpoint).
         SnapInLoaded  = $true
         SnapInMissing = $false
+        InRemotingSession = $false
     }
 }
 
@@ -177,14 +195,24 @@ function Get-FakeConnector {
 }
 
 function Add-FakeConnector {
-    # An existing connector, as another server's installation (or an administrator) left it.
-    param([string] $Name, [string] $AddressSpace, [string[]] $SourceTransportServers, [bool] $RequireTLS = $true, [string] $TlsAuthLevel = 'DomainValidation', [string] $TlsDomain)
+    # An existing connector, as another server's installation (or an administrator) left it. -Omit drops properties
+    # from the object, as a deserialized copy or another Exchange build may lack what Microsoft does not document.
+    param([string] $Name, [string] $AddressSpace, [string[]] $SourceTransportServers, [bool] $RequireTLS = $true, [string] $TlsAuthLevel = 'DomainValidation', [string] $TlsDomain, [bool] $Enabled = $true, [bool] $IgnoreSTARTTLS = $false, [string[]] $Omit = @(), [switch] $Deserialized)
 
-    $script:Org.Connectors.Add((New-FakeConnectorObject -Name $Name -AddressSpaces "SMTP:$AddressSpace;1" -RequireTLS $RequireTLS -TlsAuthLevel $TlsAuthLevel -TlsDomain $TlsDomain -DNSRoutingEnabled $true -SourceTransportServers $SourceTransportServers))
+    $connector = New-FakeConnectorObject -Name $Name -AddressSpaces "SMTP:$AddressSpace;1" -RequireTLS $RequireTLS -TlsAuthLevel $TlsAuthLevel -TlsDomain $TlsDomain -DNSRoutingEnabled $true -Enabled $Enabled -IgnoreSTARTTLS $IgnoreSTARTTLS -SourceTransportServers $SourceTransportServers
+    foreach ($property in $Omit) {
+        $connector.PSObject.Properties.Remove($property)
+    }
+    if ($Deserialized) {
+        # What a remote session hands back: address spaces and server names as plain strings.
+        $connector.AddressSpaces = @("SMTP:$AddressSpace;1")
+        $connector.SourceTransportServers = @($SourceTransportServers)
+    }
+    $script:Org.Connectors.Add($connector)
 }
 
 function New-FakeConnectorObject {
-    param([string] $Name, $AddressSpaces, [bool] $RequireTLS, [string] $TlsAuthLevel, [string] $TlsDomain, [bool] $DNSRoutingEnabled, [string[]] $SourceTransportServers)
+    param([string] $Name, $AddressSpaces, [bool] $RequireTLS, [string] $TlsAuthLevel, [string] $TlsDomain, [bool] $DNSRoutingEnabled, [bool] $Enabled = $true, [bool] $IgnoreSTARTTLS = $false, [string[]] $SourceTransportServers)
 
     [pscustomobject]@{
         Name                   = $Name
@@ -194,6 +222,8 @@ function New-FakeConnectorObject {
         TlsAuthLevel           = $TlsAuthLevel
         TlsDomain              = $TlsDomain
         DNSRoutingEnabled      = $DNSRoutingEnabled
+        Enabled                = $Enabled
+        IgnoreSTARTTLS         = $IgnoreSTARTTLS
         # ADObjectId-like: objects with a Name.
         SourceTransportServers = @($SourceTransportServers | ForEach-Object { [pscustomobject]@{ Name = $_ } })
     }
@@ -242,18 +272,41 @@ function Invoke-FakeCommand {
     }
     $script:Org.Calls.Add([pscustomobject]@{ Server = $script:Org.Current; Command = $Command; Parameters = $copy })
     $server = Get-FakeServer
+    Assert-FakeParameterValid -Server $server -Command $Command -Parameters $copy
     switch ($Command) {
+        'Get-ManagementRole' {
+            return @($script:Org.Roles.Keys | Where-Object { $script:Org.Roles[$_] -contains $copy.Cmdlet } | Sort-Object | ForEach-Object { [pscustomobject]@{ Name = $_ } })
+        }
+        'Get-ManagementRoleAssignment' {
+            $held = @($script:Org.Assignments[[string]$copy.RoleAssignee])
+            return @($held | Where-Object {
+                    $_ -and $_.Role -eq [string]$copy.Role -and
+                    (-not $copy.ContainsKey('WritableServer') -or $null -eq $_.Servers -or $_.Servers -contains [string]$copy.WritableServer)
+                } | ForEach-Object { [pscustomobject]@{ Role = $_.Role; RoleAssigneeName = 'Organization Management'; Enabled = $true } })
+        }
+        'Get-ExchangeServer' {
+            $target = $script:Org.Servers[($copy.Identity -split '\.')[0]]
+            if ($null -eq $target) { throw "Fake Exchange: the server '$($copy.Identity)' was not found." }
+            $info = [pscustomobject]@{ Name = $target.Name; ServerRole = $target.Role; IsEdgeServer = $target.Role -eq 'Edge'; IsMailboxServer = $target.Role -eq 'Mailbox' }
+            foreach ($property in @($target['OmitServerProperties'])) { if ($property) { $info.PSObject.Properties.Remove($property) } }
+            return $info
+        }
         'Get-TransportAgent' { return $server.Agents.ToArray() }
         'Install-TransportAgent' { return Install-FakeAgent -Server $server -Parameters $copy }
         'Enable-TransportAgent' { (Find-FakeAgent -Server $server -Identity $copy.Identity).Enabled = $true; return }
         'Disable-TransportAgent' { (Find-FakeAgent -Server $server -Identity $copy.Identity).Enabled = $false; return }
         'Set-TransportAgent' { Move-FakeAgent -Server $server -Identity $copy.Identity -Priority $copy.Priority; return }
         'Uninstall-TransportAgent' { $null = $server.Agents.Remove((Find-FakeAgent -Server $server -Identity $copy.Identity)); Update-FakePriority -Agents $server.Agents; return }
-        'Get-SendConnector' { return $script:Org.Connectors.ToArray() }
+        'Get-SendConnector' {
+            # A snapshot, as the real cmdlet returns: later changes by others do not show in it.
+            $snapshot = @($script:Org.Connectors | ForEach-Object { $_.PSObject.Copy() })
+            if ($script:Org.AfterGetSendConnector) { & $script:Org.AfterGetSendConnector }
+            return $snapshot
+        }
         'New-SendConnector' { return New-FakeSendConnector -Parameters $copy }
         'Set-SendConnector' { Set-FakeSendConnector -Parameters $copy; return }
         'Remove-SendConnector' { $null = $script:Org.Connectors.Remove((Get-FakeConnector -Name $copy.Identity)); return }
-        'Get-TransportService' { return @($script:Org.Order | ForEach-Object { [pscustomobject]@{ Name = $_; Identity = $_ } }) }
+        'Get-TransportService' { return @($script:Org.Order | Where-Object { $script:Org.Servers[$_].Role -ne 'Edge' } | ForEach-Object { [pscustomobject]@{ Name = $_; Identity = $_ } }) }
         'Get-Service' {
             # A service whose agent factory fails reports Running once, then stops itself.
             $status = $server.ServiceStatus
@@ -263,8 +316,10 @@ function Invoke-FakeCommand {
         'Stop-Service' { $server.ServiceStatus = 'Stopped'; return }
         'Start-Service' { $server.ServiceStatus = Get-FakeServiceOutcome -Server $server; return }
         'Restart-Service' { $server.ServiceStatus = Get-FakeServiceOutcome -Server $server; return }
-        'Add-PSSnapin' {
-            if ($server.SnapInMissing) { throw "The Windows PowerShell snap-in '$($copy.Name)' is not installed on this computer." }
+        'Connect-ExchangeEndpoint' {
+            # A plain remoting session cannot hand the caller's logon on to the endpoint; an explicit credential can.
+            if ($server.SnapInMissing) { throw 'Connecting to remote server failed: the WinRM client cannot process the request.' }
+            if ($server.InRemotingSession -and $null -eq $copy['Credential']) { throw 'Connecting to remote server failed with the following error message: Access is denied.' }
             $server.SnapInLoaded = $true
             return
         }
@@ -293,6 +348,27 @@ function Invoke-FakeCommand {
             return
         }
         default { return }
+    }
+}
+
+function Assert-FakeParameterValid {
+    # What Microsoft's cmdlet reference says a server of this role accepts. *-TransportAgent -TransportService: Hub
+    # (and the other Mailbox-server services) on Mailbox servers, Edge on Edge Transport servers; DomainController is
+    # not supported on Edge Transport servers; SourceTransportServers is not valid for send connectors on an Edge server.
+    param($Server, [string] $Command, [hashtable] $Parameters)
+
+    if ($Command -like '*-TransportAgent' -and $Parameters.ContainsKey('TransportService')) {
+        $valid = @('Hub', 'FrontEnd', 'MailboxSubmission', 'MailboxDelivery')
+        if ($Server.Role -eq 'Edge') { $valid = @('Edge') }
+        if ($valid -notcontains [string]$Parameters.TransportService) {
+            throw "Fake Exchange: -TransportService $($Parameters.TransportService) is not valid on $($Server.Name), a $($Server.Role) server."
+        }
+    }
+    if ($Server.Role -eq 'Edge' -and $Parameters.ContainsKey('DomainController')) {
+        throw "Fake Exchange: the DomainController parameter isn't supported on Edge Transport servers ($Command)."
+    }
+    if ($Server.Role -eq 'Edge' -and $Command -like '*-SendConnector' -and $Parameters.ContainsKey('SourceTransportServers')) {
+        throw "Fake Exchange: SourceTransportServers isn't valid for send connectors on an Edge server ($Command)."
     }
 }
 
@@ -325,8 +401,13 @@ function Move-FakeAgent {
     param($Server, [string] $Identity, [int] $Priority)
 
     $agent = Find-FakeAgent -Server $Server -Identity $Identity
+    # Microsoft: "The priority must be a value between 0 and the maximum number of transport agents." Out of range is
+    # an error, as with the real cmdlet; nothing is clamped.
+    if ($Priority -lt 0 -or $Priority -gt $Server.Agents.Count) {
+        throw "Fake Exchange: the priority must be a value between 0 and $($Server.Agents.Count) (the number of transport agents); $Priority is not."
+    }
     $null = $Server.Agents.Remove($agent)
-    $index = [Math]::Min([Math]::Max($Priority - 1, 0), $Server.Agents.Count)
+    $index = [Math]::Max($Priority - 1, 0)
     $Server.Agents.Insert($index, $agent)
     Update-FakePriority -Agents $Server.Agents
 }
@@ -337,7 +418,13 @@ function New-FakeSendConnector {
     if ($null -ne (Get-FakeConnector -Name $Parameters.Name)) {
         throw "Fake Exchange: a send connector named '$($Parameters.Name)' already exists."
     }
-    $connector = New-FakeConnectorObject -Name $Parameters.Name -AddressSpaces $Parameters.AddressSpaces -RequireTLS ([bool]$Parameters['RequireTLS']) -TlsAuthLevel $Parameters['TlsAuthLevel'] -TlsDomain $Parameters['TlsDomain'] -DNSRoutingEnabled ([bool]$Parameters['DNSRoutingEnabled']) -SourceTransportServers $Parameters['SourceTransportServers']
+    if ($Parameters['SourceTransportServers'] -is [System.Collections.IDictionary]) {
+        throw 'Fake Exchange: New-SendConnector takes a list of source servers, not the add/remove form.'
+    }
+    # Documented defaults: Enabled $true, IgnoreSTARTTLS $false.
+    $enabled = $true
+    if ($Parameters.ContainsKey('Enabled')) { $enabled = [bool]$Parameters['Enabled'] }
+    $connector = New-FakeConnectorObject -Name $Parameters.Name -AddressSpaces $Parameters.AddressSpaces -RequireTLS ([bool]$Parameters['RequireTLS']) -TlsAuthLevel $Parameters['TlsAuthLevel'] -TlsDomain $Parameters['TlsDomain'] -DNSRoutingEnabled ([bool]$Parameters['DNSRoutingEnabled']) -Enabled $enabled -IgnoreSTARTTLS ([bool]$Parameters['IgnoreSTARTTLS']) -SourceTransportServers $Parameters['SourceTransportServers']
     $script:Org.Connectors.Add($connector)
     $connector
 }
@@ -352,10 +439,27 @@ function Set-FakeSendConnector {
     foreach ($key in @($Parameters.Keys | Where-Object { $_ -notin @('Identity', 'Confirm', 'WhatIf') })) {
         switch ($key) {
             'AddressSpaces' { $connector.AddressSpaces = @(@($Parameters[$key]) | ForEach-Object { ConvertTo-FakeAddressSpace $_ }) }
-            'SourceTransportServers' { $connector.SourceTransportServers = @($Parameters[$key] | ForEach-Object { [pscustomobject]@{ Name = $_ } }) }
-            default { $connector.$key = $Parameters[$key] }
+            'SourceTransportServers' { $connector.SourceTransportServers = @(Get-FakeMultiValue -Current @($connector.SourceTransportServers | ForEach-Object { if ($_ -is [string]) { $_ } else { $_.Name } }) -Value $Parameters[$key] | ForEach-Object { [pscustomobject]@{ Name = $_ } }) }
+            default { $connector | Add-Member -NotePropertyName $key -NotePropertyValue $Parameters[$key] -Force }
         }
     }
+}
+
+function Get-FakeMultiValue {
+    # A multi-valued property as Exchange's Set-* cmdlets take it: a list replaces the values, @{Add=...; Remove=...}
+    # changes only those, leaving values someone else added meanwhile.
+    param([string[]] $Current, $Value)
+
+    if ($Value -isnot [System.Collections.IDictionary]) {
+        return @($Value)
+    }
+    foreach ($key in $Value.Keys) {
+        if (@('Add', 'Remove') -notcontains $key) { throw "Fake Exchange: '$key' is not Add or Remove." }
+    }
+    $result = @($Current | Where-Object { $_ })
+    foreach ($item in @($Value['Add'] | Where-Object { $_ })) { if ($result -notcontains $item) { $result += $item } }
+    $removed = @($Value['Remove'] | Where-Object { $_ })
+    , @($result | Where-Object { $removed -notcontains $_ })
 }
 
 function Get-FakeServiceOutcome {
@@ -378,6 +482,9 @@ function Enable-TransportAgent { [CmdletBinding(SupportsShouldProcess)] param([P
 function Disable-TransportAgent { [CmdletBinding(SupportsShouldProcess)] param([Parameter(Mandatory, Position = 0)] $Identity, [ValidateSet('Hub', 'Edge', 'FrontEnd')] $TransportService, $DomainController) throw 'not mocked' }
 function Set-TransportAgent { [CmdletBinding(SupportsShouldProcess)] param([Parameter(Mandatory, Position = 0)] $Identity, [Parameter(Mandatory)][int] $Priority, [ValidateSet('Hub', 'Edge', 'FrontEnd')] $TransportService, $DomainController) throw 'not mocked' }
 function Uninstall-TransportAgent { [CmdletBinding(SupportsShouldProcess)] param([Parameter(Mandatory, Position = 0)] $Identity, [ValidateSet('Hub', 'Edge', 'FrontEnd')] $TransportService, $DomainController) throw 'not mocked' }
+function Get-ManagementRole { [CmdletBinding()] param([Parameter(Position = 0)] $Identity, [string] $Cmdlet, [string[]] $CmdletParameters, $DomainController) throw 'not mocked' }
+function Get-ManagementRoleAssignment { [CmdletBinding()] param([Parameter(Position = 0)] $Identity, $RoleAssignee, $Role, [bool] $Delegating, [bool] $Enabled, $WritableServer, [switch] $GetEffectiveUsers, $DomainController) throw 'not mocked' }
+function Get-ExchangeServer { [CmdletBinding()] param([Parameter(Position = 0)] $Identity, $DomainController, [switch] $Status) throw 'not mocked' }
 function Get-SendConnector { [CmdletBinding()] param([Parameter(Position = 0)] $Identity, $DomainController) throw 'not mocked' }
 function New-SendConnector {
     [CmdletBinding(SupportsShouldProcess)]
@@ -385,7 +492,7 @@ function New-SendConnector {
         [Parameter(Mandatory, Position = 0)][string] $Name, [Parameter(Mandatory)] $AddressSpaces,
         [ValidateSet('Custom', 'Internal', 'Internet', 'Partner')] $Usage, [bool] $RequireTLS,
         [ValidateSet('EncryptionOnly', 'CertificateValidation', 'DomainValidation')] $TlsAuthLevel, $TlsDomain,
-        [bool] $DNSRoutingEnabled, $SmartHosts, $SourceTransportServers, [bool] $IgnoreSTARTTLS, $DomainController)
+        [bool] $DNSRoutingEnabled, $SmartHosts, $SourceTransportServers, [bool] $IgnoreSTARTTLS, [bool] $Enabled, $DomainController)
     throw 'not mocked'
 }
 function Set-SendConnector {
@@ -393,7 +500,7 @@ function Set-SendConnector {
     param(
         [Parameter(Mandatory, Position = 0)] $Identity, $AddressSpaces, [bool] $RequireTLS,
         [ValidateSet('EncryptionOnly', 'CertificateValidation', 'DomainValidation')] $TlsAuthLevel, $TlsDomain,
-        [bool] $DNSRoutingEnabled, $SmartHosts, $SourceTransportServers, [bool] $IgnoreSTARTTLS, $DomainController)
+        [bool] $DNSRoutingEnabled, $SmartHosts, $SourceTransportServers, [bool] $IgnoreSTARTTLS, [bool] $Enabled, $DomainController)
     throw 'not mocked'
 }
 function Remove-SendConnector { [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')] param([Parameter(Mandatory, Position = 0)] $Identity, $DomainController) throw 'not mocked' }
@@ -402,7 +509,6 @@ function Get-Service { [CmdletBinding()] param([Parameter(Position = 0)][string[
 function Start-Service { [CmdletBinding(SupportsShouldProcess)] param([Parameter(Mandatory, Position = 0)][string[]] $Name) throw 'not mocked' }
 function Stop-Service { [CmdletBinding(SupportsShouldProcess)] param([Parameter(Mandatory, Position = 0)][string[]] $Name, [switch] $Force) throw 'not mocked' }
 function Restart-Service { [CmdletBinding(SupportsShouldProcess)] param([Parameter(Mandatory, Position = 0)][string[]] $Name, [switch] $Force) throw 'not mocked' }
-function Add-PSSnapin { [CmdletBinding()] param([Parameter(Mandatory, Position = 0)][string[]] $Name) throw 'not mocked' }
 function Get-CimInstance { [CmdletBinding()] param([Parameter(Position = 0)][string] $ClassName, [string] $Filter) throw 'not mocked' }
 
 #endregion

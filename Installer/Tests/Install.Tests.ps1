@@ -236,16 +236,17 @@ Describe 'Install on this server' {
             Get-CallName -Mutating | Should -BeNullOrEmpty
         }
 
-        It 'loads the Exchange snap-in when the cmdlets are not there yet' {
+        It 'opens this server''s own Exchange PowerShell endpoint when the cmdlets are not there yet' {
             (Get-FakeServer).SnapInLoaded = $false
             $null = Invoke-TestSetup
-            @(Get-CallParameter 'Add-PSSnapin')[0].Name | Should -Be 'Microsoft.Exchange.Management.PowerShell.SnapIn'
+            @(Get-CallParameter 'Connect-ExchangeEndpoint')[0].ServerFqdn | Should -Be 'EX01.contoso.test'
+            (Get-FakeAgent $AgentName).Enabled | Should -BeTrue
         }
 
         It 'explains where to run it when the Exchange tools are missing' {
             (Get-FakeServer).SnapInLoaded = $false
             (Get-FakeServer).SnapInMissing = $true
-            { Invoke-TestSetup } | Should -Throw '*Exchange Management Shell*'
+            { Invoke-TestSetup } | Should -Throw '*http://EX01.contoso.test/PowerShell/*Nothing was changed*Exchange Management Shell on this server*'
             Get-CallName -Mutating | Should -BeNullOrEmpty
         }
 
@@ -302,6 +303,8 @@ Describe 'Install on this server' {
         }
 
         It 'installs on the Edge transport service without touching send connectors' {
+            (Get-FakeServer).Role = 'Edge'
+            Mock -ModuleName $InstallerModuleName Write-Warning { }
             $null = Invoke-TestSetup -With @{ TransportService = 'Edge' }
             @(Get-CallParameter 'Install-TransportAgent')[0].TransportService | Should -Be 'Edge'
             @(Get-CallParameter 'Enable-TransportAgent')[0].TransportService | Should -Be 'Edge'
@@ -336,9 +339,11 @@ Describe 'Install on this server' {
             Add-FakeConnector -Name $DefaultConnector -AddressSpace $DefaultAddressSpace -SourceTransportServers 'EX02'
             $null = Invoke-TestSetup
             Get-CallName | Should -Not -Contain 'New-SendConnector'
-            $set = @(Get-CallParameter 'Set-SendConnector')[0]
-            $set.Identity | Should -Be $DefaultConnector
-            @($set.SourceTransportServers) | Should -Be @('EX02', 'EX01')
+            $set = @(Get-CallParameter 'Set-SendConnector')
+            $set.Count | Should -Be 1
+            $set[0].Identity | Should -Be $DefaultConnector
+            $set[0].SourceTransportServers['Add'] | Should -Be 'EX01'
+            @((Get-FakeConnector $DefaultConnector).SourceTransportServers | ForEach-Object { $_.Name }) | Should -Be @('EX02', 'EX01')
         }
 
         It 'corrects an existing connector that does not require TLS' {

@@ -86,12 +86,17 @@ Describe 'install.ps1 and the module agree' {
     }
 
     It 'gives -<Name> the same default' -ForEach @(
-        'Action', 'TransportService', 'ForcedTlsConnectorName', 'ServiceTimeoutSeconds' | ForEach-Object { @{ Name = $_ } }
+        'Action', 'ForcedTlsConnectorName', 'ServiceTimeoutSeconds' | ForEach-Object { @{ Name = $_ } }
     ) {
         $scriptDefault = Get-DefaultValue -Path $InstallScript -Parameter $Name
         $moduleDefault = Get-DefaultValue -Path (Join-Path (Join-Path $RepoRoot 'Installer') 'ExchangeEncryptionAgent.Installer.psm1') -FunctionName 'Invoke-EncryptionAgentSetup' -Parameter $Name
         $scriptDefault | Should -Not -BeNullOrEmpty
         $scriptDefault | Should -Be $moduleDefault
+    }
+
+    It 'gives -TransportService no default in either: the server''s role decides' {
+        Get-DefaultValue -Path $InstallScript -Parameter 'TransportService' | Should -BeNullOrEmpty
+        Get-DefaultValue -Path (Join-Path (Join-Path $RepoRoot 'Installer') 'ExchangeEncryptionAgent.Installer.psm1') -FunctionName 'Invoke-EncryptionAgentSetup' -Parameter 'TransportService' | Should -BeNullOrEmpty
     }
 }
 

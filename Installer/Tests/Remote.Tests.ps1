@@ -82,7 +82,7 @@ Describe 'Several servers' {
         }
     }
 
-    It 'passes the administrator''s choices to the remote run, but not the server list or credentials' {
+    It 'passes the administrator''s choices and the credential to the remote run, but not the server list' {
         $credential = New-Object System.Management.Automation.PSCredential -ArgumentList 'CONTOSO\exadmin', (ConvertTo-SecureString 'not-a-real-password' -AsPlainText -Force)
         $null = Invoke-TestSetup -With @{ Server = @('EX02'); Priority = 7; ForcedTlsConnectorName = 'Partners TLS'; ServiceTimeoutSeconds = 600; Credential = $credential }
         $remote = @(Get-CallParameter 'Invoke-RemoteInstaller')[0].Parameters
@@ -91,7 +91,8 @@ Describe 'Several servers' {
         $remote.ForcedTlsConnectorName | Should -Be 'Partners TLS'
         $remote.ServiceTimeoutSeconds | Should -Be 600
         $remote.ContainsKey('Server') | Should -BeFalse
-        $remote.ContainsKey('Credential') | Should -BeFalse
+        # For that server's own Exchange PowerShell endpoint, should its remoting session lack the cmdlets.
+        $remote.Credential.UserName | Should -Be 'CONTOSO\exadmin'
         $remote.ContainsKey('PackageRoot') | Should -BeFalse
         @(Get-CallParameter 'New-InstallerSession')[0].Credential.UserName | Should -Be 'CONTOSO\exadmin'
         (Get-FakeAgent $AgentName -Server 'EX02').Priority | Should -Be 7
@@ -132,6 +133,23 @@ Describe 'Several servers' {
         (Get-FakeServer -Name 'EX02').IsAdmin = $false
         { Invoke-TestSetup -With @{ Server = @('EX02') } } | Should -Throw '*administrator*'
         @(Get-CallParameter 'Remove-InstallerSession').Count | Should -Be 1
+    }
+
+    It 'gets a remote server''s Exchange cmdlets from that server''s own endpoint with the credential, never the snap-in' {
+        (Get-FakeServer -Name 'EX02').SnapInLoaded = $false
+        $credential = New-Object System.Management.Automation.PSCredential -ArgumentList 'CONTOSO\exadmin', (ConvertTo-SecureString 'not-a-real-password' -AsPlainText -Force)
+        $null = Invoke-TestSetup -With @{ Server = @('EX02'); Credential = $credential }
+        $connect = @(Get-CallParameter 'Connect-ExchangeEndpoint' -Server 'EX02')
+        $connect.Count | Should -Be 1
+        $connect[0].ServerFqdn | Should -Be 'EX02.contoso.test'
+        $connect[0].Credential.UserName | Should -Be 'CONTOSO\exadmin'
+        (Get-FakeAgent $AgentName -Server 'EX02').Enabled | Should -BeTrue
+    }
+
+    It 'explains the second hop when a remote server lacks the cmdlets and no -Credential was given' {
+        (Get-FakeServer -Name 'EX02').SnapInLoaded = $false
+        { Invoke-TestSetup -With @{ Server = @('EX02') } } | Should -Throw '*failed on EX02*EX02.contoso.test/PowerShell/*Access is denied*pass -Credential*second hop*'
+        Get-CallName -Mutating -Server 'EX02' | Should -BeNullOrEmpty
     }
 
     It 'reports the status of every server as objects' {

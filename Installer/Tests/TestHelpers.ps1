@@ -19,8 +19,9 @@ Import-Module (Join-Path (Join-Path $script:RepoRoot 'Installer') 'ExchangeEncry
 # Outside commands the installer calls by their real names: each becomes a recorded call on the fake organisation.
 $script:FakedCommands = @(
     'Get-TransportAgent', 'Install-TransportAgent', 'Enable-TransportAgent', 'Disable-TransportAgent', 'Set-TransportAgent', 'Uninstall-TransportAgent',
-    'Get-SendConnector', 'New-SendConnector', 'Set-SendConnector', 'Remove-SendConnector', 'Get-TransportService',
-    'Get-Service', 'Start-Service', 'Stop-Service', 'Restart-Service', 'Add-PSSnapin',
+    'Get-SendConnector', 'New-SendConnector', 'Set-SendConnector', 'Remove-SendConnector', 'Get-TransportService', 'Get-ExchangeServer',
+    'Get-ManagementRole', 'Get-ManagementRoleAssignment',
+    'Get-Service', 'Start-Service', 'Stop-Service', 'Restart-Service', 'Connect-ExchangeEndpoint',
     'Register-AgentEventSource', 'Unregister-AgentEventSource', 'Grant-Access', 'Revoke-Access', 'Set-ProtectedAcl',
     'Copy-AgentFile', 'Remove-AgentItem', 'Unblock-AgentFile'
 )
@@ -43,6 +44,10 @@ function Use-FakeExchange {
     Mock -ModuleName $m Test-ExchangeManagementLoaded { (Get-FakeServer).SnapInLoaded }
     Mock -ModuleName $m Get-DotNetFrameworkRelease { (Get-FakeServer).DotNetRelease }
     Mock -ModuleName $m Get-LocalServerName { (Get-FakeOrganisation).Current }
+    Mock -ModuleName $m Get-LocalServerFqdn { "$((Get-FakeOrganisation).Current).contoso.test" }
+    Mock -ModuleName $m Get-CurrentUserName { (Get-FakeOrganisation).CurrentUser }
+    Mock -ModuleName $m Test-ExchangeCommandAvailable { (Get-FakeOrganisation).RbacCmdletsVisible }
+    Mock -ModuleName $m Get-ExchangeShellServer { (Get-FakeOrganisation).ShellServer }
     Mock -ModuleName $m Get-TransportServiceAccount { 'NT AUTHORITY\NETWORK SERVICE' }
     Mock -ModuleName $m Get-AgentVersion { Get-FakeAgentVersion -AssemblyPath $AssemblyPath }
     Mock -ModuleName $m Import-AgentAssembly { Invoke-FakeCommand -Command 'Import-AgentAssembly' -Parameters $PesterBoundParameters; [object].Assembly }
@@ -80,6 +85,7 @@ function Use-FakeRemoting {
         Invoke-FakeCommand -Command 'Invoke-RemoteInstaller' -Parameters @{ ComputerName = $Session.ComputerName; ScriptPath = $ScriptPath; Parameters = $Parameters }
         $caller = (Get-FakeOrganisation).Current
         Enter-FakeServer -Name $Session.ComputerName
+        (Get-FakeServer).InRemotingSession = $true
         try {
             # What install.ps1 does on the remote server.
             Invoke-EncryptionAgentSetup @Parameters -PackageRoot (Split-Path -Parent $ScriptPath)
