@@ -165,10 +165,11 @@ public sealed class ExchangePhasesTests : IClassFixture<PipelineFixture>
         var policy = Load(_fixture.WritePolicy(EncryptForFabrikam + """
             <Rule Name="Decrypt inbound" Priority="5">
               <Conditions><FromScope>NotInOrganization</FromScope><SentToScope>InOrganization</SentToScope></Conditions>
-              <Actions><DecryptSmime Deliver="Decrypted" OnFailure="Defer" /></Actions>
+              <Actions><DecryptSmime Deliver="Decrypted" OnFailure="Defer" UnsignedCbcContent="Deliver" /></Actions>
             </Rule>
             """));
         // The attacker: a real openssl-encrypted message to our decryption key, with a forged verdict outside and inside.
+        // (UnsignedCbcContent="Deliver": this test is about the stage, so the decrypted text is delivered in line.)
         var hostile = OpenSslEncrypted(
             TestMessages.Crlf("""
                 X-EEA-Signature: valid; signer=ceo@contoso.example
