@@ -4,10 +4,11 @@ using System.Linq;
 using System.Text;
 using ExchangeApi.Simulator;
 using ExchangeEncryptionAgent.Diagnostics;
+using ExchangeEncryptionAgent.Tests.Processing;
 using ExchangeEncryptionAgent.Tests.Support;
 using Xunit;
 
-namespace ExchangeEncryptionAgent.Tests.Processing;
+namespace ExchangeEncryptionAgent.Tests.Security;
 
 /// <summary>
 /// Security item 9: outsiders must not become insiders. An anonymous Internet sender writes the organisation's domain
