@@ -98,7 +98,9 @@ public sealed class PostfixGatewayTests : IClassFixture<PostfixGatewayFixture>
         var marker = Guid.NewGuid().ToString("N");
         var entity = Path.Combine(_fixture.Directory, $"entity-{marker}.txt");
         File.WriteAllText(entity, $"Content-Type: text/plain; charset=us-ascii\r\n\r\nInbound secret {marker}\r\n");
-        var encrypted = OpenSsl("cms", "-encrypt", "-aes256", "-in", entity, "-binary", Pki("contoso-decryption.crt"));
+        // AES-GCM (authEnveloped-data): authenticated, so delivered in line. Unsigned AES-CBC content would be attached
+        // instead (UnsignedCbcContent, the EFAIL defence), which the agent's own tests cover.
+        var encrypted = OpenSsl("cms", "-encrypt", "-aes-256-gcm", "-in", entity, "-binary", Pki("contoso-decryption.crt"));
         Assert.True(encrypted.ExitCode == 0, encrypted.ToString());
         var mime = $"From: dave@fabrikam.example\r\nTo: alice@contoso.example\r\nSubject: inbound {marker}\r\n" + encrypted.StandardOutput.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal);
 
