@@ -161,7 +161,7 @@ internal sealed class RawHeaderBlock
                 throw new MessageHeaderTooLargeException(maxBytes);
             }
 
-            var content = ContentLength(line);
+            var content = HeaderLineSyntax.ContentLength(line, line.Length);
             if (line.Length > content)
             {
                 if (line.Length - content == 2)
@@ -186,7 +186,7 @@ internal sealed class RawHeaderBlock
                 continue;
             }
 
-            var colon = FieldNameEnd(line, content);
+            var colon = HeaderLineSyntax.FieldNameEnd(line, content);
             if (colon < 0)
             {
                 // Not a header: the body starts here (no separator line).
@@ -227,41 +227,6 @@ internal sealed class RawHeaderBlock
 
         name = null;
         current.SetLength(0);
-    }
-
-    private static int ContentLength(byte[] line)
-    {
-        var length = line.Length;
-        if (length > 0 && line[length - 1] == (byte)'\n')
-        {
-            length--;
-            if (length > 0 && line[length - 1] == (byte)'\r')
-            {
-                length--;
-            }
-        }
-
-        return length;
-    }
-
-    /// <summary>Index of the colon ending a valid field name (RFC 5322 §3.6.8: printable ASCII except colon), or -1.</summary>
-    private static int FieldNameEnd(byte[] line, int length)
-    {
-        for (var i = 0; i < length; i++)
-        {
-            var b = line[i];
-            if (b == (byte)':')
-            {
-                return i == 0 ? -1 : i;
-            }
-
-            if ((b < 33 || b > 126) && b != (byte)' ' && b != (byte)'\t')
-            {
-                return -1;
-            }
-        }
-
-        return -1;
     }
 
     /// <summary>Reads lines including their terminators, buffering the source.</summary>

@@ -48,7 +48,7 @@ public sealed class ForeignHeaderStripTransform : IMessageTransform
         var dropping = false;
         while (reader.ReadLine() is { } line)
         {
-            var content = ContentLength(line.Bytes, line.Length);
+            var content = HeaderLineSyntax.ContentLength(line.Bytes, line.Length);
             if (content == 0)
             {
                 destination?.Write(line.Bytes, 0, line.Length);
@@ -58,7 +58,7 @@ public sealed class ForeignHeaderStripTransform : IMessageTransform
             var folded = line.Bytes[0] == (byte)' ' || line.Bytes[0] == (byte)'\t';
             if (!folded)
             {
-                var colon = FieldNameEnd(line.Bytes, content);
+                var colon = HeaderLineSyntax.FieldNameEnd(line.Bytes, content);
                 if (colon < 0)
                 {
                     // Not a field: the body starts here without a separator line (as RawHeaderBlock reads it).
@@ -105,40 +105,6 @@ public sealed class ForeignHeaderStripTransform : IMessageTransform
         }
 
         return true;
-    }
-
-    private static int ContentLength(byte[] line, int length)
-    {
-        if (length > 0 && line[length - 1] == (byte)'\n')
-        {
-            length--;
-            if (length > 0 && line[length - 1] == (byte)'\r')
-            {
-                length--;
-            }
-        }
-
-        return length;
-    }
-
-    /// <summary>Index of the colon ending a field name (printable ASCII but colon, trailing blanks allowed), or -1.</summary>
-    private static int FieldNameEnd(byte[] line, int length)
-    {
-        for (var i = 0; i < length; i++)
-        {
-            var b = line[i];
-            if (b == (byte)':')
-            {
-                return i == 0 ? -1 : i;
-            }
-
-            if ((b < 33 || b > 126) && b != (byte)' ' && b != (byte)'\t')
-            {
-                return -1;
-            }
-        }
-
-        return -1;
     }
 
     /// <summary>One line with its terminator, in a buffer reused from line to line.</summary>
