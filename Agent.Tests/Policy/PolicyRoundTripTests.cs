@@ -80,7 +80,7 @@ public sealed class PolicyRoundTripTests
         var certificates = "<OrganizationKeys><Key Name=\"k\" Usage=\"Signing\" Store=\"My\" Thumbprint=\"0123456789ABCDEF0123456789ABCDEF01234567\"/>"
             + "<Key Name=\"d\" Usage=\"Decryption\" CertificateFile=\"d.crt\" KeyFile=\"d.key\" PasswordFile=\"d.pwd\"/></OrganizationKeys>";
         var policy = LoadValid(Document(
-            Rule("All", 0, conditions, exceptions, actions, "Enabled=\"false\" Mode=\"Audit\" ActivationDate=\"2025-01-01\" ExpiryDate=\"2026-01-01T10:00:00+01:00\" StopRuleProcessing=\"true\" RuleErrorAction=\"Defer\" Comments=\"c\""),
+            Rule("All", 0, conditions, exceptions, actions, "Enabled=\"false\" Mode=\"Audit\" ActivationDate=\"2025-01-01T00:00:00Z\" ExpiryDate=\"2026-01-01T10:00:00+01:00\" StopRuleProcessing=\"true\" RuleErrorAction=\"Defer\" Comments=\"c\""),
             settings: "<OrganizationDomains><Domain>contoso.com</Domain></OrganizationDomains><ForcedTls AddressSpace=\"tls.contoso.invalid\" TlsDomain=\"mx.fabrikam.com\"/>",
             certificates: certificates));
         var written = PolicyWriter.Write(policy);
