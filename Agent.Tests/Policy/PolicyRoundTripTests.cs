@@ -70,7 +70,7 @@ public sealed class PolicyRoundTripTests
             + "<AttachmentExtensionMatchesWords><Value>.exe</Value></AttachmentExtensionMatchesWords><AttachmentContainsWords><Value>w</Value></AttachmentContainsWords>"
             + "<AttachmentSizeOver>1KB</AttachmentSizeOver><MessageSizeOver>2 MB</MessageSizeOver>"
             + "<MessageTypeMatches><Value>Signed</Value></MessageTypeMatches><WithImportance><Value>High</Value></WithImportance>"
-            + "<HasSensitivity><Value>Private</Value></HasSensitivity><HasClassification><Value>Secret</Value></HasClassification>";
+            + "<HasSensitivity><Value>Private</Value></HasSensitivity><HasClassification><Value>5c1d6f2a-8b3e-4a7d-9c0f-1e2d3c4b5a69</Value></HasClassification><HasSensitivityLabel><Value>Secret</Value></HasSensitivityLabel>";
         var exceptions = "<ExceptIfSentTo><Value>d@fabrikam.com</Value></ExceptIfSentTo><ExceptIfMessageTypeMatches><Value>Encrypted</Value></ExceptIfMessageTypeMatches>";
         var actions = "<EncryptSmime Certificate=\"Personal\" MinimumTrust=\"Harvested\" ContentEncryption=\"Aes128Gcm\" KeyTransport=\"RsaOaepSha256\" HeaderProtection=\"true\" SubjectPlaceholder=\"Sealed\" EvenIfAlreadyEncrypted=\"true\">"
             + "<Fallback><RouteRequireTls/><DeferMessage RetryAfter=\"PT2H\"/></Fallback></EncryptSmime>"
@@ -87,7 +87,9 @@ public sealed class PolicyRoundTripTests
         var reloaded = LoadValid(written);
         Assert.Equal(written, PolicyWriter.Write(reloaded));
         var rule = reloaded.Rules.Single();
-        Assert.Equal(24, rule.Conditions.Count);
+        Assert.Equal(25, rule.Conditions.Count);
+        Assert.Equal("5c1d6f2a-8b3e-4a7d-9c0f-1e2d3c4b5a69", Assert.Single(rule.Conditions.OfType<HasClassificationCondition>().Single().ClassificationIds));
+        Assert.Equal("Secret", Assert.Single(rule.Conditions.OfType<HasSensitivityLabelCondition>().Single().Labels));
         Assert.Equal(2, rule.Exceptions.Count);
         Assert.Equal(9, rule.Actions.Count);
         Assert.Equal(policy.Rules[0].ExpiryDate, rule.ExpiryDate);
