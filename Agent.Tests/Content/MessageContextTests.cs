@@ -178,7 +178,7 @@ public sealed class MessageContextTests
         + Rule("Attachments", 3, $"<AttachmentContainsWords>{Values("needle")}</AttachmentContainsWords><AttachmentNameMatchesPatterns>{Values(".")}</AttachmentNameMatchesPatterns>")
         + Rule("Sizes", 4, "<AttachmentSizeOver>1</AttachmentSizeOver>")
         + Rule("Types", 5, $"<MessageTypeMatches>{Values("Encrypted", "Signed", "Calendaring", "OOF", "EeaDeliveryReport", "ReadReceipt")}</MessageTypeMatches>")
-        + Rule("Misc", 6, $"<WithImportance>{Values("High")}</WithImportance><HasSensitivity>{Values("Private")}</HasSensitivity><HasClassification>{Values("Secret")}</HasClassification><AnyOfToCcHeader>{Values("bob@fabrikam.com")}</AnyOfToCcHeader><FromAddressMatchesPatterns>{Values("x")}</FromAddressMatchesPatterns>")
+        + Rule("Misc", 6, $"<WithImportance>{Values("High")}</WithImportance><HasSensitivity>{Values("Private")}</HasSensitivity><HasClassification>{Values("5c1d6f2a-8b3e-4a7d-9c0f-1e2d3c4b5a69")}</HasClassification><HasSensitivityLabel>{Values("Secret")}</HasSensitivityLabel><AnyOfToCcHeader>{Values("bob@fabrikam.com")}</AnyOfToCcHeader><FromAddressMatchesPatterns>{Values("x")}</FromAddressMatchesPatterns>")
         + Rule("Envelope", 7, "<RecipientDomainIs><Value>fabrikam.com</Value></RecipientDomainIs>"))));
 
     private static (PolicyDecision Decision, TimeSpan Elapsed, MessageContext Context) EvaluateHostile(byte[] eml)

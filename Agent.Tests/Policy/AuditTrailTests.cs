@@ -22,10 +22,22 @@ public sealed class AuditTrailTests
             "bob@fabrikam.com", "carol@contoso.com");
 
         var partnerCopy = AuditHeader.Format(decision, new[] { "bob@fabrikam.com" }, "0123456789abcdef0123");
-        Assert.Equal("v=1; policy=0123456789ab; rules=\"Encrypt \\\"partner\\\"\"; audit=\"Watch\"; actions=EncryptSmime PrependSubject", partnerCopy);
+        Assert.Equal("v=1; policy=0123456789ab; rules=\"Encrypt \\\"partner\\\"\"; actions=EncryptSmime PrependSubject", partnerCopy);
 
         var internalCopy = AuditHeader.Format(decision, new[] { "carol@contoso.com" });
-        Assert.Equal("v=1; rules=\"Internal\"; audit=\"Watch\"; actions=SetHeader", internalCopy);
+        Assert.Equal("v=1; rules=\"Internal\"; actions=SetHeader", internalCopy);
+    }
+
+    [Fact]
+    public void AuditHeader_AuditRulesLeaveNoTrace()
+    {
+        // An Audit rule changes nothing in the message: its name must not reach the copy, even when it is the only match.
+        var decision = Decide(Rule("Watch partner mail", 0, "<RecipientDomainIs><Value>fabrikam.com</Value></RecipientDomainIs>", actions: "<EncryptSmime/>", attributes: "Mode=\"Audit\""), "bob@fabrikam.com");
+        Assert.Single(decision.Matches);
+        Assert.Empty(decision.Recipients.SelectMany(r => r.Actions));
+        var value = AuditHeader.Format(decision, new[] { "bob@fabrikam.com" }, "0123456789abcdef");
+        Assert.Equal("v=1; policy=0123456789ab; rules=none", value);
+        Assert.DoesNotContain("Watch", value);
     }
 
     [Fact]

@@ -124,7 +124,10 @@ public sealed class ConditionTests
         new("HasSensitivity", Values("CompanyConfidential"),
             new(Eml(extraHeaders: "Sensitivity: Company-Confidential\r\n")), "CompanyConfidential",
             new(Eml(extraHeaders: "Sensitivity: Personal\r\n"))),
-        new("HasClassification", Values("confidential"),
+        new("HasClassification", Values("{5c1d6f2a-8b3e-4a7d-9c0f-1e2d3c4b5a69}"),
+            new(Eml(extraHeaders: "X-MS-Exchange-Organization-Classification: 5c1d6f2a-8b3e-4a7d-9c0f-1e2d3c4b5a69\r\n")), "5c1d6f2a-8b3e-4a7d-9c0f-1e2d3c4b5a69",
+            new(Eml(extraHeaders: "X-MS-Exchange-Organization-Classification: 0b8f6e1d-2c3a-4f5e-8d7c-6b5a49382716\r\n" + Labels(enabled: true)))),
+        new("HasSensitivityLabel", Values("confidential"),
             new(Eml(extraHeaders: Labels(enabled: true))), "confidential",
             new(Eml(extraHeaders: Labels(enabled: false)))),
     };
@@ -179,6 +182,40 @@ public sealed class ConditionTests
     }
 
     [Fact]
+    public void SensitivityLabel_FromAnOutsideSender_DoesNotMatch()
+    {
+        // Attack: an outsider writes msip_labels "Confidential" to steer a rule (for example an exception that skips
+        // encryption, or a rule that routes labelled mail). Only a message the host says was submitted inside counts.
+        var eml = Eml(extraHeaders: Labels(enabled: true));
+        var policy = OneRule(conditions: "<HasSensitivityLabel><Value>Confidential</Value></HasSensitivityLabel>");
+        Assert.Empty(Evaluate(policy, eml, "mallory@attacker.example", "carol@contoso.com").Matches);
+        Assert.Single(Evaluate(policy, eml, "alice@contoso.com", "carol@contoso.com").Matches);
+
+        // A From: inside the organisation does not help: the envelope origin decides.
+        using var forged = Context(System.Text.Encoding.UTF8.GetBytes(eml),
+            new ExchangeEncryptionAgent.Processing.MessageEnvelope("alice@contoso.com", new[] { new ExchangeEncryptionAgent.Processing.EnvelopeRecipientInput("carol@contoso.com") },
+                ExchangeEncryptionAgent.Processing.SubmissionOrigin.SmtpAnonymous));
+        Assert.Empty(PolicyEvaluator.Evaluate(policy, forged, Now).Matches);
+    }
+
+    [Fact]
+    public void HasClassification_ReadsExchangeClassification_NotTheLabelHeader()
+    {
+        var policy = OneRule(conditions: "<HasClassification><Value>9e7b5d1c-6a3f-4c8e-9a51-0f3c2b7d4e11</Value></HasClassification>");
+        Assert.Empty(Run(policy, new(Eml(extraHeaders: Labels(enabled: true)))).Matches);
+        Assert.Single(Run(policy, new(Eml(extraHeaders: "X-MS-Exchange-Organization-Classification: {9E7B5D1C-6A3F-4C8E-9A51-0F3C2B7D4E11}\r\n"))).Matches);
+    }
+
+    [Fact]
+    public void HasClassification_ByName_IsALoadError_PointingToHasSensitivityLabel()
+    {
+        var error = Assert.Single(LoadErrors(Document(Rule("Labelled", 0, "<HasClassification><Value>Confidential</Value></HasClassification>"))));
+        Assert.Contains("rule 'Labelled'", error);
+        Assert.Contains("HasClassification value 'Confidential' is not a classification id", error);
+        Assert.Contains("<HasSensitivityLabel>", error);
+    }
+
+    [Fact]
     public void EveryConditionOfTheSchema_HasACase()
     {
         var schema = System.Xml.Linq.XDocument.Parse(PolicySchema.ReadText());
@@ -187,6 +224,6 @@ public sealed class ConditionTests
         var conditions = group.Descendants(xs + "element").Select(e => (string)e.Attribute("name")!).OrderBy(n => n).ToArray();
         var covered = AllCases.Select(c => c.Element).OrderBy(n => n).ToArray();
         Assert.Equal(conditions, covered);
-        Assert.Equal(28, conditions.Length);
+        Assert.Equal(29, conditions.Length);
     }
 }

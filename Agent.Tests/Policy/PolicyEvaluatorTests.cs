@@ -93,10 +93,10 @@ public sealed class PolicyEvaluatorTests
 
     [Theory]
     [InlineData("Enabled=\"false\"", false)]
-    [InlineData("ActivationDate=\"2025-07-01\"", false)]
+    [InlineData("ActivationDate=\"2025-07-01Z\"", false)]
     [InlineData("ExpiryDate=\"2025-06-01T12:00:00Z\"", false)]
     [InlineData("ExpiryDate=\"2025-06-01T12:00:01Z\"", true)]
-    [InlineData("ActivationDate=\"2025-06-01T12:00:00Z\" ExpiryDate=\"2025-12-31\"", true)]
+    [InlineData("ActivationDate=\"2025-06-01T12:00:00Z\" ExpiryDate=\"2025-12-31T00:00:00Z\"", true)]
     [InlineData("ActivationDate=\"2025-06-01T14:00:00+02:00\"", true)]
     public void DisabledNotYetActiveAndExpiredRules_AreSkipped(string attributes, bool applies)
     {

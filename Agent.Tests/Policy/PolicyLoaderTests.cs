@@ -294,14 +294,34 @@ public sealed class PolicyLoaderTests
     }
 
     [Fact]
-    public void Dates_ExpiryMustFollowActivation_AndDatesWithoutOffsetAreUtc()
+    public void Dates_ExpiryMustFollowActivation_AndOffsetsAreHonoured()
     {
         Assert.Contains("ExpiryDate must be later than ActivationDate",
-            Assert.Single(LoadErrors(Document(Rule("R", 0, attributes: "ActivationDate=\"2025-02-01\" ExpiryDate=\"2025-01-01\"")))));
+            Assert.Single(LoadErrors(Document(Rule("R", 0, attributes: "ActivationDate=\"2025-02-01T00:00:00Z\" ExpiryDate=\"2025-01-01T00:00:00Z\"")))));
 
-        var policy = LoadValid(Document(Rule("R", 0, attributes: "ActivationDate=\"2025-01-01\" ExpiryDate=\"2025-03-01T08:30:00+02:00\"")));
+        var policy = LoadValid(Document(Rule("R", 0, attributes: "ActivationDate=\"2025-01-01Z\" ExpiryDate=\"2025-03-01T08:30:00+02:00\"")));
         Assert.Equal(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), policy.Rules[0].ActivationDate);
         Assert.Equal(new DateTimeOffset(2025, 3, 1, 6, 30, 0, TimeSpan.Zero), policy.Rules[0].ExpiryDate!.Value.ToUniversalTime());
+
+        policy = LoadValid(Document(Rule("R", 0, attributes: "ActivationDate=\"2025-01-01+01:00\"")));
+        Assert.Equal(new DateTimeOffset(2024, 12, 31, 23, 0, 0, TimeSpan.Zero), policy.Rules[0].ActivationDate!.Value.ToUniversalTime());
+    }
+
+    [Theory]
+    [InlineData("ActivationDate", "2025-07-01")]
+    [InlineData("ExpiryDate", "2025-07-01T08:00:00")]
+    [InlineData("ActivationDate", "2025-07-01T08:00:00.5")]
+    public void Dates_WithoutOffset_AreRefused_NamingFileLineAndRule(string attribute, string value)
+    {
+        // Exchange reads these as the server's local time; silently taking UTC would shift the rule by hours.
+        var xml = Document(Rule("Quarter end", 0, attributes: $"{attribute}=\"{value}\""));
+        var result = PolicyLoader.LoadXml(xml, "contoso-policy.xml");
+        Assert.False(result.Succeeded);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("contoso-policy.xml", error.File);
+        Assert.True(error.Line > 0);
+        Assert.Equal("Quarter end", error.RuleName);
+        Assert.Contains($"{attribute} '{value}' has no UTC offset", error.Message);
     }
 
     [Fact]

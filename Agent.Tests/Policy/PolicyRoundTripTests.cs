@@ -70,7 +70,7 @@ public sealed class PolicyRoundTripTests
             + "<AttachmentExtensionMatchesWords><Value>.exe</Value></AttachmentExtensionMatchesWords><AttachmentContainsWords><Value>w</Value></AttachmentContainsWords>"
             + "<AttachmentSizeOver>1KB</AttachmentSizeOver><MessageSizeOver>2 MB</MessageSizeOver>"
             + "<MessageTypeMatches><Value>Signed</Value></MessageTypeMatches><WithImportance><Value>High</Value></WithImportance>"
-            + "<HasSensitivity><Value>Private</Value></HasSensitivity><HasClassification><Value>Secret</Value></HasClassification>";
+            + "<HasSensitivity><Value>Private</Value></HasSensitivity><HasClassification><Value>5c1d6f2a-8b3e-4a7d-9c0f-1e2d3c4b5a69</Value></HasClassification><HasSensitivityLabel><Value>Secret</Value></HasSensitivityLabel>";
         var exceptions = "<ExceptIfSentTo><Value>d@fabrikam.com</Value></ExceptIfSentTo><ExceptIfMessageTypeMatches><Value>Encrypted</Value></ExceptIfMessageTypeMatches>";
         var actions = "<EncryptSmime Certificate=\"Personal\" MinimumTrust=\"Harvested\" ContentEncryption=\"Aes128Gcm\" KeyTransport=\"RsaOaepSha256\" HeaderProtection=\"true\" SubjectPlaceholder=\"Sealed\" EvenIfAlreadyEncrypted=\"true\">"
             + "<Fallback><RouteRequireTls/><DeferMessage RetryAfter=\"PT2H\"/></Fallback></EncryptSmime>"
@@ -80,14 +80,16 @@ public sealed class PolicyRoundTripTests
         var certificates = "<OrganizationKeys><Key Name=\"k\" Usage=\"Signing\" Store=\"My\" Thumbprint=\"0123456789ABCDEF0123456789ABCDEF01234567\"/>"
             + "<Key Name=\"d\" Usage=\"Decryption\" CertificateFile=\"d.crt\" KeyFile=\"d.key\" PasswordFile=\"d.pwd\"/></OrganizationKeys>";
         var policy = LoadValid(Document(
-            Rule("All", 0, conditions, exceptions, actions, "Enabled=\"false\" Mode=\"Audit\" ActivationDate=\"2025-01-01\" ExpiryDate=\"2026-01-01T10:00:00+01:00\" StopRuleProcessing=\"true\" RuleErrorAction=\"Defer\" Comments=\"c\""),
+            Rule("All", 0, conditions, exceptions, actions, "Enabled=\"false\" Mode=\"Audit\" ActivationDate=\"2025-01-01T00:00:00Z\" ExpiryDate=\"2026-01-01T10:00:00+01:00\" StopRuleProcessing=\"true\" RuleErrorAction=\"Defer\" Comments=\"c\""),
             settings: "<OrganizationDomains><Domain>contoso.com</Domain></OrganizationDomains><ForcedTls AddressSpace=\"tls.contoso.invalid\" TlsDomain=\"mx.fabrikam.com\"/>",
             certificates: certificates));
         var written = PolicyWriter.Write(policy);
         var reloaded = LoadValid(written);
         Assert.Equal(written, PolicyWriter.Write(reloaded));
         var rule = reloaded.Rules.Single();
-        Assert.Equal(24, rule.Conditions.Count);
+        Assert.Equal(25, rule.Conditions.Count);
+        Assert.Equal("5c1d6f2a-8b3e-4a7d-9c0f-1e2d3c4b5a69", Assert.Single(rule.Conditions.OfType<HasClassificationCondition>().Single().ClassificationIds));
+        Assert.Equal("Secret", Assert.Single(rule.Conditions.OfType<HasSensitivityLabelCondition>().Single().Labels));
         Assert.Equal(2, rule.Exceptions.Count);
         Assert.Equal(9, rule.Actions.Count);
         Assert.Equal(policy.Rules[0].ExpiryDate, rule.ExpiryDate);

@@ -65,6 +65,9 @@ public sealed class MessageContext : IDisposable
     private bool _fromParsed;
     private AddressInfo? _sender;
     private IReadOnlyList<SensitivityLabel>? _labels;
+    private IReadOnlyList<Guid>? _classifications;
+
+    private static readonly char[] ClassificationSeparators = { ',', ';', ' ', '\t' };
     private MessageTypes? _types;
     private MessageImportance? _importance;
     private MessageSensitivity? _sensitivity;
@@ -194,6 +197,10 @@ public sealed class MessageContext : IDisposable
     /// <summary>The Sensitivity header; Normal when absent or unknown.</summary>
     public MessageSensitivity Sensitivity => _sensitivity ??= ReadSensitivity();
 
+    /// <summary>The Exchange message classifications (X-MS-Exchange-Organization-Classification), as GUIDs.</summary>
+    public IReadOnlyList<Guid> MessageClassifications
+        => _classifications ??= ParseClassifications(GetHeaderValues("X-MS-Exchange-Organization-Classification"));
+
     /// <summary>The enabled Purview sensitivity labels of the msip_labels header.</summary>
     public IReadOnlyList<SensitivityLabel> SensitivityLabels
         => _labels ??= SensitivityLabel.ParseMsipLabels(string.Join(";", GetHeaderValues("msip_labels")));
@@ -237,6 +244,21 @@ public sealed class MessageContext : IDisposable
             EnsureParsed();
             return _structure;
         }
+    }
+
+    /// <summary>Every GUID in the classification header fields (Exchange writes one per field; separators tolerated).</summary>
+    private static List<Guid> ParseClassifications(IReadOnlyList<string> values)
+    {
+        var result = new List<Guid>();
+        foreach (var item in values.SelectMany(v => v.Split(ClassificationSeparators, StringSplitOptions.RemoveEmptyEntries)))
+        {
+            if (Guid.TryParse(item.Trim('{', '}'), out var id) && !result.Contains(id))
+            {
+                result.Add(id);
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Every value of the top-level header <paramref name="name"/>, decoded and whitespace-collapsed.</summary>

@@ -61,7 +61,7 @@ public enum MessageSensitivity
     CompanyConfidential,
 }
 
-/// <summary>A HasClassification value, parsed once: a label GUID, or else a label name.</summary>
+/// <summary>A HasSensitivityLabel value, parsed once: a label GUID, or else a label name.</summary>
 internal readonly struct LabelSelector
 {
     public LabelSelector(string idOrName)

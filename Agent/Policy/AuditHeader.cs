@@ -12,8 +12,10 @@ namespace ExchangeEncryptionAgent.Policy;
 /// MIME writer can fold it. Never carries secrets: rule names, action names, the policy hash prefix only.
 /// </summary>
 /// <remarks>
-/// Format (docs/headers.md): <c>v=1; policy=&lt;12 hex&gt;; rules="A" "B"; audit="C"; actions=EncryptSmime SignSmime;
+/// Format (docs/headers.md): <c>v=1; policy=&lt;12 hex&gt;; rules="A" "B"; actions=EncryptSmime SignSmime;
 /// errors="D"; defer=yes; truncated=yes</c>. Absent parts are omitted; <c>rules=none</c> when nothing applied.
+/// Audit-mode rules never appear: an Audit rule changes nothing in the message, not even this header (it reports
+/// through event 4006 and <c>eea test</c> only), so switching a rule to Audit is safe to try on live mail.
 /// Inside quotes, <c>\</c> and <c>"</c> are backslash-escaped and non-ASCII characters are percent-encoded UTF-8.
 /// </remarks>
 public static class AuditHeader
@@ -44,7 +46,6 @@ public static class AuditHeader
         var copy = new HashSet<string>(Guard.NotNull(copyRecipients), StringComparer.OrdinalIgnoreCase);
         var relevant = decision.Matches.Where(m => m.Recipients.Any(copy.Contains)).ToList();
         var enforced = relevant.Where(m => m.Mode == RuleMode.Enforce).Select(m => m.RuleName).ToList();
-        var audited = relevant.Where(m => m.Mode == RuleMode.Audit).Select(m => m.RuleName).ToList();
         var actions = decision.Recipients
             .Where(r => copy.Contains(r.Address))
             .SelectMany(r => r.Actions)
@@ -59,11 +60,6 @@ public static class AuditHeader
         }
 
         parts.Add(enforced.Count == 0 ? "rules=none" : "rules=" + string.Join(" ", enforced.Select(Quote)));
-        if (audited.Count > 0)
-        {
-            parts.Add("audit=" + string.Join(" ", audited.Select(Quote)));
-        }
-
         if (actions.Count > 0)
         {
             parts.Add("actions=" + string.Join(" ", actions));

@@ -106,7 +106,9 @@ internal sealed class ConditionReader
             case "HasSensitivity":
                 return new HasSensitivityCondition(EnumValues<MessageSensitivity>(element)) { Location = location };
             case "HasClassification":
-                return new HasClassificationCondition(Values(element)) { Location = location };
+                return ReadClassification(element, location);
+            case "HasSensitivityLabel":
+                return new HasSensitivityLabelCondition(Values(element)) { Location = location };
             default:
                 return null; // the schema reports the unknown element
         }
@@ -116,6 +118,22 @@ internal sealed class ConditionReader
     {
         var text = element.Value.Trim();
         return System.Enum.TryParse(text, out scope) && !int.TryParse(text, out _);
+    }
+
+    private HasClassificationCondition? ReadClassification(XElement element, string location)
+    {
+        var ok = true;
+        foreach (var value in element.Elements(X("Value")).Where(v => HasClassificationCondition.ParseId(v.Value) is null))
+        {
+            // Exchange names classifications in its directory; the agent cannot look names up, and the header
+            // carries only the id. A Purview label name here is the likely mistake, so say where those go.
+            _context.Error(value, $"HasClassification value '{TextNormalizer.Excerpt(value.Value.Trim())}' is not a classification id: "
+                + "write the ClassificationID GUID (Get-MessageClassification | Format-List Name,ClassificationID); "
+                + "for a Purview sensitivity label use <HasSensitivityLabel>");
+            ok = false;
+        }
+
+        return ok ? new HasClassificationCondition(Values(element)) { Location = location } : null;
     }
 
     private static string[] Values(XElement element)

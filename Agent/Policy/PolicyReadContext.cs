@@ -24,6 +24,10 @@ internal sealed class PolicyReadContext
         "Content-Type", "Content-Transfer-Encoding", "MIME-Version", "Content-Disposition",
     };
 
+    // The end of an xs:date or xs:dateTime that carries a time zone: Z or +hh:mm / -hh:mm.
+    private static readonly System.Text.RegularExpressions.Regex OffsetSuffix = new(
+        @"(Z|[+-][0-9]{2}:[0-9]{2})$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
     private readonly List<PolicyError> _errorList = new();
     private readonly List<PolicyError> _warningList = new();
 
@@ -90,14 +94,30 @@ internal sealed class PolicyReadContext
             return null;
         }
 
-        // A date or date-time without an offset is UTC (documented), so a policy means the same on every server.
-        if (DateTimeOffset.TryParse(attribute.Value.Trim(), CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var value))
+        // A date or date-time must say which time zone it means. Exchange reads an offset-less date as the server's
+        // local time; reading it as UTC here would silently shift a rule written the Exchange way by hours, so we
+        // refuse it and ask for the offset instead.
+        var text = attribute.Value.Trim();
+        var zone = OffsetSuffix.Match(text);
+        if (!zone.Success)
+        {
+            Error(attribute, $"{name} '{text}' has no UTC offset: write 2025-01-31T00:00:00Z for UTC or 2025-01-31T00:00:00+01:00 "
+                + "for a local time (Exchange reads a date without offset as the server's local time; this agent does not guess)");
+            return null;
+        }
+
+        // xs:date with a zone (2025-01-31Z, 2025-01-31+01:00) means midnight in that zone.
+        if (text.Length == 10 + zone.Length)
+        {
+            text = text.Insert(10, "T00:00:00");
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
         {
             return value;
         }
 
-        Error(attribute, $"{name} '{attribute.Value}' is not a date (write 2025-01-31 or 2025-01-31T08:00:00Z)");
+        Error(attribute, $"{name} '{attribute.Value}' is not a date and time (write 2025-01-31T08:00:00Z or 2025-01-31T08:00:00+01:00)");
         return null;
     }
 

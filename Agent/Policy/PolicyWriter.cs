@@ -190,6 +190,9 @@ public static class PolicyWriter
                 element.Add(Values(c.Sensitivities.Select(s => s.ToString())));
                 break;
             case HasClassificationCondition c:
+                element.Add(Values(c.ClassificationIds));
+                break;
+            case HasSensitivityLabelCondition c:
                 element.Add(Values(c.Labels));
                 break;
             default:

@@ -605,14 +605,55 @@ public sealed class HasSensitivityCondition : MessageCondition
     }
 }
 
-/// <summary>HasClassification: an enabled Microsoft Purview sensitivity label (msip_labels header), by id or name.</summary>
+/// <summary>
+/// HasClassification: an Exchange message classification, by its ClassificationID (the GUID that
+/// Get-MessageClassification shows), read from X-MS-Exchange-Organization-Classification as Exchange writes it.
+/// </summary>
 public sealed class HasClassificationCondition : MessageCondition
+{
+    private readonly HashSet<Guid> _ids;
+
+    /// <summary>Creates the condition; every value must be a GUID (the loader refuses anything else).</summary>
+    public HasClassificationCondition(IReadOnlyList<string> classificationIds)
+        : base("HasClassification", ConditionCost.Headers)
+    {
+        ClassificationIds = Guard.NotNull(classificationIds).Select(l => l.Trim()).ToArray();
+        _ids = new HashSet<Guid>(ClassificationIds.Select(ParseId).Where(g => g is not null).Select(g => g!.Value));
+    }
+
+    /// <summary>Classification ids (GUID, braces optional; OR).</summary>
+    public IReadOnlyList<string> ClassificationIds { get; }
+
+    /// <summary>The GUID a value names, or null when it is not one.</summary>
+    public static Guid? ParseId(string value) => Guid.TryParse(Guard.NotNull(value).Trim().Trim('{', '}'), out var id) ? id : null;
+
+    internal override string? Match(EvaluationScope scope)
+    {
+        // Exchange's header firewall removes X-MS-Exchange-Organization-* fields that arrive from outside, so this
+        // header is the organisation's own statement, unlike msip_labels.
+        foreach (var id in scope.Message.MessageClassifications)
+        {
+            if (_ids.Contains(id))
+            {
+                return id.ToString("D");
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>
+/// HasSensitivityLabel: an enabled Microsoft Purview sensitivity label (msip_labels header), by id or name. The header
+/// is written by the sender's client, so any sender can forge it: it counts only on mail submitted inside.
+/// </summary>
+public sealed class HasSensitivityLabelCondition : MessageCondition
 {
     private readonly LabelSelector[] _selectors;
 
     /// <summary>Creates the condition.</summary>
-    public HasClassificationCondition(IReadOnlyList<string> labels)
-        : base("HasClassification", ConditionCost.Headers)
+    public HasSensitivityLabelCondition(IReadOnlyList<string> labels)
+        : base("HasSensitivityLabel", ConditionCost.Headers)
     {
         Labels = Guard.NotNull(labels).Select(l => l.Trim()).ToArray();
         _selectors = Labels.Select(l => new LabelSelector(l)).ToArray();
@@ -623,6 +664,13 @@ public sealed class HasClassificationCondition : MessageCondition
 
     internal override string? Match(EvaluationScope scope)
     {
+        // An outside sender can write any label it likes; only the host's word that the message was submitted
+        // inside (mailbox, authenticated SMTP, pickup) makes the label the organisation's own.
+        if (!scope.SenderIsInternal)
+        {
+            return null;
+        }
+
         var labels = scope.Message.SensitivityLabels;
         for (var i = 0; i < labels.Count; i++)
         {

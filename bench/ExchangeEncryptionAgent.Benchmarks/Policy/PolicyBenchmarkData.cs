@@ -32,7 +32,7 @@ internal static class PolicyBenchmarkData
                 3 => $"<SenderDomainIs><Value>division{i}.contoso.com</Value></SenderDomainIs>",
                 4 => $"<AnyOfToCcHeader><Value>ceo{i}@contoso.com</Value></AnyOfToCcHeader>",
                 5 => $"<SentTo><Value>user{i}@fabrikam.com</Value><Value>other{i}@fabrikam.com</Value></SentTo>",
-                6 => $"<HasClassification><Value>Label {i}</Value></HasClassification>",
+                6 => $"<HasSensitivityLabel><Value>Label {i}</Value></HasSensitivityLabel>",
                 7 => "<WithImportance><Value>Low</Value></WithImportance><MessageTypeMatches><Value>Calendaring</Value></MessageTypeMatches>",
                 8 => $"<RecipientAddressMatchesPatterns><Value>^board{i}@</Value></RecipientAddressMatchesPatterns>",
                 _ => i == 9 ? "<RecipientDomainIs><Value>fabrikam.com</Value></RecipientDomainIs>" : $"<SubjectMatchesPatterns><Value>^\\[ticket-{i}\\]</Value></SubjectMatchesPatterns>",
