@@ -207,6 +207,17 @@ public sealed class ConditionTests
     }
 
     [Fact]
+    public void HasClassification_ForgedByAnOutsideSender_DoesNotMatch()
+    {
+        // Attack: behind the SMTP gateway no header firewall removes X-MS-Exchange-Organization-* fields, so an
+        // outsider writes the classification itself. Only mail the host says was submitted inside carries one.
+        var policy = OneRule(conditions: "<HasClassification><Value>9e7b5d1c-6a3f-4c8e-9a51-0f3c2b7d4e11</Value></HasClassification>");
+        var eml = Eml(extraHeaders: "X-MS-Exchange-Organization-Classification: 9e7b5d1c-6a3f-4c8e-9a51-0f3c2b7d4e11\r\n");
+        Assert.Empty(Evaluate(policy, eml, "mallory@attacker.example", "carol@contoso.com").Matches);
+        Assert.Single(Evaluate(policy, eml, "alice@contoso.com", "carol@contoso.com").Matches);
+    }
+
+    [Fact]
     public void HasClassification_ByName_IsALoadError_PointingToHasSensitivityLabel()
     {
         var error = Assert.Single(LoadErrors(Document(Rule("Labelled", 0, "<HasClassification><Value>Confidential</Value></HasClassification>"))));

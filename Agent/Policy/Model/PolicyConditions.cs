@@ -629,8 +629,14 @@ public sealed class HasClassificationCondition : MessageCondition
 
     internal override string? Match(EvaluationScope scope)
     {
-        // Exchange's header firewall removes X-MS-Exchange-Organization-* fields that arrive from outside, so this
-        // header is the organisation's own statement, unlike msip_labels.
+        // Exchange's header firewall removes X-MS-Exchange-Organization-* fields that arrive from outside, but other
+        // hosts (the SMTP gateway) have no such firewall: only mail the host says was submitted inside can carry the
+        // organisation's own classification, so an outside sender's forged field never counts.
+        if (!scope.SenderIsInternal)
+        {
+            return null;
+        }
+
         foreach (var id in scope.Message.MessageClassifications)
         {
             if (_ids.Contains(id))
