@@ -244,7 +244,11 @@ public sealed class MessageContextTests
         {
             Assert.False(context.ParseFailed);
             Assert.True(context.NestingLimitReached);
-            Assert.DoesNotContain("Words", Matched(decision)); // below the limit is opaque: documented
+
+            // Below the limit is opaque, so a rule that needs the content cannot be answered: a rule error (its
+            // RuleErrorAction decides; these rules only set a header, so they do not match), never a silent "no match".
+            Assert.DoesNotContain("Words", Matched(decision));
+            Assert.Contains(decision.Errors, e => e.RuleName == "Words" && e.Message.Contains("nested deeper than", StringComparison.Ordinal));
         }
     }
 

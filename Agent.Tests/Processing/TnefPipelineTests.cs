@@ -157,7 +157,7 @@ public sealed class TnefPipelineTests : IClassFixture<PipelineFixture>
 
         Assert.Equal("dave@fabrikam.example", Assert.Single(run.Result.NonDeliveries).Recipient);
         Assert.Empty(run.Result.Delivered);
-        Assert.True(run.Logged(EventIds.TnefUnreadable));
+        Assert.True(run.Logged(EventIds.ContentUnreadable));
         Assert.True(run.Logged(EventIds.TnefProtectionFallback));
     }
 }

@@ -64,6 +64,40 @@ public sealed class RuleErrorTests
     }
 
     [Fact]
+    public void CardHiddenBelowTheMimeNestingLimit_GetsTheRulesProtection()
+    {
+        // Attack: bury the card number 70 multipart levels deep, below the 64 levels the engine reads, hoping the
+        // protective rule sees "no match". The unread part is a rule error, and the protective rule applies.
+        var policy = _fixture.WritePolicy("""
+            <Rule Name="Cards to Northwind" Priority="0">
+              <Conditions>
+                <RecipientDomainIs><Value>northwind.example</Value></RecipientDomainIs>
+                <SubjectOrBodyContainsWords><Value>card 4111</Value></SubjectOrBodyContainsWords>
+              </Conditions>
+              <Actions><RejectMessage EnhancedStatusCode="5.7.1" Reason="Card numbers are not sent to partners" /></Actions>
+            </Rule>
+            """);
+        var mime = new System.Text.StringBuilder("From: alice@contoso.example\r\nTo: bob@northwind.example\r\nSubject: hello\r\nMIME-Version: 1.0\r\n");
+        for (var i = 0; i < 70; i++)
+        {
+            mime.Append(System.FormattableString.Invariant($"Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"));
+        }
+
+        mime.Append("Content-Type: text/plain\r\n\r\ncard 4111 1111 1111 1111\r\n");
+        for (var i = 69; i >= 0; i--)
+        {
+            mime.Append(System.FormattableString.Invariant($"--b{i}--\r\n"));
+        }
+
+        using var run = _fixture.Run(policy, mime.ToString(), Alice, "bob@northwind.example");
+
+        Assert.True(run.Logged(EventIds.ContentUnreadable), string.Join("\n", run.Log));
+        Assert.True(run.Logged(EventIds.PolicyRuleErrorProtected));
+        Assert.Equal("bob@northwind.example", Assert.Single(run.Result.NonDeliveries).Recipient);
+        Assert.Empty(run.Result.Delivered);
+    }
+
+    [Fact]
     public void SpentEvaluationBudget_DoesNotLetTheProtectiveRuleSlipByEither()
     {
         // A cheap, harmless rule first reads the 30 MB body and spends the 10 ms budget; the card rule after it uses

@@ -138,7 +138,8 @@ public sealed class MessageContext : IDisposable
     public bool ContainsTnef => Structure.ContainsTnef;
 
     /// <summary>
-    /// Why part of the content could not be read (a malformed or oversized TNEF part); null when everything could.
+    /// Why part of the content could not be read (a malformed or oversized TNEF part, MIME nested beyond the limit);
+    /// null when everything could.
     /// Rules whose content conditions need it get a rule error rather than a silent "no match".
     /// </summary>
     public string? UnreadableContent => Structure.UnreadableContent;
@@ -681,8 +682,10 @@ internal sealed class MessageStructure : IDisposable
         var type = part.ContentType;
         if (type.MediaType.Equals("multipart", StringComparison.OrdinalIgnoreCase))
         {
-            // MimeKit stopped at MaxMimeDepth and kept the rest as an opaque leaf.
+            // MimeKit stopped at MaxMimeDepth and kept the rest as an opaque leaf: what lies below cannot answer a
+            // condition, so rules that need it get a rule error (RuleErrorAction), not a silent "no match".
             NestingLimitReached = true;
+            UnreadableContent ??= "MIME nested deeper than " + MessageContextLimits.MaxMimeDepth + " levels";
             return;
         }
 

@@ -92,9 +92,9 @@ public static class EventIds
     public static readonly AgentEvent TnefProtectionFallback = new(4041, nameof(TnefProtectionFallback), AgentEventLevel.Warning,
         "A copy to be signed or encrypted carried Summary-TNEF that is not converted (TnefHandling is Fallback, or the TNEF could not be read); the rule's fallback chain decided the outcome.");
 
-    /// <summary>A TNEF part could not be read: rules with content conditions got a rule error.</summary>
-    public static readonly AgentEvent TnefUnreadable = new(4042, nameof(TnefUnreadable), AgentEventLevel.Warning,
-        "A TNEF part (winmail.dat) is malformed, too large or nested too deep; rules with content conditions could not be evaluated and their RuleErrorAction applies.");
+    /// <summary>Part of the content (a TNEF part, or MIME nested beyond the limit) could not be read: rules needing it got a rule error.</summary>
+    public static readonly AgentEvent ContentUnreadable = new(4042, nameof(ContentUnreadable), AgentEventLevel.Warning,
+        "Part of the content could not be read (a TNEF part that is malformed, too large or nested too deep, or MIME nested deeper than the limit); rules with structure or content conditions could not be evaluated and their RuleErrorAction applies.");
 
     // 2000–2099: outbound S/MIME (encrypt, sign).
 

@@ -66,7 +66,7 @@ internal sealed class MessagePlanner
 
         if (message.UnreadableContent is { } unreadable)
         {
-            _log.Write(EventIds.TnefUnreadable, $"Message {messageId}: {unreadable}; rules with content conditions get a rule error.");
+            _log.Write(EventIds.ContentUnreadable, $"Message {messageId}: {unreadable}; rules with content conditions get a rule error.");
         }
 
         var resolver = new TreatmentResolver(_policy, message, _log, _nowUtc, messageId);
