@@ -307,15 +307,9 @@ internal sealed class SimulatedMailItem : MailItem
     {
         var again = new SimulatedMailItem(_run, _originalContent, _fromAddress, _dateTimeReceived, 0, _properties.Snapshot())
         {
-            _inboundDeliveryMethod = _inboundDeliveryMethod,
-            _originalAuthenticator = _originalAuthenticator,
-            _envelopeId = _envelopeId,
-            _originatorOrganization = _originatorOrganization,
-            _dsnFormatRequested = _dsnFormatRequested,
-            _deliveryPriority = _deliveryPriority,
-            _mustDeliver = _mustDeliver,
             Resubmissions = Resubmissions + 1,
         };
+        CopySubmissionFactsTo(again);
         foreach (var recipient in _recipients)
         {
             again._recipients.Add(recipient.CopyTo(again, keepRoutingOverride: false));
@@ -389,6 +383,18 @@ internal sealed class SimulatedMailItem : MailItem
         _run.Enqueue(CloneFor(moving, Invocation?.TopicIndex ?? StartTopicIndex));
     }
 
+    // What transport knows about the submission and the envelope; a fork clone and a resubmitted item keep it all.
+    private void CopySubmissionFactsTo(SimulatedMailItem target)
+    {
+        target._inboundDeliveryMethod = _inboundDeliveryMethod;
+        target._originalAuthenticator = _originalAuthenticator;
+        target._envelopeId = _envelopeId;
+        target._originatorOrganization = _originatorOrganization;
+        target._dsnFormatRequested = _dsnFormatRequested;
+        target._deliveryPriority = _deliveryPriority;
+        target._mustDeliver = _mustDeliver;
+    }
+
     // A new item with `moving` (taken off this one), the same content and properties, from event `startTopicIndex` on.
     // Each moved recipient remembers its clone: Exchange lets SetRoutingOverride on a moved recipient land there.
     private SimulatedMailItem CloneFor(List<SimulatedEnvelopeRecipient> moving, int startTopicIndex)
@@ -396,16 +402,10 @@ internal sealed class SimulatedMailItem : MailItem
         var clone = new SimulatedMailItem(_run, _content, _fromAddress, _dateTimeReceived, startTopicIndex, _properties.Snapshot())
         {
             _originalContent = _originalContent,
-            _inboundDeliveryMethod = _inboundDeliveryMethod,
             _contentConverted = _contentConverted,
-            _originalAuthenticator = _originalAuthenticator,
-            _envelopeId = _envelopeId,
-            _originatorOrganization = _originatorOrganization,
-            _dsnFormatRequested = _dsnFormatRequested,
-            _deliveryPriority = _deliveryPriority,
-            _mustDeliver = _mustDeliver,
             Resubmissions = Resubmissions,
         };
+        CopySubmissionFactsTo(clone);
         foreach (var recipient in moving)
         {
             var copy = recipient.CopyTo(clone);
