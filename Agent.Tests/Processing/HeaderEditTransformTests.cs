@@ -69,11 +69,12 @@ public sealed class HeaderEditTransformTests
     }
 
     [Fact]
-    public void BodyStartingWithoutEmptyLine_IsKeptAsBody()
+    public void LineThatIsNotAField_StaysInTheHeaderBlock_AsMimeKitReadsIt()
     {
+        // Only an empty line ends the header block (MimeKit, and the inbound reader, read on past such a line).
         var output = Apply("From: a@b.c\r\nthis line is not a header\r\n", HeaderEdit.Set("X-A", "1"));
 
-        Assert.Equal("From: a@b.c\r\nX-A: 1\r\n\r\nthis line is not a header\r\n", Encoding.UTF8.GetString(output));
+        Assert.Equal("From: a@b.c\r\nthis line is not a header\r\nX-A: 1\r\n\r\n", Encoding.UTF8.GetString(output));
     }
 
     [Fact]

@@ -65,6 +65,35 @@ public sealed class ForgedVerdictHeaderTests
         Assert.True(run.Logged(EventIds.ForgedVerdictHeadersRemoved));
     }
 
+    /// <summary>
+    /// A line that is not a field inside the header block. The strip used to take it for the start of the body and
+    /// left the forged verdict behind it in place, while MimeKit (the rules, and mail clients like it) reads on to the
+    /// empty line and shows that verdict as a header field.
+    /// </summary>
+    [Theory]
+    [InlineData("This line is not a header field\r\n")]
+    [InlineData("X EEA: a blank inside the name\r\n")]
+    [InlineData("no colon here\r\n and a continuation of it\r\n")]
+    public void ForgedFieldBehindALineThatIsNotAField_IsRemovedToo(string notAField)
+    {
+        var policy = _fixture.WritePolicy("""
+            <Rule Name="Fabrikam gateway" Priority="0">
+              <Conditions><RecipientDomainIs><Value>fabrikam.example</Value></RecipientDomainIs></Conditions>
+              <Actions><EncryptSmime Certificate="Gateway" /></Actions>
+            </Rule>
+            """);
+        var mime = "From: CEO <ceo@contoso.example>\r\nTo: ed@contoso.example\r\nSubject: Wire the money today\r\n" + notAField
+            + "X-EEA-Signature: valid; signer=ceo@contoso.example\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nPay the invoice.\r\n";
+
+        using var run = _fixture.Run(policy, mime, Mallory, "ed@contoso.example");
+
+        var copy = MimeKit.MimeMessage.Load(new System.IO.MemoryStream(run.CopyFor("ed@contoso.example").ReadAllBytes()));
+        Assert.DoesNotContain(copy.Headers, h => h.Field.StartsWith("X-EEA-", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("Wire the money today", copy.Subject);
+        Assert.Equal("Pay the invoice.", copy.TextBody?.Trim());
+        Assert.True(run.Logged(EventIds.ForgedVerdictHeadersRemoved));
+    }
+
     [Fact]
     public void InboundVerification_ForgedFieldsAfter20000Others_AreRemoved_AndOnlyOurVerdictRemains()
     {

@@ -26,4 +26,27 @@ public static class AgentHeaders
 
     /// <summary>True when <paramref name="fieldName"/> belongs to our namespace (case-insensitive, as header names are).</summary>
     public static bool IsOurs(string fieldName) => Guard.NotNull(fieldName).StartsWith(Prefix, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// True when a raw header line starts with <see cref="Prefix"/> (case-insensitive), whether or not the rest is a
+    /// valid field name: "X-EEA-S\xefgnature: valid" is no field to MimeKit, but a reader that is less strict would
+    /// show it, so from outside it is removed like a well-formed one.
+    /// </summary>
+    public static bool IsOurs(byte[] line, int length)
+    {
+        if (Guard.NotNull(line).Length < length || length < Prefix.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < Prefix.Length; i++)
+        {
+            if (char.ToUpperInvariant((char)line[i]) != char.ToUpperInvariant(Prefix[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

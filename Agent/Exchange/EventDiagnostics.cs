@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using ExchangeEncryptionAgent.Content;
+using ExchangeEncryptionAgent.Content.RawMime;
 using ExchangeEncryptionAgent.Diagnostics;
 using Microsoft.Exchange.Data.Transport;
 
@@ -76,7 +77,7 @@ internal static class EventDiagnostics
             return "(none: text/plain)";
         }
 
-        var value = field.UnfoldedValue;
+        var value = field.Value;
         var semicolon = value.IndexOf(';');
         return AsciiText(semicolon < 0 ? value.Trim() : value.Substring(0, semicolon).Trim());
     }

@@ -67,7 +67,7 @@ internal sealed class ActionReader
                 if (nameAttribute is not null && _context.CheckHeaderName(nameAttribute, name, allowStructural: false)
                     && Content.AgentHeaders.IsOurs(name))
                 {
-                    _context.Error(nameAttribute, $"SetHeader may not set '{name}': X-EEA-* headers are stamped by the agent itself");
+                    _context.Error(nameAttribute, $"SetHeader may not set '{name}': {Content.AgentHeaders.Prefix}* headers are stamped by the agent itself");
                 }
 
                 return new SetHeaderAction { RuleName = ruleName, Name = name, Value = _context.Printable(element, "Value") ?? string.Empty };

@@ -1,20 +1,20 @@
-using System;
 using System.IO;
 using System.Threading;
 using ExchangeEncryptionAgent.Content;
+using ExchangeEncryptionAgent.Content.RawMime;
 
 namespace ExchangeEncryptionAgent.Processing;
 
 /// <summary>
 /// Removes every field of our namespace (<see cref="AgentHeaders.Prefix"/>) from the top-level header block of mail
-/// that came from outside, and copies everything else byte for byte. Streams line by line with no field count or
-/// block size limit: a forged verdict after 20,000 other fields is found like the first one. Runs before every
-/// other transform of the copy, so nothing we stamp afterwards can be mistaken for what the sender wrote.
+/// that came from outside, and copies everything else byte for byte. Streams line by line with no field count limit:
+/// a forged verdict after 20,000 other fields is found like the first one. The header block ends where every raw
+/// reader ends it (<see cref="HeaderLineSyntax"/>: at the first empty line, not at a line that is not a field), and
+/// is bounded by the same limit (<see cref="RawHeaderBlock.MaxBytes"/>). Runs before every other transform of the copy,
+/// so nothing we stamp afterwards can be mistaken for what the sender wrote.
 /// </summary>
 public sealed class ForeignHeaderStripTransform : IMessageTransform
 {
-    private const int BufferSize = 81920;
-
     /// <inheritdoc />
     public string Name => "strip-foreign-headers";
 
@@ -22,6 +22,7 @@ public sealed class ForeignHeaderStripTransform : IMessageTransform
     /// How many of our fields the header block starting at the current position holds; reads the header block only
     /// and puts the stream back where it was.
     /// </summary>
+    /// <exception cref="IOException">The header block exceeds <see cref="RawHeaderBlock.MaxBytes"/>: the message cannot be read.</exception>
     public static int CountForeignFields(Stream message)
     {
         Guard.NotNull(message);
@@ -38,35 +39,37 @@ public sealed class ForeignHeaderStripTransform : IMessageTransform
 
     /// <inheritdoc />
     public void Apply(Stream source, Stream destination, CancellationToken cancellationToken)
-        => Copy(Guard.NotNull(source), Guard.NotNull(destination), cancellationToken);
+    {
+        try
+        {
+            Copy(Guard.NotNull(source), Guard.NotNull(destination), cancellationToken);
+        }
+        catch (MessageHeaderTooLargeException ex)
+        {
+            throw new MessageTransformException(ex.Message, ex);
+        }
+    }
 
     /// <summary>The removal itself; with no destination it only counts and stops at the end of the header block.</summary>
     private static int Copy(Stream source, Stream? destination, CancellationToken cancellationToken)
     {
-        var reader = new LineReader(source);
+        var reader = new HeaderLineReader(source, source.Length - source.Position, RawHeaderBlock.MaxBytes);
         var removed = 0;
         var dropping = false;
-        while (reader.ReadLine() is { } line)
+        int length;
+        while ((length = reader.ReadLine()) > 0)
         {
-            var content = HeaderLineSyntax.ContentLength(line.Bytes, line.Length);
-            if (content == 0)
+            var line = reader.Line;
+            var content = HeaderLineSyntax.ContentLength(line, length);
+            if (content == 0 && line[length - 1] == (byte)'\n')
             {
-                destination?.Write(line.Bytes, 0, line.Length);
+                destination?.Write(line, 0, length);
                 break;
             }
 
-            var folded = line.Bytes[0] == (byte)' ' || line.Bytes[0] == (byte)'\t';
-            if (!folded)
+            if (!HeaderLineSyntax.IsContinuation(line, length))
             {
-                var colon = HeaderLineSyntax.FieldNameEnd(line.Bytes, content);
-                if (colon < 0)
-                {
-                    // Not a field: the body starts here without a separator line (as RawHeaderBlock reads it).
-                    destination?.Write(line.Bytes, 0, line.Length);
-                    break;
-                }
-
-                dropping = IsOurs(line.Bytes, colon);
+                dropping = AgentHeaders.IsOurs(line, content);
                 if (dropping)
                 {
                     removed++;
@@ -76,7 +79,7 @@ public sealed class ForeignHeaderStripTransform : IMessageTransform
 
             if (!dropping)
             {
-                destination?.Write(line.Bytes, 0, line.Length);
+                destination?.Write(line, 0, length);
             }
         }
 
@@ -86,95 +89,5 @@ public sealed class ForeignHeaderStripTransform : IMessageTransform
         }
 
         return removed;
-    }
-
-    private static bool IsOurs(byte[] line, int colon)
-    {
-        var prefix = AgentHeaders.Prefix;
-        if (colon < prefix.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < prefix.Length; i++)
-        {
-            if (char.ToUpperInvariant((char)line[i]) != char.ToUpperInvariant(prefix[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>One line with its terminator, in a buffer reused from line to line.</summary>
-    private readonly struct Line
-    {
-        public Line(byte[] bytes, int length)
-        {
-            Bytes = bytes;
-            Length = length;
-        }
-
-        public byte[] Bytes { get; }
-
-        public int Length { get; }
-    }
-
-    /// <summary>Buffered line reader; memory is one read buffer plus the longest line.</summary>
-    private sealed class LineReader
-    {
-        private readonly Stream _source;
-        private readonly byte[] _buffer = new byte[BufferSize];
-        private byte[] _line = new byte[1024];
-        private int _offset;
-        private int _count;
-
-        public LineReader(Stream source) => _source = source;
-
-        public Line? ReadLine()
-        {
-            var length = 0;
-            while (true)
-            {
-                if (_offset == _count)
-                {
-                    _count = _source.Read(_buffer, 0, _buffer.Length);
-                    _offset = 0;
-                    if (_count == 0)
-                    {
-                        return length == 0 ? null : new Line(_line, length);
-                    }
-                }
-
-                var newline = Array.IndexOf(_buffer, (byte)'\n', _offset, _count - _offset);
-                var end = newline < 0 ? _count : newline + 1;
-                var take = end - _offset;
-                if (length + take > _line.Length)
-                {
-                    Array.Resize(ref _line, Math.Max(_line.Length * 2, length + take));
-                }
-
-                Buffer.BlockCopy(_buffer, _offset, _line, length, take);
-                length += take;
-                _offset = end;
-                if (newline >= 0)
-                {
-                    return new Line(_line, length);
-                }
-            }
-        }
-
-        public void CopyRest(Stream destination, CancellationToken cancellationToken)
-        {
-            destination.Write(_buffer, _offset, _count - _offset);
-            _offset = _count;
-            int read;
-            while ((read = _source.Read(_buffer, 0, _buffer.Length)) > 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                destination.Write(_buffer, 0, read);
-            }
-        }
     }
 }

@@ -2,11 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Text;
 using System.Threading;
-using ExchangeEncryptionAgent.Content;
-using MimeKit;
-using MimeKit.Utils;
+using ExchangeEncryptionAgent.Content.RawMime;
 
 namespace ExchangeEncryptionAgent.Processing;
 
@@ -31,14 +28,6 @@ public abstract class HeaderEdit
     /// <summary>Identifies the edit with its values, so equal edit lists group recipients into one copy.</summary>
     internal abstract string Key { get; }
 
-    /// <summary>A field whose value is RFC 2047-encoded when it is not ASCII, folded by MimeKit, with our line ending.</summary>
-    internal static RawHeaderField CreateField(string name, string value, string lineEnding)
-    {
-        var header = new Header(Encoding.UTF8, name, value);
-        var raw = Encoding.ASCII.GetString(header.RawValue).Replace("\r\n", "\n").TrimEnd('\n');
-        return new RawHeaderField(name, Encoding.ASCII.GetBytes(name + ":" + raw.Replace("\n", lineEnding) + lineEnding));
-    }
-
     private sealed class SetEdit : HeaderEdit
     {
         private readonly string _name;
@@ -53,7 +42,7 @@ public abstract class HeaderEdit
         internal override void Apply(List<RawHeaderField> fields, string lineEnding)
         {
             fields.RemoveAll(f => f.Is(_name));
-            fields.Add(CreateField(_name, _value, lineEnding));
+            fields.Add(RawHeaderField.Create(_name, _value, lineEnding));
         }
 
         internal override string Key => $"set\u0001{_name}\u0001{_value}";
@@ -82,22 +71,8 @@ public abstract class HeaderEdit
 
         internal override void Apply(List<RawHeaderField> fields, string lineEnding)
         {
-            var index = fields.FindIndex(f => f.Is("Subject"));
-            var current = index < 0 ? string.Empty : Rfc2047.DecodeText(Encoding.UTF8.GetBytes(fields[index].UnfoldedValue));
-            if (current.StartsWith(_text, StringComparison.OrdinalIgnoreCase))
-            {
-                return;
-            }
-
-            var field = CreateField("Subject", _text + current, lineEnding);
-            if (index < 0)
-            {
-                fields.Add(field);
-            }
-            else
-            {
-                fields[index] = field;
-            }
+            // The text is the administrator's, spaces included: Exchange's own "prepend the subject" adds none either.
+            SubjectField.Prepend(fields, _text, string.Empty, lineEnding);
         }
 
         internal override string Key => $"prepend\u0001{_text}";

@@ -1,8 +1,6 @@
 using System;
 using System.IO;
-using System.Text;
-using ExchangeEncryptionAgent.Content;
-using MimeKit.Utils;
+using ExchangeEncryptionAgent.Content.RawMime;
 
 namespace ExchangeEncryptionAgent.Smime;
 
@@ -58,7 +56,7 @@ internal static class OuterHeaderWriter
             {
                 if (!subjectWritten)
                 {
-                    WriteSubject(output, subjectReplacement);
+                    Write(output, SubjectField.Create(subjectReplacement));
                     subjectWritten = true;
                 }
 
@@ -76,7 +74,7 @@ internal static class OuterHeaderWriter
 
         if (subjectReplacement is not null && !subjectWritten)
         {
-            WriteSubject(output, subjectReplacement);
+            Write(output, SubjectField.Create(subjectReplacement));
         }
     }
 
@@ -97,10 +95,9 @@ internal static class OuterHeaderWriter
 
             if (field.Is("Bcc"))
             {
-                if (bccRecipient is not null && !bccWritten && IsPrintableAscii(bccRecipient))
+                if (bccRecipient is not null && !bccWritten && HeaderText.IsPrintableAscii(bccRecipient))
                 {
-                    var bcc = Encoding.ASCII.GetBytes("Bcc: " + bccRecipient + header.LineEnding);
-                    output.Write(bcc, 0, bcc.Length);
+                    Write(output, RawHeaderField.Create("Bcc", bccRecipient, header.LineEnding));
                     bccWritten = true;
                 }
 
@@ -138,34 +135,11 @@ internal static class OuterHeaderWriter
         return false;
     }
 
-    /// <summary>Writes one ASCII field line ("Name: value") followed by CRLF.</summary>
-    public static void WriteField(Stream output, string name, string value)
-    {
-        var bytes = Encoding.ASCII.GetBytes(name + ": " + value + "\r\n");
-        output.Write(bytes, 0, bytes.Length);
-    }
+    /// <summary>Writes one field "Name: value" followed by CRLF (the value encoded by <see cref="HeaderText"/>).</summary>
+    public static void WriteField(Stream output, string name, string value) => Write(output, RawHeaderField.Create(name, value));
 
     /// <summary>The empty line that ends the header block.</summary>
     public static void WriteEnd(Stream output) => output.Write(Crlf, 0, Crlf.Length);
 
-    private static void WriteSubject(Stream output, string subject)
-    {
-        // No line breaks from configuration into the header; non-ASCII placeholders are encoded words (RFC 2047).
-        subject = subject.Replace('\r', ' ').Replace('\n', ' ');
-        var value = IsPrintableAscii(subject) ? subject : Encoding.ASCII.GetString(Rfc2047.EncodeText(Encoding.UTF8, subject)).Trim();
-        WriteField(output, "Subject", value);
-    }
-
-    private static bool IsPrintableAscii(string text)
-    {
-        foreach (var c in text)
-        {
-            if (c < 0x20 || c > 0x7e)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static void Write(Stream output, RawHeaderField field) => output.Write(field.Raw, 0, field.Raw.Length);
 }

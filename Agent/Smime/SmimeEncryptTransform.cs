@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using ExchangeEncryptionAgent.Content;
+using ExchangeEncryptionAgent.Content.RawMime;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Smime.Gcm;
 using ExchangeEncryptionAgent.Policy.Model;

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Threading;
 using ExchangeEncryptionAgent.Content;
+using ExchangeEncryptionAgent.Content.RawMime;
 using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy.Model;

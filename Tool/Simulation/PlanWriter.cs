@@ -127,7 +127,7 @@ internal static class PlanWriter
         var headers = MimeKit.HeaderList.Load(stream);
         var verdicts = InboundVerdictHeaders
             .Where(name => headers.Contains(name))
-            .Select(name => name.Substring("X-EEA-".Length).ToLowerInvariant() + " " + headers[name]!.Trim());
+            .Select(name => name.Substring(AgentHeaders.Prefix.Length).ToLowerInvariant() + " " + headers[name]!.Trim());
         return "inbound S/MIME checked (" + string.Join("; ", verdicts) + ")";
     }
 

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text;
+using ExchangeEncryptionAgent.Content;
+using ExchangeEncryptionAgent.Content.RawMime;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Processing;
@@ -44,7 +46,7 @@ public sealed class BadInputTests
         var run = Transform(message, options, directory);
 
         Assert.Equal(DecryptionOutcome.Failed, run.Result.Decryption);
-        Assert.Equal("failed", run.Header(InboundSmimeHeaders.Decryption));
+        Assert.Equal("failed", run.Header(AgentHeaders.Decryption));
         Assert.Equal(Body(message), run.Body);
         Assert.False(Contains(run.Output, Marker));
         Assert.False(run.Result.BodyReplaced);
@@ -193,7 +195,7 @@ public sealed class BadInputTests
     [Fact]
     public void HugeHeaderBlock_IsAMessageTransformException()
     {
-        var message = Encoding.ASCII.GetBytes("X-Filler: " + new string('x', 2 * 1024 * 1024) + "\r\n\r\nbody\r\n");
+        var message = Encoding.ASCII.GetBytes("X-Filler: " + new string('x', (int)RawHeaderBlock.MaxBytes) + "\r\n\r\nbody\r\n");
         var transform = new InboundSmimeTransform(new InboundSmimeOptions { Verify = new VerifySmimeAction() }, _pki.Directory(), new CollectingAgentLog());
 
         Assert.Throws<MessageTransformException>(() => transform.Apply(new MemoryStream(message), new MemoryStream(), default));

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using ExchangeEncryptionAgent.Certificates;
+using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Processing;
@@ -44,7 +45,7 @@ public sealed class DecryptionTests
         Assert.Equal(expectedAlgorithm, run.Result.ContentEncryption);
         Assert.Equal("Gateway", run.Result.DecryptionKeyName);
         Assert.True(run.Result.BodyReplaced);
-        Assert.Equal("decrypted", run.Header(InboundSmimeHeaders.Decryption));
+        Assert.Equal("decrypted", run.Header(AgentHeaders.Decryption));
 
         // The delivered message is the decrypted entity under the outer header fields: the entity's Content-* fields
         // and its body, byte for byte; the outer routing fields stay; the S/MIME Content-* fields are gone.
@@ -104,7 +105,7 @@ public sealed class DecryptionTests
 
         Assert.Equal(DecryptionOutcome.KeptCiphertext, run.Result.Decryption);
         Assert.False(run.Result.BodyReplaced);
-        Assert.Equal("kept-ciphertext", run.Header(InboundSmimeHeaders.Decryption));
+        Assert.Equal("kept-ciphertext", run.Header(AgentHeaders.Decryption));
         Assert.Equal(Body(message), run.Body);
         Assert.Contains("smime-type=", run.Header("Content-Type"), StringComparison.Ordinal);
         Assert.True(run.Log.Has(EventIds.SmimeKeptCiphertext));
@@ -120,7 +121,7 @@ public sealed class DecryptionTests
         var run = Transform(message, DecryptOnly, _pki.Directory());
 
         Assert.Equal(DecryptionOutcome.NotForUs, run.Result.Decryption);
-        Assert.Equal("not-for-us", run.Header(InboundSmimeHeaders.Decryption));
+        Assert.Equal("not-for-us", run.Header(AgentHeaders.Decryption));
         Assert.Equal(Body(message), run.Body);
         Assert.True(run.Log.Has(EventIds.SmimeNotForUs));
         Assert.False(run.Log.Has(EventIds.SmimeDecryptionFailed));
@@ -134,8 +135,8 @@ public sealed class DecryptionTests
         var run = Transform(message, new InboundSmimeOptions { Verify = new VerifySmimeAction() }, _pki.Directory());
 
         Assert.Null(run.Result.Decryption);
-        Assert.Null(run.Header(InboundSmimeHeaders.Decryption));
-        Assert.Equal("none", run.Header(InboundSmimeHeaders.Signature));
+        Assert.Null(run.Header(AgentHeaders.Decryption));
+        Assert.Equal("none", run.Header(AgentHeaders.Signature));
         Assert.Equal(Body(message), run.Body);
     }
 

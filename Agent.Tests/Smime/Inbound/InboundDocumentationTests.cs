@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Smime.Inbound;
 using Xunit;
 
@@ -13,8 +14,8 @@ public sealed class InboundDocumentationTests
     {
         var text = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "headers.md"));
 
-        Assert.Contains("## " + InboundSmimeHeaders.Signature, text, StringComparison.Ordinal);
-        Assert.Contains("## " + InboundSmimeHeaders.Decryption, text, StringComparison.Ordinal);
+        Assert.Contains("## " + AgentHeaders.Signature, text, StringComparison.Ordinal);
+        Assert.Contains("## " + AgentHeaders.Decryption, text, StringComparison.Ordinal);
         foreach (var problem in Enum.GetValues<SignatureProblem>().Where(p => p != SignatureProblem.None))
         {
             Assert.Contains('"' + InboundSmimeHeaders.ProblemToken(problem) + '"', text, StringComparison.Ordinal);

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using ExchangeEncryptionAgent.Certificates;
+using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Smime.Inbound;
 using ExchangeEncryptionAgent.Tests.Smime.Support;
@@ -76,7 +77,7 @@ public sealed class Rfc9216Tests : IDisposable
         var run = Transform(File.ReadAllBytes(Path.Combine(_folder, "signed.eml")), new InboundSmimeOptions { Verify = new VerifySmimeAction() }, AliceDirectory());
 
         Assert.Equal(SignatureStatus.Valid, run.Result.Signature);
-        Assert.Equal("valid; signer=bob@smime.example", run.Header(InboundSmimeHeaders.Signature));
+        Assert.Equal("valid; signer=bob@smime.example", run.Header(AgentHeaders.Signature));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Smime.Inbound;
@@ -38,7 +39,7 @@ public sealed class VerificationTests
 
         Assert.Equal(SignatureStatus.Valid, run.Result.Signature);
         Assert.Equal(InboundTestPki.SenderAddress, run.Result.SignerAddress);
-        Assert.Equal("valid; signer=" + InboundTestPki.SenderAddress, run.Header(InboundSmimeHeaders.Signature));
+        Assert.Equal("valid; signer=" + InboundTestPki.SenderAddress, run.Header(AgentHeaders.Signature));
         Assert.Equal(Body(message), run.Body);
         Assert.Equal(_pki.Signer.Certificate, run.Result.SignerCertificate);
         Assert.True(run.Log.Has(EventIds.SignatureValid));
@@ -61,7 +62,7 @@ public sealed class VerificationTests
 
         Assert.Equal(SignatureStatus.Untrusted, run.Result.Signature);
         Assert.Equal(SignatureProblem.UntrustedChain, run.Result.SignatureProblem);
-        Assert.Equal("untrusted; signer=" + InboundTestPki.SenderAddress + "; reason=untrusted-chain", run.Header(InboundSmimeHeaders.Signature));
+        Assert.Equal("untrusted; signer=" + InboundTestPki.SenderAddress + "; reason=untrusted-chain", run.Header(AgentHeaders.Signature));
         Assert.True(run.Log.Has(EventIds.SignatureUntrusted));
     }
 
@@ -74,7 +75,7 @@ public sealed class VerificationTests
 
         Assert.Equal(SignatureStatus.Invalid, run.Result.Signature);
         Assert.Equal(SignatureProblem.KeyUsage, run.Result.SignatureProblem);
-        Assert.EndsWith("reason=key-usage", run.Header(InboundSmimeHeaders.Signature), StringComparison.Ordinal);
+        Assert.EndsWith("reason=key-usage", run.Header(AgentHeaders.Signature), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -107,7 +108,7 @@ public sealed class VerificationTests
 
         Assert.Equal(SignatureStatus.Invalid, run.Result.Signature);
         Assert.Equal(SignatureProblem.AddressMismatch, run.Result.SignatureProblem);
-        Assert.Equal("invalid; signer=" + InboundTestPki.SenderAddress + "; reason=address-mismatch", run.Header(InboundSmimeHeaders.Signature));
+        Assert.Equal("invalid; signer=" + InboundTestPki.SenderAddress + "; reason=address-mismatch", run.Header(AgentHeaders.Signature));
     }
 
     [Fact]
@@ -232,7 +233,7 @@ public sealed class VerificationTests
         var run = Transform(message, VerifyOnly, _pki.Directory());
 
         Assert.Equal(SignatureStatus.None, run.Result.Signature);
-        Assert.Equal("none", run.Header(InboundSmimeHeaders.Signature));
+        Assert.Equal("none", run.Header(AgentHeaders.Signature));
         Assert.Equal(Body(message), run.Body);
     }
 
@@ -271,10 +272,10 @@ public sealed class VerificationTests
 
         var run = Transform(message, VerifyOnly, _pki.Directory());
 
-        Assert.Equal(1, HeaderCount(run.Output, InboundSmimeHeaders.Signature));
-        Assert.Equal(0, HeaderCount(run.Output, InboundSmimeHeaders.Decryption));
+        Assert.Equal(1, HeaderCount(run.Output, AgentHeaders.Signature));
+        Assert.Equal(0, HeaderCount(run.Output, AgentHeaders.Decryption));
         Assert.DoesNotContain("forged", run.Text, StringComparison.Ordinal);
-        Assert.StartsWith("invalid;", run.Header(InboundSmimeHeaders.Signature), StringComparison.Ordinal);
+        Assert.StartsWith("invalid;", run.Header(AgentHeaders.Signature), StringComparison.Ordinal);
         Assert.Equal(3, run.Result.ForgedHeadersRemoved);
         Assert.True(run.Log.Has(EventIds.ForgedVerdictHeadersRemoved));
     }

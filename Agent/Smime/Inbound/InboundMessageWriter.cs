@@ -3,8 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using ExchangeEncryptionAgent.Smime.Inbound.RawMime;
-using MimeKit.Utils;
+using ExchangeEncryptionAgent.Content.RawMime;
 
 namespace ExchangeEncryptionAgent.Smime.Inbound;
 
@@ -15,8 +14,6 @@ namespace ExchangeEncryptionAgent.Smime.Inbound;
 /// </summary>
 internal static class InboundMessageWriter
 {
-    private static readonly byte[] CrLf = { (byte)'\r', (byte)'\n' };
-
     /// <summary>
     /// The header fields an embedded message (header protection, RFC 8551 §3.1) may show in place of the outer ones:
     /// what a reader sees and threads by, nothing else. Decrypted content never supplies trace fields (Received,
@@ -34,11 +31,11 @@ internal static class InboundMessageWriter
     private const string AttachmentName = "decrypted-content.eml";
 
     /// <summary>The original message with only its top-level header fields edited.</summary>
-    public static void WriteOriginal(MimeSlice message, IReadOnlyList<HeaderField> stamps, string? subjectTag, Stream destination)
+    public static void WriteOriginal(MimeSlice message, IReadOnlyList<RawHeaderField> stamps, string? subjectTag, Stream destination)
     {
-        var fields = message.Headers.Fields.Where(f => !IsAgentField(f)).ToList();
+        var fields = message.Headers.Fields.Where(f => !f.IsAgentField).ToList();
         WriteFields(stamps, ApplySubjectTag(fields, subjectTag), destination);
-        Copy(new SliceStream(message.Source, FieldsEnd(message), message.End), destination);
+        Copy(new SliceStream(message.Source, message.Headers.FieldsEnd, message.End), destination);
     }
 
     /// <summary>
@@ -46,18 +43,18 @@ internal static class InboundMessageWriter
     /// its body. When an embedded message is presented, its display fields (<see cref="DisplayFields"/>) replace the
     /// outer ones of the same name; its From only when <paramref name="innerFromShown"/>.
     /// </summary>
-    public static void WriteDecrypted(MimeSlice outer, MimeSlice delivered, bool deliveredIsMessage, bool innerFromShown, IReadOnlyList<HeaderField> stamps, string? subjectTag, Stream destination)
+    public static void WriteDecrypted(MimeSlice outer, MimeSlice delivered, bool deliveredIsMessage, bool innerFromShown, IReadOnlyList<RawHeaderField> stamps, string? subjectTag, Stream destination)
     {
         var innerFields = deliveredIsMessage
             ? delivered.Headers.Fields.Where(f => DisplayFields.Contains(f.Name) && (innerFromShown || !f.Is("From"))).ToList()
-            : new List<HeaderField>();
+            : new List<RawHeaderField>();
         var innerNames = new HashSet<string>(innerFields.Select(f => f.Name), StringComparer.OrdinalIgnoreCase);
-        var fields = outer.Headers.Fields.Where(f => !IsBodyField(f) && !IsAgentField(f) && !innerNames.Contains(f.Name)).ToList();
+        var fields = outer.Headers.Fields.Where(f => !IsBodyField(f) && !f.IsAgentField && !innerNames.Contains(f.Name)).ToList();
         fields.AddRange(innerFields);
-        fields.Add(HeaderField.Create("MIME-Version", "1.0"));
-        fields.AddRange(delivered.Headers.Fields.Where(f => f.Name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase)));
+        fields.Add(RawHeaderField.Create("MIME-Version", "1.0"));
+        fields.AddRange(delivered.Headers.Fields.Where(f => f.IsEntityField));
         WriteFields(stamps, ApplySubjectTag(fields, subjectTag), destination);
-        Copy(new SliceStream(delivered.Source, FieldsEnd(delivered), delivered.End), destination);
+        Copy(new SliceStream(delivered.Source, delivered.Headers.FieldsEnd, delivered.End), destination);
     }
 
     /// <summary>
@@ -65,12 +62,12 @@ internal static class InboundMessageWriter
     /// (UnsignedCbcContent=Attachment): the decrypted bytes are kept whole, base64-encoded, so no client renders any
     /// of their HTML or loads their remote content unless the reader deliberately opens the attachment.
     /// </summary>
-    public static void WriteAsAttachment(MimeSlice outer, MimeSlice delivered, IReadOnlyList<HeaderField> stamps, string? subjectTag, Stream destination)
+    public static void WriteAsAttachment(MimeSlice outer, MimeSlice delivered, IReadOnlyList<RawHeaderField> stamps, string? subjectTag, Stream destination)
     {
         var boundary = "=_eea-" + Guid.NewGuid().ToString("N");
-        var fields = outer.Headers.Fields.Where(f => !IsBodyField(f) && !IsAgentField(f)).ToList();
-        fields.Add(HeaderField.Create("MIME-Version", "1.0"));
-        fields.Add(HeaderField.Create("Content-Type", "multipart/mixed; boundary=\"" + boundary + "\""));
+        var fields = outer.Headers.Fields.Where(f => !IsBodyField(f) && !f.IsAgentField).ToList();
+        fields.Add(RawHeaderField.Create("MIME-Version", "1.0"));
+        fields.Add(RawHeaderField.Create("Content-Type", "multipart/mixed; boundary=\"" + boundary + "\""));
         WriteFields(stamps, ApplySubjectTag(fields, subjectTag), destination);
         WriteAscii(destination,
             "\r\n--" + boundary + "\r\n" +
@@ -94,73 +91,24 @@ internal static class InboundMessageWriter
         WriteAscii(destination, "\r\n--" + boundary + "--\r\n");
     }
 
-    /// <summary>Header names starting with X-EEA- belong to the agent: from outside they are forgeries.</summary>
-    public static bool IsAgentField(HeaderField field) => field.Name.StartsWith(InboundSmimeHeaders.Prefix, StringComparison.OrdinalIgnoreCase);
+    private static bool IsBodyField(RawHeaderField field) => field.IsEntityField || field.IsMimeVersion;
 
-    private static bool IsBodyField(HeaderField field) => field.Name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase) || field.Is("MIME-Version");
-
-    /// <summary>Where the fields end and the empty line (if any) begins.</summary>
-    private static long FieldsEnd(MimeSlice entity) => entity.Start + entity.Headers.Fields.Sum(f => (long)f.Raw.Length);
-
-    private static List<HeaderField> ApplySubjectTag(List<HeaderField> fields, string? tag)
+    /// <summary>Verdict tags are words of their own: one space between the tag and the Subject.</summary>
+    private static List<RawHeaderField> ApplySubjectTag(List<RawHeaderField> fields, string? tag)
     {
-        if (string.IsNullOrEmpty(tag))
+        if (!string.IsNullOrEmpty(tag))
         {
-            return fields;
+            SubjectField.Prepend(fields, tag!, " ", "\r\n");
         }
 
-        var index = fields.FindIndex(f => f.Is("Subject"));
-        if (index < 0)
-        {
-            fields.Add(HeaderField.Create("Subject", EncodeTag(tag!)));
-            return fields;
-        }
-
-        var subject = fields[index];
-        if (subject.Value.StartsWith(tag!, StringComparison.Ordinal) || subject.Value.StartsWith(EncodeTag(tag!), StringComparison.Ordinal))
-        {
-            return fields;
-        }
-
-        // "Subject: <tag> <original value bytes>": the original value keeps its own folding and encoded-words.
-        var valueStart = subject.ValueOffset;
-        while (valueStart < subject.Raw.Length && subject.Raw[valueStart] is (byte)' ' or (byte)'\t')
-        {
-            valueStart++;
-        }
-
-        var original = subject.Raw.AsSpan(valueStart).ToArray();
-        var prefix = Encoding.ASCII.GetBytes(subject.Name + ": " + EncodeTag(tag!) + " ");
-        var raw = new byte[prefix.Length + original.Length];
-        prefix.CopyTo(raw, 0);
-        original.CopyTo(raw, prefix.Length);
-        fields[index] = new HeaderField(subject.Name, raw, subject.Name.Length + 1);
         return fields;
     }
 
-    /// <summary>An ASCII tag as it is; anything else as an RFC 2047 encoded-word.</summary>
-    private static string EncodeTag(string tag)
-    {
-        foreach (var c in tag)
-        {
-            if (c is < ' ' or > '~')
-            {
-                return Encoding.ASCII.GetString(Rfc2047.EncodeText(Encoding.UTF8, tag));
-            }
-        }
-
-        return tag;
-    }
-
-    private static void WriteFields(IReadOnlyList<HeaderField> stamps, List<HeaderField> fields, Stream destination)
+    private static void WriteFields(IReadOnlyList<RawHeaderField> stamps, List<RawHeaderField> fields, Stream destination)
     {
         foreach (var field in stamps.Concat(fields))
         {
             destination.Write(field.Raw, 0, field.Raw.Length);
-            if (field.Raw.Length == 0 || field.Raw[field.Raw.Length - 1] != (byte)'\n')
-            {
-                destination.Write(CrLf, 0, CrLf.Length);
-            }
         }
     }
 

@@ -3,18 +3,12 @@ using System.Text.RegularExpressions;
 
 namespace ExchangeEncryptionAgent.Smime.Inbound;
 
-/// <summary>The header fields the inbound transform stamps; their grammar is in docs/headers.md (public surface).</summary>
+/// <summary>
+/// The values of the fields the inbound transform stamps (their names are in <see cref="Content.AgentHeaders"/>); their
+/// grammar is in docs/headers.md (public surface).
+/// </summary>
 public static class InboundSmimeHeaders
 {
-    /// <summary>Every header of the agent starts with this; incoming ones are removed before stamping.</summary>
-    public const string Prefix = Content.AgentHeaders.Prefix;
-
-    /// <summary>The signature verdict.</summary>
-    public const string Signature = Content.AgentHeaders.Signature;
-
-    /// <summary>The decryption outcome.</summary>
-    public const string Decryption = Content.AgentHeaders.Decryption;
-
     /// <summary>The one text every decryption failure gets, whatever its cause (no padding-oracle distinctions).</summary>
     public const string UniformDecryptionFailure = "The S/MIME message could not be decrypted.";
 

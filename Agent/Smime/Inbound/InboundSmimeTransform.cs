@@ -4,10 +4,11 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using ExchangeEncryptionAgent.Certificates;
+using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Processing;
-using ExchangeEncryptionAgent.Smime.Inbound.RawMime;
+using ExchangeEncryptionAgent.Content.RawMime;
 
 namespace ExchangeEncryptionAgent.Smime.Inbound;
 
@@ -58,15 +59,15 @@ public sealed class InboundSmimeTransform : IMessageTransform
             {
                 message = MimeSlice.ReadAll(source);
             }
-            catch (InvalidDataException ex)
+            catch (MessageHeaderTooLargeException ex)
             {
                 throw new MessageTransformException("The message header block could not be read.", ex);
             }
 
-            result.ForgedHeadersRemoved = message.Headers.Fields.Count(InboundMessageWriter.IsAgentField);
+            result.ForgedHeadersRemoved = message.Headers.Fields.Count(f => f.IsAgentField);
             if (result.ForgedHeadersRemoved > 0)
             {
-                _log.Write(EventIds.ForgedVerdictHeadersRemoved, $"{label}: removed {result.ForgedHeadersRemoved} X-EEA-* header field(s) that came from outside.");
+                _log.Write(EventIds.ForgedVerdictHeadersRemoved, $"{label}: removed {result.ForgedHeadersRemoved} {AgentHeaders.Prefix}* header field(s) that came from outside.");
             }
 
             var walker = new SmimeLayerWalker(_options, _directory, _log, new TemporaryFileFactory(_options.TemporaryDirectory), temporaryStreams);
@@ -236,17 +237,17 @@ public sealed class InboundSmimeTransform : IMessageTransform
         result.Decryption = walk.NotForUs ? DecryptionOutcome.NotForUs : DecryptionOutcome.NotEncrypted;
     }
 
-    private static List<HeaderField> Stamps(InboundSmimeResult result)
+    private static List<RawHeaderField> Stamps(InboundSmimeResult result)
     {
-        var stamps = new List<HeaderField>();
+        var stamps = new List<RawHeaderField>();
         if (result.Signature is { } status)
         {
-            stamps.Add(HeaderField.Create(InboundSmimeHeaders.Signature, InboundSmimeHeaders.FormatSignature(status, result.SignerAddress, result.SignatureProblem)));
+            stamps.Add(RawHeaderField.Create(AgentHeaders.Signature, InboundSmimeHeaders.FormatSignature(status, result.SignerAddress, result.SignatureProblem)));
         }
 
         if (result.Decryption is { } outcome && outcome != DecryptionOutcome.NotEncrypted)
         {
-            stamps.Add(HeaderField.Create(InboundSmimeHeaders.Decryption, InboundSmimeHeaders.FormatDecryption(outcome)));
+            stamps.Add(RawHeaderField.Create(AgentHeaders.Decryption, InboundSmimeHeaders.FormatDecryption(outcome)));
         }
 
         return stamps;

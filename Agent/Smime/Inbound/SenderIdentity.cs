@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using ExchangeEncryptionAgent.Smime.Inbound.RawMime;
+using ExchangeEncryptionAgent.Content.RawMime;
 using MimeKit;
 
 namespace ExchangeEncryptionAgent.Smime.Inbound;
@@ -31,15 +31,15 @@ internal sealed class SenderIdentity
     public IReadOnlyList<string> Senders { get; }
 
     /// <summary>The identity of one header block.</summary>
-    public static SenderIdentity Of(HeaderBlock headers) => Of(headers, headers);
+    public static SenderIdentity Of(RawHeaderBlock headers) => Of(headers, headers);
 
     /// <summary>The From of <paramref name="fromHeaders"/> with the Sender of <paramref name="senderHeaders"/>, as a merged header block shows them.</summary>
-    public static SenderIdentity Of(HeaderBlock fromHeaders, HeaderBlock senderHeaders)
+    public static SenderIdentity Of(RawHeaderBlock fromHeaders, RawHeaderBlock senderHeaders)
     {
         var fromFields = fromHeaders.Fields.Where(f => f.Is("From")).ToList();
         string? from = null;
         if (fromFields.Count == 1
-            && InternetAddressList.TryParse(ParserOptions.Default, fromFields[0].UnfoldedValue, out var list)
+            && InternetAddressList.TryParse(ParserOptions.Default, fromFields[0].UnfoldedBytes, out var list)
             && list.Count == 1 && list[0] is MailboxAddress mailbox)
         {
             from = mailbox.Address.Trim();
@@ -48,7 +48,7 @@ internal sealed class SenderIdentity
         var senders = new List<string>();
         foreach (var field in senderHeaders.Fields.Where(f => f.Is("Sender")))
         {
-            if (InternetAddressList.TryParse(ParserOptions.Default, field.UnfoldedValue, out var senderList))
+            if (InternetAddressList.TryParse(ParserOptions.Default, field.UnfoldedBytes, out var senderList))
             {
                 senders.AddRange(senderList.Mailboxes.Select(m => m.Address.Trim()));
             }

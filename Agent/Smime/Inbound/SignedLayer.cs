@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using ExchangeEncryptionAgent.Smime.Inbound.RawMime;
+using ExchangeEncryptionAgent.Content.RawMime;
 
 namespace ExchangeEncryptionAgent.Smime.Inbound;
 

@@ -1,6 +1,6 @@
 using System;
 using ExchangeEncryptionAgent.Smime.Gcm;
-using ExchangeEncryptionAgent.Smime.Inbound.RawMime;
+using ExchangeEncryptionAgent.Content.RawMime;
 using Org.BouncyCastle.Asn1.Cms;
 
 namespace ExchangeEncryptionAgent.Smime.Inbound;

@@ -5,7 +5,7 @@ using System.Linq;
 using System.Threading;
 using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Diagnostics;
-using ExchangeEncryptionAgent.Smime.Inbound.RawMime;
+using ExchangeEncryptionAgent.Content.RawMime;
 using MimeKit;
 
 namespace ExchangeEncryptionAgent.Smime.Inbound;

@@ -4,7 +4,7 @@ using MimeKit;
 using MimeKit.IO;
 using MimeKit.IO.Filters;
 
-namespace ExchangeEncryptionAgent.Smime.Inbound.RawMime;
+namespace ExchangeEncryptionAgent.Content.RawMime;
 
 /// <summary>
 /// One MIME entity (or a whole message) as a byte range of a seekable stream: its raw header block and the range of
@@ -15,7 +15,7 @@ internal sealed class MimeSlice
     private static readonly ContentType DefaultContentType = new("text", "plain");
     private ContentType? _contentType;
 
-    private MimeSlice(Stream source, long start, long end, HeaderBlock headers)
+    private MimeSlice(Stream source, long start, long end, RawHeaderBlock headers)
     {
         Source = source;
         Start = start;
@@ -29,7 +29,7 @@ internal sealed class MimeSlice
 
     public long End { get; }
 
-    public HeaderBlock Headers { get; }
+    public RawHeaderBlock Headers { get; }
 
     public long BodyStart => Headers.BodyOffset;
 
@@ -51,7 +51,8 @@ internal sealed class MimeSlice
     }
 
     /// <summary>Reads the entity at [<paramref name="start"/>, <paramref name="end"/>) of <paramref name="source"/>.</summary>
-    public static MimeSlice Read(Stream source, long start, long end) => new(source, start, end, HeaderBlock.Read(source, start, end));
+    /// <exception cref="MessageHeaderTooLargeException">Its header block exceeds <see cref="RawHeaderBlock.MaxBytes"/>.</exception>
+    public static MimeSlice Read(Stream source, long start, long end) => new(source, start, end, RawHeaderBlock.Read(source, start, end));
 
     /// <summary>The whole seekable stream as one entity (a message, or a decrypted layer in a temporary file).</summary>
     public static MimeSlice ReadAll(Stream source) => Read(source, 0, source.Length);
@@ -76,7 +77,7 @@ internal sealed class MimeSlice
     private ContentType ParseContentType()
     {
         var field = Headers.Find("Content-Type");
-        if (field is not null && ContentType.TryParse(ParserOptions.Default, field.UnfoldedValue, out var parsed))
+        if (field is not null && ContentType.TryParse(ParserOptions.Default, field.UnfoldedBytes, out var parsed))
         {
             return parsed;
         }

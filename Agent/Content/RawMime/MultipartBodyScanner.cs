@@ -3,13 +3,14 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 
-namespace ExchangeEncryptionAgent.Smime.Inbound.RawMime;
+namespace ExchangeEncryptionAgent.Content.RawMime;
 
 /// <summary>
 /// Finds the body parts of a multipart entity by its boundary delimiters (RFC 2046 §5.1.1), as exact byte ranges.
 /// The line break before a delimiter belongs to the delimiter, not to the part, which is what makes the first part
 /// of a multipart/signed exactly the bytes that were signed (RFC 1847 §2.1). One forward pass; only the first bytes of
-/// each line are ever held.
+/// each line are ever held. Malformed bodies are read as MimeKit reads them: no delimiter, no part; no close delimiter,
+/// the last part runs to the end; transport padding after a delimiter is allowed.
 /// </summary>
 internal static class MultipartBodyScanner
 {
@@ -85,10 +86,13 @@ internal static class MultipartBodyScanner
             }
         }
 
-        // A last line without a line break may still be the close delimiter.
-        if (lineLength > 0 && Classify(prefix, prefixLength, lineLength, delimiter) == DelimiterKind.Close && partStart >= 0)
+        if (partStart >= 0)
         {
-            parts.Add((partStart, Math.Max(partStart, lineStart - previousLineBreak)));
+            // A last line without a line break may still be a delimiter, which ends the part before it. Without one the
+            // close delimiter is missing, and the last part runs to the end of the body: MimeKit reads it so, and what
+            // the evaluation sees as a part must be a part here too.
+            var delimited = lineLength > 0 && Classify(prefix, prefixLength, lineLength, delimiter) != DelimiterKind.None;
+            parts.Add((partStart, Math.Max(partStart, delimited ? lineStart - previousLineBreak : lineStart + lineLength)));
         }
 
         return parts;

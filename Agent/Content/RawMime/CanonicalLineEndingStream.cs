@@ -1,12 +1,17 @@
 using System;
 using System.IO;
 
-namespace ExchangeEncryptionAgent.Smime.Inbound.RawMime;
+namespace ExchangeEncryptionAgent.Content.RawMime;
 
 /// <summary>
 /// Reads a stream with every bare LF turned into CRLF: the canonical form a signature is computed over
 /// (RFC 8551 §3.1.1). Mail stored with CRLF (what Exchange hands over) passes through unchanged.
 /// </summary>
+/// <remarks>
+/// MimeKit's <c>Unix2DosFilter</c> in a <c>FilteredStream</c> converts the same way, but cannot tell whether it changed
+/// anything; the signature check needs exactly that (<see cref="ChangedLineEndings"/>) to decide whether to verify a
+/// second time over the bytes as stored.
+/// </remarks>
 internal sealed class CanonicalLineEndingStream : Stream
 {
     private readonly Stream _inner;
