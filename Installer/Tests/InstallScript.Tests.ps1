@@ -89,14 +89,14 @@ Describe 'install.ps1 and the module agree' {
         'Action', 'ForcedTlsConnectorName', 'ServiceTimeoutSeconds' | ForEach-Object { @{ Name = $_ } }
     ) {
         $scriptDefault = Get-DefaultValue -Path $InstallScript -Parameter $Name
-        $moduleDefault = Get-DefaultValue -Path (Join-Path (Join-Path $RepoRoot 'Installer') 'ExchangeEncryptionAgent.Installer.psm1') -FunctionName 'Invoke-EncryptionAgentSetup' -Parameter $Name
+        $moduleDefault = Get-DefaultValue -Path $InstallerModulePath -FunctionName 'Invoke-EncryptionAgentSetup' -Parameter $Name
         $scriptDefault | Should -Not -BeNullOrEmpty
         $scriptDefault | Should -Be $moduleDefault
     }
 
     It 'gives -TransportService no default in either: the server''s role decides' {
         Get-DefaultValue -Path $InstallScript -Parameter 'TransportService' | Should -BeNullOrEmpty
-        Get-DefaultValue -Path (Join-Path (Join-Path $RepoRoot 'Installer') 'ExchangeEncryptionAgent.Installer.psm1') -FunctionName 'Invoke-EncryptionAgentSetup' -Parameter 'TransportService' | Should -BeNullOrEmpty
+        Get-DefaultValue -Path $InstallerModulePath -FunctionName 'Invoke-EncryptionAgentSetup' -Parameter 'TransportService' | Should -BeNullOrEmpty
     }
 }
 
