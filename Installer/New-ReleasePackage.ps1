@@ -209,7 +209,7 @@ function Get-PackageProblem {
     foreach ($entry in $entries) {
         $leaf = ($entry -split '/')[-1]
         if ($leaf -and (Test-Forbidden -Name $leaf)) { "forbidden: $entry" }
-        if ($entry -like 'Installer/Tests/*') { "forbidden: $entry" }
+        if ($entry -like 'Installer/Tests/*' -or $entry -like 'Installer/Public/*' -or $entry -like 'Installer/Private/*') { "forbidden: $entry" }
     }
 }
 

@@ -217,8 +217,6 @@ Describe 'Boundary functions' {
             Get-TargetPriority -Requested $null -Current 4 -TransportRulePriority $null | Should -BeNullOrEmpty
         }
     }
-
-
 }
 
 Describe 'Status' {

@@ -22,9 +22,10 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module -Name $PesterPath -Force
 $env:EEA_CONFIGURATION = $Configuration
-# Every test file imports the module as it ships, built once here from Installer/Public and Installer/Private.
+# Every test file imports the module as it ships, built once here from Installer/Public and Installer/Private into
+# an Installer folder, as in the package (InstallScript.Tests.ps1 puts install.ps1 beside it).
 $moduleFolder = Join-Path ([System.IO.Path]::GetTempPath()) "eea-installer-module-$([guid]::NewGuid().ToString('N'))"
-$env:EEA_INSTALLER_MODULE = (& (Join-Path (Split-Path -Parent $PSScriptRoot) 'New-ReleasePackage.ps1') -ModuleOnly -OutputDirectory $moduleFolder).FullName
+$env:EEA_INSTALLER_MODULE = (& (Join-Path (Split-Path -Parent $PSScriptRoot) 'New-ReleasePackage.ps1') -ModuleOnly -OutputDirectory (Join-Path $moduleFolder 'Installer')).FullName
 
 $config = New-PesterConfiguration
 $config.Run.Path = $TestPath

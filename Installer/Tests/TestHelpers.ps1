@@ -17,7 +17,7 @@ Import-Module (Join-Path $PSScriptRoot 'FakeExchangeServer.psm1') -Force
 # The tests run against the module as it ships: the single .psm1 New-ReleasePackage.ps1 builds from Public/ and
 # Private/. Invoke-InstallerTests.ps1 builds it once per run; a test file run on its own builds it here.
 if (-not $env:EEA_INSTALLER_MODULE -or -not (Test-Path -LiteralPath $env:EEA_INSTALLER_MODULE -PathType Leaf)) {
-    $built = Join-Path ([System.IO.Path]::GetTempPath()) "eea-installer-module-$PID"
+    $built = Join-Path (Join-Path ([System.IO.Path]::GetTempPath()) "eea-installer-module-$PID") 'Installer'
     $env:EEA_INSTALLER_MODULE = (& (Join-Path (Join-Path $script:RepoRoot 'Installer') 'New-ReleasePackage.ps1') -ModuleOnly -OutputDirectory $built).FullName
 }
 $script:InstallerManifestPath = $env:EEA_INSTALLER_MODULE
