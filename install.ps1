@@ -16,9 +16,10 @@
       1. checks, before anything changes: administrator; the Exchange management tools, running on this server;
          the .NET Framework, 4.8 or later; the server's role (Mailbox or Edge, from Get-ExchangeServer); -Priority
          within range; the account's management roles for every Exchange cmdlet the run calls;
-      2. validates the policy with the package's own agent assembly, before anything changes;
-      3. copies the agent and its dependencies, the shipped policies and the key files the policy names relative to
-         itself; unblocks downloaded files;
+      2. reads the policy with the package's own agent assembly, before anything changes: it must be valid, every
+         file it names must exist, and what it names relative to itself must be in its folder or below;
+      3. copies the agent and its dependencies, the shipped policies and every certificate, key, password and CRL
+         file and folder the policy names relative to itself; unblocks downloaded files;
       4. creates the event source ExchangeEncryptionAgent in the Application log;
       5. gives the transport service account (NETWORK SERVICE) read access to the policies and the key and password
          files the policy names, and modify access to the Logs folder only;
@@ -48,8 +49,10 @@
 .PARAMETER PolicyPath
     The policy to activate. Default: keep the policy already active on the server; on a first installation, the
     package's Policies\default.xml. The file is validated first, then copied to <InstallPath>\Policies\policy.xml,
-    together with the key and password files it names relative to itself. Files it names by absolute path stay
-    where they are and must exist on every server.
+    together with every file and folder it names relative to itself (certificates, keys, password files, CRLs,
+    certificate and key folders), in the same places relative to it. What it names relative to itself must be in
+    its folder or below, or nothing is changed. Files it names by absolute path stay where they are and must exist
+    on every server.
 
 .PARAMETER Priority
     The agent's position among the transport agents of the same service (the lowest runs first). Set-TransportAgent
@@ -205,5 +208,10 @@ param(
 
 $ErrorActionPreference = 'Stop'
 # The module that does the work ships beside this script; the package (agent\, Policies\) is this script's folder.
-Import-Module -Name (Join-Path (Join-Path $PSScriptRoot 'Installer') 'ExchangeEncryptionAgent.Installer.psd1')
+# A source tree has only its parts (Installer\Public, Installer\Private): New-ReleasePackage.ps1 builds the module.
+$installerModule = Join-Path $PSScriptRoot 'Installer'
+if (-not (Test-Path -LiteralPath (Join-Path $installerModule 'ExchangeEncryptionAgent.Installer.psm1') -PathType Leaf)) {
+    throw "No Installer\ExchangeEncryptionAgent.Installer.psm1 beside install.ps1. Run install.ps1 from an extracted release package (ExchangeEncryptionAgent-<version>.zip); in a source tree, build one with Installer/New-ReleasePackage.ps1."
+}
+Import-Module -Name (Join-Path $installerModule 'ExchangeEncryptionAgent.Installer.psd1')
 Invoke-EncryptionAgentSetup @PSBoundParameters -PackageRoot $PSScriptRoot

@@ -21,13 +21,13 @@ public sealed class PesterTests
     /// Fewer executed tests than this means tests were lost (a file no longer discovered, a Describe that failed
     /// in discovery), which must not pass as green. Raise it when adding tests.
     /// </summary>
-    private const int MinimumExecutedTests = 285;
+    private const int MinimumExecutedTests = 400;
 
     private const string PesterVersion = "6.2.0";
     private const string PwshVersion = "7.6.9";
-    // Generous: on a loaded shared build machine the suite (about 280 tests, each with its own fake organisation)
-    // has taken over 15 minutes; a hang still ends here.
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(30);
+    // Generous: on a loaded shared build machine the suite (about 420 tests, each with its own fake organisation, the
+    // example policies installed with openssl-made certificates) has taken close to 30 minutes; a hang still ends here.
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(45);
 
     [Fact]
     public void InstallerPesterSuite_RunsAndPasses()

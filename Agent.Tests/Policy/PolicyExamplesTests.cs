@@ -1,5 +1,6 @@
 using System.IO;
 using System.Linq;
+using ExchangeEncryptionAgent.Activation;
 using ExchangeEncryptionAgent.Policy;
 using Xunit;
 

@@ -9,24 +9,43 @@ BeforeAll {
 Describe 'Test-EncryptionPolicy' {
     BeforeAll {
         # A stand-in for the agent's net48 assembly, compiled here: the same public type and method, so the module's
-        # loading and reflection run for real (the real agent cannot load under PowerShell 7 on Linux).
-        $script:ValidatorDll = Join-Path $TestDrive 'ExchangeEncryptionAgent.dll'
+        # loading and reflection run for real. Its own file name: Installer.Examples.Tests.ps1 loads the real agent
+        # (ExchangeEncryptionAgent) into this same process, and two assemblies of one name cannot both load.
+        $script:ValidatorDll = Join-Path $TestDrive 'StandInAgent.dll'
         Add-Type -OutputAssembly $ValidatorDll -OutputType Library -TypeDefinition @'
-namespace ExchangeEncryptionAgent.Policy
+namespace ExchangeEncryptionAgent.Activation
 {
-    public static class PolicyFileValidator
+    public sealed class PolicyInventoryResult
     {
-        public static string[] Validate(string path)
+        public string[] Errors = new string[0];
+        public string[] Files = new string[0];
+        public string[] Folders = new string[0];
+        public string[] AbsolutePaths = new string[0];
+        public string ForcedTlsAddressSpace;
+        public string ForcedTlsDomain;
+    }
+
+    public static class PolicyInventory
+    {
+        public static PolicyInventoryResult Read(string path)
         {
             string text = System.IO.File.ReadAllText(path);
-            if (text.Contains("explode")) { throw new System.InvalidOperationException("validator bug"); }
-            if (text.Contains("<Rule Name=\"bad\"")) { return new[] { path + ":3:4: rule 'bad': Priority is missing.", path + ":3:4: rule 'bad': no action." }; }
-            return new string[0];
+            if (text.Contains("explode")) { throw new System.InvalidOperationException("reader bug"); }
+            var result = new PolicyInventoryResult();
+            if (text.Contains("<Rule Name=\"bad\"")) { result.Errors = new[] { path + ":3:4: rule 'bad': Priority is missing.", path + ":3:4: rule 'bad': no action." }; }
+            if (text.Contains("references")) {
+                string folder = System.IO.Path.GetDirectoryName(path);
+                result.Files = new[] { System.IO.Path.Combine(folder, "pki/root.crt"), "/srv/keys/org.pfx" };
+                result.Folders = new[] { System.IO.Path.Combine(folder, "pki/partners") };
+                result.AbsolutePaths = new[] { "/srv/keys/org.pfx" };
+                result.ForcedTlsAddressSpace = "tls.contoso.invalid";
+            }
+            return result;
         }
     }
 }
 '@
-        $script:OtherDll = Join-Path $TestDrive 'NoValidator.dll'
+       $script:OtherDll = Join-Path $TestDrive 'NoValidator.dll'
         Add-Type -OutputAssembly $OtherDll -OutputType Library -TypeDefinition 'namespace Elsewhere { public static class Nothing { } }'
         $script:Good = Join-Path $TestDrive 'good.xml'
         Set-Content -LiteralPath $Good -Value '<Policy xmlns="urn:exchange-encryption-agent:policy:v1"><Rules><Rule Name="ok" /></Rules></Policy>'
@@ -67,11 +86,26 @@ namespace ExchangeEncryptionAgent.Policy
     It 'explains a validator that throws' {
         $explode = Join-Path $TestDrive 'explode.xml'
         Set-Content -LiteralPath $explode -Value '<Policy><!-- explode --></Policy>'
-        { Test-EncryptionPolicy -Path $explode -AgentAssemblyPath $ValidatorDll } | Should -Throw '*validator failed on*explode.xml*validator bug*'
+        { Test-EncryptionPolicy -Path $explode -AgentAssemblyPath $ValidatorDll } | Should -Throw '*agent failed to read the policy*explode.xml*reader bug*'
     }
 
+    It 'reads what a policy references and its forced-TLS settings from the agent assembly, never from the XML' {
+        $policy = Join-Path $TestDrive 'references.xml'
+        Set-Content -LiteralPath $policy -Value '<Policy><!-- references --></Policy>'
+        InModuleScope $InstallerModuleName -Parameters @{ Policy = $policy; Dll = $ValidatorDll; Root = $TestDrive } {
+            param($Policy, $Dll, $Root)
+            $inventory = Get-PolicyInventory -Path $Policy -AgentAssemblyPath $Dll
+            $references = @(ConvertTo-PolicyReference -Inventory $inventory)
+            @($references | ForEach-Object { $_.SourcePath }) | Should -Be @((Join-Path $Root 'pki/root.crt'), '/srv/keys/org.pfx', (Join-Path $Root 'pki/partners'))
+            @($references | ForEach-Object { $_.IsRelative }) | Should -Be @($true, $false, $true)
+            @($references | ForEach-Object { $_.IsFolder }) | Should -Be @($false, $false, $true)
+            $forcedTls = ConvertTo-ForcedTlsSetting -Inventory $inventory
+            $forcedTls.AddressSpace | Should -Be 'tls.contoso.invalid'
+            $forcedTls.TlsDomain | Should -BeNullOrEmpty
+        }
+    }
     It 'explains an agent assembly without the validator' {
-        { Test-EncryptionPolicy -Path $Good -AgentAssemblyPath $OtherDll } | Should -Throw '*has no ExchangeEncryptionAgent.Policy.PolicyFileValidator*same release package*'
+        { Test-EncryptionPolicy -Path $Good -AgentAssemblyPath $OtherDll } | Should -Throw '*has no ExchangeEncryptionAgent.Activation.PolicyInventory*same release package*'
     }
 
     It 'explains an agent assembly that cannot be loaded, and how to unblock a download' {
@@ -158,7 +192,7 @@ Describe 'Boundary functions' {
         Mock -ModuleName $InstallerModuleName Test-ExchangeManagementLoaded { $false }
         InModuleScope $InstallerModuleName { Import-ExchangeManagement }
         Should -Invoke -ModuleName $InstallerModuleName Connect-ExchangeEndpoint -Times 1 -Exactly -ParameterFilter { $ServerFqdn -eq 'ex01.contoso.com' }
-        (Get-Content -Raw -LiteralPath (Join-Path (Join-Path $RepoRoot 'Installer') 'ExchangeEncryptionAgent.Installer.psm1')) | Should -Not -Match 'Add-PSSnapin'
+        (Get-Content -Raw -LiteralPath $InstallerModulePath) | Should -Not -Match 'Add-PSSnapin'
     }
 
     It 'Connect-ExchangeEndpoint opens Microsoft''s remote PowerShell endpoint with Kerberos and imports it for the session' {
@@ -181,31 +215,6 @@ Describe 'Boundary functions' {
             Get-TargetPriority -Requested 5 -Current 8 -TransportRulePriority 1 | Should -Be 5
             Get-TargetPriority -Requested 0 -Current 8 -TransportRulePriority 1 | Should -Be 0
             Get-TargetPriority -Requested $null -Current 4 -TransportRulePriority $null | Should -BeNullOrEmpty
-        }
-    }
-
-    It 'Get-PolicyReference finds KeyFile, PfxFile and PasswordFile anywhere, relative or absolute' {
-        InModuleScope $InstallerModuleName -Parameters @{ Root = $TestDrive } {
-            param($Root)
-            $policy = Join-Path $Root 'refs.xml'
-            $absolute = Join-Path $Root 'abs.pfx'
-            Set-Content -LiteralPath $policy -Value "<Policy xmlns='urn:exchange-encryption-agent:policy:v1'><A KeyFile='k/a.key'><B><C PfxFile='$absolute' PasswordFile=' p.txt ' Other='x.pfx' /></B></A></Policy>"
-            $references = @(Get-PolicyReference -Document (Read-PolicyDocument -Path $policy) -PolicyPath $policy)
-            @($references | ForEach-Object { $_.Attribute }) | Should -Be @('KeyFile', 'PfxFile', 'PasswordFile')
-            $references[0].SourcePath | Should -Be ([System.IO.Path]::GetFullPath((Join-Path (Join-Path $Root 'k') 'a.key')))
-            $references[0].IsRelative | Should -BeTrue
-            $references[1].SourcePath | Should -Be $absolute
-            $references[1].IsRelative | Should -BeFalse
-            $references[2].Value | Should -Be 'p.txt'
-        }
-    }
-
-    It 'Read-PolicyDocument refuses a DOCTYPE, as the agent does' {
-        InModuleScope $InstallerModuleName -Parameters @{ Root = $TestDrive } {
-            param($Root)
-            $policy = Join-Path $Root 'doctype.xml'
-            Set-Content -LiteralPath $policy -Value '<!DOCTYPE Policy [<!ENTITY x SYSTEM "file:///etc/passwd">]><Policy>&x;</Policy>'
-            { Read-PolicyDocument -Path $policy } | Should -Throw '*DTD*'
         }
     }
 }

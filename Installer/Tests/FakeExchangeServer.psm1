@@ -146,7 +146,7 @@ function Get-FakeAgentVersion {
 }
 
 function Get-FakePolicyError {
-    # The fake PolicyFileValidator: not well-formed XML, the wrong namespace, or text the validator is told to
+    # The fake validator (PolicyInventory.Read's Errors): not well-formed XML, the wrong namespace, or text the validator is told to
     # reject (InvalidPolicyPattern: a rule a stricter new version no longer accepts, for instance).
     param([string] $Path)
 
@@ -164,6 +164,41 @@ function Get-FakePolicyError {
         return @("${Path}:4:9: rule '$pattern': this rule is not valid")
     }
     @()
+}
+
+function Get-FakePolicyInventory {
+    # The fake PolicyInventory.Read: the fake validator's errors and, for a policy that loads, what it names (files:
+    # CertificateFile, KeyFile, PfxFile, PasswordFile and File/@Path; folders: Folder/@Path and Harvesting/@Folder)
+    # resolved against its folder, and its forced-TLS settings.
+    param([string] $Path)
+
+    $inventory = [pscustomobject]@{ PolicyPath = $Path; Errors = @(Get-FakePolicyError -Path $Path); Files = @(); Folders = @(); AbsolutePaths = @(); ForcedTlsAddressSpace = $null; ForcedTlsDomain = $null }
+    if ($inventory.Errors.Count -gt 0) {
+        return $inventory
+    }
+    [xml]$document = Get-Content -LiteralPath $Path -Raw
+    $folder = Split-Path -Parent $Path
+    $named = @{ Files = New-Object System.Collections.Generic.List[string]; Folders = New-Object System.Collections.Generic.List[string] }
+    foreach ($attribute in @($document.SelectNodes('//@*'))) {
+        $owner = $attribute.OwnerElement.LocalName
+        $list = $null
+        if (@('CertificateFile', 'KeyFile', 'PfxFile', 'PasswordFile') -contains $attribute.LocalName -or ($owner -eq 'File' -and $attribute.LocalName -eq 'Path')) { $list = 'Files' }
+        elseif (($owner -eq 'Folder' -and $attribute.LocalName -eq 'Path') -or ($owner -eq 'Harvesting' -and $attribute.LocalName -eq 'Folder')) { $list = 'Folders' }
+        if (-not $list) { continue }
+        $value = $attribute.Value.Trim()
+        $full = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($folder, $value))
+        if ($named[$list].Contains($full)) { continue }
+        $named[$list].Add($full)
+        if ([System.IO.Path]::IsPathRooted($value)) { $inventory.AbsolutePaths += $full }
+    }
+    $inventory.Files = $named.Files.ToArray()
+    $inventory.Folders = $named.Folders.ToArray()
+    $forcedTls = @($document.SelectNodes("//*[local-name()='ForcedTls']"))
+    if ($forcedTls.Count -gt 0 -and $forcedTls[0].GetAttribute('AddressSpace')) {
+        $inventory.ForcedTlsAddressSpace = $forcedTls[0].GetAttribute('AddressSpace')
+        if ($forcedTls[0].GetAttribute('TlsDomain')) { $inventory.ForcedTlsDomain = $forcedTls[0].GetAttribute('TlsDomain') }
+    }
+    $inventory
 }
 
 function Get-FakeCall {

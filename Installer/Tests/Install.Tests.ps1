@@ -23,7 +23,7 @@ Describe 'Install on this server' {
         }
 
         It 'validates the policy before it changes anything' {
-            $validation = Get-FirstCallIndex $Calls 'Invoke-PolicyFileValidator'
+            $validation = Get-FirstCallIndex $Calls 'Invoke-PolicyInventory'
             $validation | Should -BeGreaterOrEqual 0
             $firstChange = Get-FirstCallIndex $Calls $Changing[0]
             $validation | Should -BeLessThan $firstChange
@@ -151,7 +151,7 @@ Describe 'Install on this server' {
         It 'still validates the policy on the second run' {
             Clear-FakeCall
             $null = Invoke-TestSetup
-            Get-CallName | Should -Contain 'Invoke-PolicyFileValidator'
+            Get-CallName | Should -Contain 'Invoke-PolicyInventory'
         }
     }
 
@@ -159,7 +159,7 @@ Describe 'Install on this server' {
         It 'changes nothing, creates no file and still validates the policy' {
             $result = Invoke-TestSetup -With @{ WhatIf = $true }
             Get-CallName -Mutating | Should -BeNullOrEmpty
-            Get-CallName | Should -Contain 'Invoke-PolicyFileValidator'
+            Get-CallName | Should -Contain 'Invoke-PolicyInventory'
             $InstallPath | Should -Not -Exist
             (Get-FakeServer).EventSources.Count | Should -Be 0
             $result.WhatIf | Should -BeTrue
@@ -204,7 +204,7 @@ Describe 'Install on this server' {
         It 'stops when the policy names a key file that does not exist' {
             $policy = Join-Path $Root 'missing-key.xml'
             New-TestPolicy -Path $policy -PfxFile 'keys/absent.pfx'
-            { Invoke-TestSetup -With @{ PolicyPath = $policy } } | Should -Throw "*refers to files that do not exist*PfxFile=`"keys/absent.pfx`"*"
+            { Invoke-TestSetup -With @{ PolicyPath = $policy } } | Should -Throw "*refers to files that do not exist*keys*absent.pfx*"
             Get-CallName -Mutating | Should -BeNullOrEmpty
         }
 
@@ -217,8 +217,8 @@ Describe 'Install on this server' {
             $null = New-TestFile (Join-Path $Root 'outside.pfx')
             $policy = Join-Path (Join-Path $Root 'policy') 'climbs.xml'
             New-TestPolicy -Path $policy -PfxFile '../outside.pfx'
-            { Invoke-TestSetup -With @{ PolicyPath = $policy } } | Should -Throw "*outside the policy's folder*"
-            Get-CallName | Should -Not -Contain 'Install-TransportAgent'
+            { Invoke-TestSetup -With @{ PolicyPath = $policy } } | Should -Throw "*outside the policy's folder*outside.pfx*"
+            Get-CallName -Mutating | Should -BeNullOrEmpty
         }
     }
 
@@ -227,7 +227,7 @@ Describe 'Install on this server' {
             (Get-FakeServer).IsAdmin = $false
             { Invoke-TestSetup } | Should -Throw '*as an administrator*'
             Get-CallName -Mutating | Should -BeNullOrEmpty
-            Get-CallName | Should -Not -Contain 'Invoke-PolicyFileValidator'
+            Get-CallName | Should -Not -Contain 'Invoke-PolicyInventory'
         }
 
         It 'needs .NET Framework 4.8' {

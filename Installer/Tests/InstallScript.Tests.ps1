@@ -38,7 +38,7 @@ BeforeAll {
 Describe 'install.ps1 help' {
     It 'has a synopsis, a description of the install order and notes' {
         $Help.Synopsis | Should -Match 'Installs, upgrades, removes or reports'
-        ($Help.description.Text -join "`n") | Should -Match 'validates the policy with the package''s own agent assembly, before anything changes'
+        ($Help.description.Text -join "`n") | Should -Match 'reads the policy with the package''s own agent assembly, before anything changes'
         ($Help.alertSet.alert.Text -join "`n") | Should -Match 'Exchange Management Shell'
     }
 
@@ -89,32 +89,44 @@ Describe 'install.ps1 and the module agree' {
         'Action', 'ForcedTlsConnectorName', 'ServiceTimeoutSeconds' | ForEach-Object { @{ Name = $_ } }
     ) {
         $scriptDefault = Get-DefaultValue -Path $InstallScript -Parameter $Name
-        $moduleDefault = Get-DefaultValue -Path (Join-Path (Join-Path $RepoRoot 'Installer') 'ExchangeEncryptionAgent.Installer.psm1') -FunctionName 'Invoke-EncryptionAgentSetup' -Parameter $Name
+        $moduleDefault = Get-DefaultValue -Path $InstallerModulePath -FunctionName 'Invoke-EncryptionAgentSetup' -Parameter $Name
         $scriptDefault | Should -Not -BeNullOrEmpty
         $scriptDefault | Should -Be $moduleDefault
     }
 
     It 'gives -TransportService no default in either: the server''s role decides' {
         Get-DefaultValue -Path $InstallScript -Parameter 'TransportService' | Should -BeNullOrEmpty
-        Get-DefaultValue -Path (Join-Path (Join-Path $RepoRoot 'Installer') 'ExchangeEncryptionAgent.Installer.psm1') -FunctionName 'Invoke-EncryptionAgentSetup' -Parameter 'TransportService' | Should -BeNullOrEmpty
+        Get-DefaultValue -Path $InstallerModulePath -FunctionName 'Invoke-EncryptionAgentSetup' -Parameter 'TransportService' | Should -BeNullOrEmpty
     }
 }
 
 Describe 'install.ps1 hands over to the module' {
+    BeforeAll {
+        # install.ps1 as it ships: beside the built module (Installer\ExchangeEncryptionAgent.Installer.psm1).
+        $script:ShippedPackage = Split-Path -Parent (Split-Path -Parent $InstallerManifestPath)
+        $script:ShippedInstallScript = Join-Path $ShippedPackage 'install.ps1'
+        Copy-Item -LiteralPath $InstallScript -Destination $ShippedInstallScript -Force
+    }
+
     BeforeEach {
         Mock Invoke-EncryptionAgentSetup { }
     }
 
+    It 'stops with what to do when the module is not built beside it (a source tree)' {
+        { & $InstallScript -Action Status } | Should -Throw '*No Installer*ExchangeEncryptionAgent.Installer.psm1*New-ReleasePackage.ps1*'
+        Should -Invoke Invoke-EncryptionAgentSetup -Times 0 -Exactly
+    }
+
     It 'passes the parameters it was given, and its own folder as the package' {
-        & $InstallScript -Action Upgrade -Priority 4 -PolicyPath 'D:\policy.xml' -SkipForcedTlsConnector -WhatIf
+        & $ShippedInstallScript -Action Upgrade -Priority 4 -PolicyPath 'D:\policy.xml' -SkipForcedTlsConnector -WhatIf
         Should -Invoke Invoke-EncryptionAgentSetup -Times 1 -Exactly -ParameterFilter {
-            $Action -eq 'Upgrade' -and $Priority -eq 4 -and $PolicyPath -eq 'D:\policy.xml' -and $SkipForcedTlsConnector -and $WhatIf -and $PackageRoot -eq $RepoRoot
+            $Action -eq 'Upgrade' -and $Priority -eq 4 -and $PolicyPath -eq 'D:\policy.xml' -and $SkipForcedTlsConnector -and $WhatIf -and $PackageRoot -eq $ShippedPackage
         }
     }
 
     It 'passes -AllTransportServers and -Credential' {
         $credential = New-Object System.Management.Automation.PSCredential -ArgumentList 'CONTOSO\exadmin', (ConvertTo-SecureString 'not-a-real-password' -AsPlainText -Force)
-        & $InstallScript -AllTransportServers -Credential $credential
+        & $ShippedInstallScript -AllTransportServers -Credential $credential
         Should -Invoke Invoke-EncryptionAgentSetup -Times 1 -Exactly -ParameterFilter { $AllTransportServers -and $Credential.UserName -eq 'CONTOSO\exadmin' }
     }
 

@@ -15,13 +15,17 @@ param(
     [Parameter(Mandatory)]
     [string] $ResultPath,
     [string] $Configuration = 'Release',
-    [string] $TestPath = $PSScriptRoot,
+    [string[]] $TestPath = $PSScriptRoot,
     [string] $FullNameFilter
 )
 
 $ErrorActionPreference = 'Stop'
 Import-Module -Name $PesterPath -Force
 $env:EEA_CONFIGURATION = $Configuration
+# Every test file imports the module as it ships, built once here from Installer/Public and Installer/Private into
+# an Installer folder, as in the package (InstallScript.Tests.ps1 puts install.ps1 beside it).
+$moduleFolder = Join-Path ([System.IO.Path]::GetTempPath()) "eea-installer-module-$([guid]::NewGuid().ToString('N'))"
+$env:EEA_INSTALLER_MODULE = (& (Join-Path (Split-Path -Parent $PSScriptRoot) 'New-ReleasePackage.ps1') -ModuleOnly -OutputDirectory (Join-Path $moduleFolder 'Installer')).FullName
 
 $config = New-PesterConfiguration
 $config.Run.Path = $TestPath
@@ -34,7 +38,12 @@ $config.TestResult.OutputPath = $ResultPath
 if ($FullNameFilter) {
     $config.Filter.FullName = $FullNameFilter
 }
-$result = Invoke-Pester -Configuration $config
+try {
+    $result = Invoke-Pester -Configuration $config
+}
+finally {
+    Remove-Item -LiteralPath $moduleFolder -Recurse -Force
+}
 "Pester: $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped, $($result.NotRunCount) not run in $([int]$result.Duration.TotalSeconds) s"
 if ($result.FailedCount -gt 0 -or $result.Result -ne 'Passed') {
     exit 1

@@ -64,6 +64,14 @@ Describe 'New-ReleasePackage.ps1' {
             @($Entries | Where-Object { $_ -like 'Installer/Tests*' -or $_ -like '*New-ReleasePackage.ps1' -or $_ -like '*.Tests.ps1' }) | Should -BeNullOrEmpty
         }
 
+        It 'ships the module as one .psm1 built from Public/ and Private/, not its parts' {
+            @($Entries | Where-Object { $_ -like 'Installer/*' } | Sort-Object) | Should -Be @('Installer/ExchangeEncryptionAgent.Installer.psd1', 'Installer/ExchangeEncryptionAgent.Installer.psm1')
+            $extracted = Join-Path $TestDrive 'module-check'
+            [System.IO.Compression.ZipFile]::ExtractToDirectory($Zip.FullName, $extracted)
+            $shipped = Join-Path (Join-Path $extracted 'Installer') 'ExchangeEncryptionAgent.Installer.psm1'
+            (Get-FileHash -LiteralPath $shipped).Hash | Should -Be (Get-FileHash -LiteralPath $InstallerModulePath).Hash -Because 'the tests run against the module as it ships'
+        }
+
         It 'ships the documentation, with the operations guide' {
             $Entries | Should -Contain 'docs/operations.md'
         }
@@ -99,6 +107,36 @@ Describe 'New-ReleasePackage.ps1' {
         $expected = @(Get-ChildItem -LiteralPath $output -Filter '*.dll' | Where-Object { $_.Name -notlike 'Microsoft.Exchange.*' } | ForEach-Object { "agent/$($_.Name)" } | Sort-Object)
         $expected | Should -Contain 'agent/MimeKit.dll'
         @($entries | Where-Object { $_ -like 'agent/*.dll' } | Sort-Object) | Should -Be $expected
+    }
+
+    It 'builds a module that exports exactly the functions of Public/, one per file' {
+        $public = @(Get-ChildItem -LiteralPath (Join-Path (Join-Path $RepoRoot 'Installer') 'Public') -Filter '*.ps1' | ForEach-Object { $_.BaseName } | Sort-Object)
+        $public | Should -Contain 'Invoke-EncryptionAgentSetup'
+        # A fresh runspace: this one already has the module imported (and mocked).
+        $shell = [powershell]::Create()
+        try {
+            $exported = @($shell.AddScript("(Import-Module -Name '$InstallerManifestPath' -PassThru).ExportedFunctions.Keys").Invoke())
+        }
+        finally {
+            $shell.Dispose()
+        }
+        @($exported | Sort-Object) | Should -Be $public
+        (Get-Content -Raw -LiteralPath $InstallerModulePath) -split "`r`n" | Select-Object -First 1 | Should -Be '#Requires -Version 5.1'
+    }
+
+    It 'refuses to build a module from a Public/ file that is not exactly its one function' {
+        $copy = Join-Path $TestDrive 'source-copy'
+        $installer = New-Item -ItemType Directory -Path (Join-Path $copy 'Installer') -Force
+        Copy-Item -LiteralPath (Join-Path $RepoRoot 'Directory.Build.props') -Destination $copy
+        foreach ($name in @('New-ReleasePackage.ps1', 'ExchangeEncryptionAgent.Installer.psd1', 'Public', 'Private')) {
+            Copy-Item -LiteralPath (Join-Path (Join-Path $RepoRoot 'Installer') $name) -Destination $installer.FullName -Recurse
+        }
+        $testPolicy = Join-Path (Join-Path $installer.FullName 'Public') 'Test-EncryptionPolicy.ps1'
+        Add-Content -LiteralPath $testPolicy -Value "`r`nfunction Get-Extra { }"
+        { & (Join-Path $installer.FullName 'New-ReleasePackage.ps1') -ModuleOnly -OutputDirectory (Join-Path $TestDrive 'bad-module') } | Should -Throw '*Test-EncryptionPolicy.ps1 must define exactly one function*Get-Extra*'
+        Set-Content -LiteralPath (Join-Path (Join-Path $installer.FullName 'Private') 'Stray.ps1') -Value "Write-Host 'runs at import'"
+        Remove-Item -LiteralPath $testPolicy
+        { & (Join-Path $installer.FullName 'New-ReleasePackage.ps1') -ModuleOnly -OutputDirectory (Join-Path $TestDrive 'bad-module') } | Should -Throw '*Stray.ps1: line 1 is not a function definition*'
     }
 
     It 'refuses to package a build output without the agent' {

@@ -14,7 +14,15 @@ $script:DefaultConnector = 'ExchangeEncryptionAgent Forced TLS'
 $script:DefaultAddressSpace = 'forcetls.eea.invalid'
 
 Import-Module (Join-Path $PSScriptRoot 'FakeExchangeServer.psm1') -Force
-Import-Module (Join-Path (Join-Path $script:RepoRoot 'Installer') 'ExchangeEncryptionAgent.Installer.psd1') -Force
+# The tests run against the module as it ships: the single .psm1 New-ReleasePackage.ps1 builds from Public/ and
+# Private/. Invoke-InstallerTests.ps1 builds it once per run; a test file run on its own builds it here.
+if (-not $env:EEA_INSTALLER_MODULE -or -not (Test-Path -LiteralPath $env:EEA_INSTALLER_MODULE -PathType Leaf)) {
+    $built = Join-Path (Join-Path ([System.IO.Path]::GetTempPath()) "eea-installer-module-$PID") 'Installer'
+    $env:EEA_INSTALLER_MODULE = (& (Join-Path (Join-Path $script:RepoRoot 'Installer') 'New-ReleasePackage.ps1') -ModuleOnly -OutputDirectory $built).FullName
+}
+$script:InstallerManifestPath = $env:EEA_INSTALLER_MODULE
+$script:InstallerModulePath = [System.IO.Path]::ChangeExtension($script:InstallerManifestPath, '.psm1')
+Import-Module $script:InstallerManifestPath -Force
 
 # Outside commands the installer calls by their real names: each becomes a recorded call on the fake organisation.
 $script:FakedCommands = @(
@@ -27,8 +35,9 @@ $script:FakedCommands = @(
 )
 
 function Use-FakeExchange {
-    # Fresh organisation, this process pretending to be the first server, and every boundary call mocked.
-    param([string[]] $Servers = @('EX01'))
+    # Fresh organisation, this process pretending to be the first server, and every boundary call mocked. With
+    # -RealAgent the package's agent assembly is loaded and asked about the policy for real.
+    param([string[]] $Servers = @('EX01'), [switch] $RealAgent)
 
     # A fresh folder per test: TestDrive lives as long as its Describe/Context block.
     $script:Root = (New-Item -ItemType Directory -Path (Join-Path $TestDrive ([guid]::NewGuid().ToString('N').Substring(0, 8)))).FullName
@@ -50,8 +59,10 @@ function Use-FakeExchange {
     Mock -ModuleName $m Get-ExchangeShellServer { (Get-FakeOrganisation).ShellServer }
     Mock -ModuleName $m Get-TransportServiceAccount { 'NT AUTHORITY\NETWORK SERVICE' }
     Mock -ModuleName $m Get-AgentVersion { Get-FakeAgentVersion -AssemblyPath $AssemblyPath }
-    Mock -ModuleName $m Import-AgentAssembly { Invoke-FakeCommand -Command 'Import-AgentAssembly' -Parameters $PesterBoundParameters; [object].Assembly }
-    Mock -ModuleName $m Invoke-PolicyFileValidator { Invoke-FakeCommand -Command 'Invoke-PolicyFileValidator' -Parameters @{ Path = $Path }; Get-FakePolicyError -Path $Path }
+    if (-not $RealAgent) {
+        Mock -ModuleName $m Import-AgentAssembly { Invoke-FakeCommand -Command 'Import-AgentAssembly' -Parameters $PesterBoundParameters; [object].Assembly }
+        Mock -ModuleName $m Invoke-PolicyInventory { Invoke-FakeCommand -Command 'Invoke-PolicyInventory' -Parameters @{ Path = $Path }; Get-FakePolicyInventory -Path $Path }
+    }
     Mock -ModuleName $m Test-FileBlocked { (Get-FakeServer).Blocked.Contains($Path) }
     Mock -ModuleName $m Get-AgentEventSourceLog { (Get-FakeServer).EventSources[$Name] }
     Mock -ModuleName $m Test-ProtectedAcl { Test-FakeProtectedAcl -Path $Path -Rule $Rule }

@@ -90,7 +90,7 @@ Describe 'Uninstall' {
             Clear-FakeCall
             $null = Invoke-TestSetup
             (Get-FakeAgent $AgentName).Enabled | Should -BeTrue
-            @(Get-CallParameter 'Invoke-PolicyFileValidator')[0].Path | Should -Be (Join-Path (Join-Path $InstallPath 'Policies') 'policy.xml')
+            @(Get-CallParameter 'Invoke-PolicyInventory')[0].Path | Should -Be (Join-Path (Join-Path $InstallPath 'Policies') 'policy.xml')
         }
     }
 

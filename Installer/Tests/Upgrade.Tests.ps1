@@ -54,7 +54,7 @@ Describe 'Upgrade' {
 
         It 'validates the kept policy with the new version''s validator' {
             @(Get-CallParameter 'Import-AgentAssembly')[0].Path | Should -Be (Join-Path (Join-Path $NewPackage 'agent') 'ExchangeEncryptionAgent.dll')
-            @(Get-CallParameter 'Invoke-PolicyFileValidator')[0].Path | Should -Be (Join-Path (Join-Path $InstallPath 'Policies') 'policy.xml')
+            @(Get-CallParameter 'Invoke-PolicyInventory')[0].Path | Should -Be (Join-Path (Join-Path $InstallPath 'Policies') 'policy.xml')
         }
 
         It 'backs up the previous version beside the installation, without the logs' {
@@ -65,7 +65,7 @@ Describe 'Upgrade' {
         }
 
         It 'stops the transport service only after validating and backing up, and starts it after copying' {
-            $validate = Get-FirstCallIndex $Calls 'Invoke-PolicyFileValidator'
+            $validate = Get-FirstCallIndex $Calls 'Invoke-PolicyInventory'
             $stop = Get-FirstCallIndex $Calls 'Stop-Service'
             $start = Get-FirstCallIndex $Calls 'Start-Service'
             $lastBackup = Get-CallIndex -Last { $_.Command -eq 'Copy-AgentFile' -and $_.Parameters.Destination -like '*.previous*' }

@@ -3,12 +3,13 @@ using System.IO;
 using System.Linq;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
+using ExchangeEncryptionAgent.Activation;
 using ExchangeEncryptionAgent.Policy;
 using Xunit;
 
-namespace ExchangeEncryptionAgent.Tests.Policy;
+namespace ExchangeEncryptionAgent.Tests.Activation;
 
-/// <summary>install.ps1 loads the net48 agent DLL in Windows PowerShell 5.1 and calls PolicyFileValidator.Validate.</summary>
+/// <summary>install.ps1 loads the net48 agent DLL in Windows PowerShell 5.1 and calls PolicyInventory.Read (PolicyFileValidator.Validate returns its errors).</summary>
 public sealed class InstallerContractTests
 {
     [Fact]
@@ -23,12 +24,15 @@ public sealed class InstallerContractTests
         var resources = metadata.ManifestResources.Select(h => metadata.GetString(metadata.GetManifestResource(h).Name)).ToList();
         Assert.Contains(PolicySchema.ResourceName, resources);
 
-        var validator = metadata.TypeDefinitions.Select(metadata.GetTypeDefinition)
-            .Single(t => metadata.GetString(t.Name) == "PolicyFileValidator" && metadata.GetString(t.Namespace) == "ExchangeEncryptionAgent.Policy");
-        Assert.True((validator.Attributes & System.Reflection.TypeAttributes.Public) != 0);
-        var validate = validator.GetMethods().Select(metadata.GetMethodDefinition).Single(m => metadata.GetString(m.Name) == "Validate");
-        Assert.True((validate.Attributes & System.Reflection.MethodAttributes.Static) != 0);
-        Assert.True((validate.Attributes & System.Reflection.MethodAttributes.Public) != 0);
+        foreach (var (typeName, methodName) in new[] { ("PolicyFileValidator", "Validate"), ("PolicyInventory", "Read") })
+        {
+            var type = metadata.TypeDefinitions.Select(metadata.GetTypeDefinition)
+                .Single(t => metadata.GetString(t.Name) == typeName && metadata.GetString(t.Namespace) == "ExchangeEncryptionAgent.Activation");
+            Assert.True((type.Attributes & System.Reflection.TypeAttributes.Public) != 0);
+            var method = type.GetMethods().Select(metadata.GetMethodDefinition).Single(m => metadata.GetString(m.Name) == methodName);
+            Assert.True((method.Attributes & System.Reflection.MethodAttributes.Static) != 0);
+            Assert.True((method.Attributes & System.Reflection.MethodAttributes.Public) != 0);
+        }
     }
 
     [Fact]
