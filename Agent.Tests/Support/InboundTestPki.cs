@@ -7,12 +7,13 @@ using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
 using Xunit;
 
-namespace ExchangeEncryptionAgent.Tests.Smime.Support;
+namespace ExchangeEncryptionAgent.Tests.Support;
 
 /// <summary>
-/// One test PKI for all inbound tests (RSA key generation is slow): a root and an intermediate CA, the organisation's
-/// gateway decryption certificate, someone else's certificate, and a range of signer certificates for the RFC 8550
-/// checks. Everything is also written as PEM into <see cref="Folder"/> for openssl.
+/// The inbound tests' view of the one <see cref="TestPki"/>: its root and issuing CA, a gateway decryption certificate,
+/// someone else's certificate, and signer certificates for the RFC 8550 checks, all issued from the shared PKI (no
+/// second CA, no new RSA keys). Per collection: its own <see cref="Folder"/> with the PEM files for openssl (tests write
+/// there too) and a recording validator.
 /// </summary>
 public sealed class InboundTestPki : IDisposable
 {
@@ -23,26 +24,19 @@ public sealed class InboundTestPki : IDisposable
 
     public InboundTestPki()
     {
+        var pki = TestPki.Shared;
         Folder = System.IO.Directory.CreateTempSubdirectory("eea-inbound-pki-").FullName;
-        var caKey = PkiBuilder.GenerateKeyPair();
-        _signerKey = PkiBuilder.GenerateKeyPair();
-        Root = PkiBuilder.CreateRoot("CN=EEA Test Root,O=Contoso", keyPair: caKey);
-        Intermediate = PkiBuilder.Issue(Root, new CertificateSpec
-        {
-            Subject = "CN=EEA Test Mail CA,O=Fabrikam",
-            IsCertificateAuthority = true,
-            KeyUsage = KeyUsage.KeyCertSign | KeyUsage.CrlSign,
-            ExtendedKeyUsages = null,
-            KeyPair = caKey,
-            NotAfter = DateTime.UtcNow.AddYears(5),
-        });
+        _signerKey = pki.Bob.KeyPair;
+        Root = pki.Root;
+        Intermediate = pki.Intermediate;
         Gateway = PkiBuilder.Issue(Root, new CertificateSpec
         {
             Subject = "CN=Contoso Mail Gateway,O=Contoso",
             Emails = new[] { "gateway@contoso.example" },
             KeyUsage = KeyUsage.KeyEncipherment | KeyUsage.DigitalSignature,
+            KeyPair = pki.Recovery.KeyPair,
         });
-        Other = PkiBuilder.Issue(Root, new CertificateSpec { Subject = "CN=Someone Else,O=Elsewhere", Emails = new[] { "someone@elsewhere.example" } });
+        Other = PkiBuilder.Issue(Root, new CertificateSpec { Subject = "CN=Someone Else,O=Elsewhere", Emails = new[] { "someone@elsewhere.example" }, KeyPair = pki.Alice.KeyPair });
         Signer = IssueSigner("CN=Bob,O=Fabrikam", SenderAddress);
         GatewayKey = new PrivateKeyEntry("Gateway", Gateway.Certificate, Gateway.KeyPair.Private, Array.Empty<Org.BouncyCastle.X509.X509Certificate>());
         // The production validator, with CRLs from both CAs, as a policy with <Revocation> files configures it.

@@ -5,8 +5,9 @@ using System.Text;
 using CsCheck;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Smime;
+using ExchangeEncryptionAgent.Tests.Smime;
 
-namespace ExchangeEncryptionAgent.Tests.Smime;
+namespace ExchangeEncryptionAgent.Tests.Support;
 
 /// <summary>The shapes of mail the property tests generate.</summary>
 public enum MessageShape

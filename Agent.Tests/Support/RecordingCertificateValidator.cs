@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using ExchangeEncryptionAgent.Certificates;
 using Org.BouncyCastle.X509;
 
-namespace ExchangeEncryptionAgent.Tests.Smime.Support;
+namespace ExchangeEncryptionAgent.Tests.Support;
 
 /// <summary>
 /// The production <see cref="CertificateValidator"/>, with a record of the time it was last asked about, so the

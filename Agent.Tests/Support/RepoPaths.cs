@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace ExchangeEncryptionAgent.Tests;
+namespace ExchangeEncryptionAgent.Tests.Support;
 
 /// <summary>Finds files of the repository from the test output folder.</summary>
 internal static class RepoPaths

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ExchangeEncryptionAgent.Tests.Smime;
+namespace ExchangeEncryptionAgent.Tests.Support;
 
 /// <summary>Small hand-written messages; the property tests generate the varied corpus.</summary>
 internal static class SampleMessages

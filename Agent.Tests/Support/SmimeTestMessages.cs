@@ -9,7 +9,7 @@ using ExchangeEncryptionAgent.Smime.Inbound;
 using ExchangeEncryptionAgent.Tests.Support;
 using Xunit;
 
-namespace ExchangeEncryptionAgent.Tests.Smime.Support;
+namespace ExchangeEncryptionAgent.Tests.Support;
 
 /// <summary>Builds and inspects test messages; runs openssl and the inbound transform.</summary>
 internal static class SmimeTestMessages

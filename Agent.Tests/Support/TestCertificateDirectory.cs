@@ -4,7 +4,7 @@ using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Policy.Model;
 using Org.BouncyCastle.X509;
 
-namespace ExchangeEncryptionAgent.Tests.Smime.Support;
+namespace ExchangeEncryptionAgent.Tests.Support;
 
 /// <summary>TEST DOUBLE of the certificate directory: only what the inbound engine uses (decryption keys, validator).</summary>
 internal sealed class TestCertificateDirectory : ICertificateDirectory

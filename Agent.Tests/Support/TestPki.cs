@@ -5,10 +5,11 @@ using ExchangeEncryptionAgent.Tool.Pki;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.X509;
 
-namespace ExchangeEncryptionAgent.Tests.Smime;
+namespace ExchangeEncryptionAgent.Tests.Support;
 
 /// <summary>
-/// One generated PKI shared by the S/MIME tests (RSA key generation is slow): a root CA, an intermediate, personal
+/// The one test PKI: every certificate the tests need comes from here or is issued from its CAs with its keys
+/// (RSA key generation is slow; <see cref="InboundTestPki"/> is the inbound tests' view of it). Generated once: a root CA, an intermediate, personal
 /// certificates, a partner gateway certificate, the organisation's signing key and a recovery certificate. The files
 /// are written once to a folder for openssl and gpgsm.
 /// </summary>
@@ -27,6 +28,9 @@ internal sealed class TestPki
             IsCertificateAuthority = true,
             KeyUsage = KeyUsage.KeyCertSign | KeyUsage.CrlSign,
             ExtendedKeyUsages = null,
+
+            // Outlives every leaf issued from it, also the inbound tests' signers.
+            NotAfter = DateTime.UtcNow.AddYears(5),
         });
         Alice = PkiBuilder.Issue(Intermediate, new CertificateSpec { Subject = "CN=Alice,O=Fabrikam", Emails = new[] { "alice@fabrikam.example" } });
         Bob = PkiBuilder.Issue(Intermediate, new CertificateSpec { Subject = "CN=Bob,O=Fabrikam", Emails = new[] { "bob@fabrikam.example" } });

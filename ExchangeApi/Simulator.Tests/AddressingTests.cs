@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using Microsoft.Exchange.Data.Transport;
 using Xunit;
 
-namespace ExchangeEncryptionAgent.Tests.Simulator;
+namespace ExchangeApi.Simulator.Tests;
 
 public sealed class AddressingTests
 {

@@ -1,11 +1,10 @@
 using System;
-using ExchangeApi.Simulator;
 using Microsoft.Exchange.Data.Transport;
 using Microsoft.Exchange.Data.Transport.Email;
 using Xunit;
-using static ExchangeEncryptionAgent.Tests.Simulator.TestMessages;
+using static ExchangeApi.Simulator.Tests.TestMessages;
 
-namespace ExchangeEncryptionAgent.Tests.Simulator;
+namespace ExchangeApi.Simulator.Tests;
 
 public sealed class EmailMessageTests
 {

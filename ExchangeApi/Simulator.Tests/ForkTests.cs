@@ -1,12 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using ExchangeApi.Simulator;
 using Microsoft.Exchange.Data.Transport;
 using Xunit;
-using static ExchangeEncryptionAgent.Tests.Simulator.TestMessages;
+using static ExchangeApi.Simulator.Tests.TestMessages;
 
-namespace ExchangeEncryptionAgent.Tests.Simulator;
+namespace ExchangeApi.Simulator.Tests;
 
 public sealed class ForkTests
 {

@@ -1,11 +1,10 @@
 using System;
 using System.IO;
 using System.Text;
-using ExchangeApi.Simulator;
 using Xunit;
-using static ExchangeEncryptionAgent.Tests.Simulator.TestMessages;
+using static ExchangeApi.Simulator.Tests.TestMessages;
 
-namespace ExchangeEncryptionAgent.Tests.Simulator;
+namespace ExchangeApi.Simulator.Tests;
 
 public sealed class MimeStreamTests
 {

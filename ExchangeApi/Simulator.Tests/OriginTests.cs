@@ -1,18 +1,16 @@
 using System.Collections.Generic;
 using System.Linq;
-using ExchangeApi.Simulator;
-using ExchangeEncryptionAgent.Exchange;
-using ExchangeEncryptionAgent.Processing;
 using Microsoft.Exchange.Data.Transport;
 using Xunit;
-using static ExchangeEncryptionAgent.Tests.Simulator.TestMessages;
+using static ExchangeApi.Simulator.Tests.TestMessages;
 
-namespace ExchangeEncryptionAgent.Tests.Simulator;
+namespace ExchangeApi.Simulator.Tests;
 
 /// <summary>
 /// The simulator answers "who is inside" as the evidence note says Exchange does: "&lt;&gt;" for anonymous submitters,
 /// RecipientCategory by the message's directionality (Incoming from the Internet, Unknown from the pickup folder),
-/// wildcard accepted domains, ExternalRelay domains outside the organisation. And the adapter reads those answers.
+/// wildcard accepted domains, ExternalRelay domains outside the organisation. (How the agent's adapter reads those
+/// answers is tested in Agent.Tests, Exchange/SubmissionOriginTests.)
 /// </summary>
 public sealed class OriginTests
 {
@@ -47,7 +45,6 @@ public sealed class OriginTests
         Assert.Equal("<>", seen.Authenticator);
         Assert.Equal(DeliveryMethod.Smtp, seen.Method);
         Assert.All(seen.Recipients, r => Assert.Equal(RecipientCategory.Incoming, r.Category));
-        Assert.Equal(SubmissionOrigin.SmtpAnonymous, MailItemAdapter.Origin(seen.Method, seen.Authenticator));
     }
 
     [Fact]
@@ -58,11 +55,9 @@ public sealed class OriginTests
         Assert.Equal(string.Empty, inside.Authenticator);
         Assert.Equal(RecipientCategory.InSameOrganization, inside.Recipients.Single(r => r.Address == Bob.Address).Category);
         Assert.Equal(RecipientCategory.InDifferentOrganization, inside.Recipients.Single(r => r.Address == Carol.Address).Category);
-        Assert.Equal(SubmissionOrigin.Mailbox, MailItemAdapter.Origin(inside.Method, inside.Authenticator));
 
         var outside = Observe(From("<>", origin: null));
         Assert.Equal("<>", outside.Authenticator);
-        Assert.Equal(SubmissionOrigin.SmtpAnonymous, MailItemAdapter.Origin(outside.Method, outside.Authenticator));
     }
 
     [Fact]
@@ -70,26 +65,11 @@ public sealed class OriginTests
     {
         var authenticated = Observe(From("scanner@contoso.com", SimulatedOrigin.SmtpAuthenticated));
         Assert.Equal("scanner@contoso.com", authenticated.Authenticator);
-        Assert.Equal(SubmissionOrigin.SmtpAuthenticated, MailItemAdapter.Origin(authenticated.Method, authenticated.Authenticator));
 
         var pickup = Observe(From("report@contoso.com", SimulatedOrigin.Pickup));
         Assert.Equal(DeliveryMethod.File, pickup.Method);
         Assert.All(pickup.Recipients, r => Assert.Equal(RecipientCategory.Unknown, r.Category));
-        Assert.Equal(SubmissionOrigin.Pickup, MailItemAdapter.Origin(pickup.Method, pickup.Authenticator));
     }
-
-    [Theory]
-    [InlineData("Mailbox", "", SubmissionOrigin.Mailbox)]
-    [InlineData("Mailbox", "<>", SubmissionOrigin.Mailbox)]
-    [InlineData("Smtp", "<>", SubmissionOrigin.SmtpAnonymous)]
-    [InlineData("Smtp", " <> ", SubmissionOrigin.SmtpAnonymous)]
-    [InlineData("Smtp", "CONTOSO\\scanner", SubmissionOrigin.SmtpAuthenticated)]
-    [InlineData("Smtp", "", SubmissionOrigin.Unknown)]
-    [InlineData("File", "", SubmissionOrigin.Pickup)]
-    [InlineData("File", "<>", SubmissionOrigin.SmtpAnonymous)]
-    [InlineData("Unknown", "", SubmissionOrigin.Unknown)]
-    public void Adapter_Origin_IsTheHostsWordOnly(string method, string authenticator, SubmissionOrigin expected)
-        => Assert.Equal(expected, MailItemAdapter.Origin(System.Enum.Parse<DeliveryMethod>(method), authenticator));
 
     [Fact]
     public void WildcardAndStarAcceptedDomains_CoverSubdomainsAndEverything()

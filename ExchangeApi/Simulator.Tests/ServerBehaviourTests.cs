@@ -2,16 +2,15 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using ExchangeApi.Simulator;
 using Microsoft.Exchange.Data.Common;
 using Microsoft.Exchange.Data.Transport;
 using Microsoft.Exchange.Data.Transport.Routing;
 using MimeKit;
 using MimeKit.Tnef;
 using Xunit;
-using static ExchangeEncryptionAgent.Tests.Simulator.TestMessages;
+using static ExchangeApi.Simulator.Tests.TestMessages;
 
-namespace ExchangeEncryptionAgent.Tests.Simulator;
+namespace ExchangeApi.Simulator.Tests;
 
 /// <summary>
 /// The rows of shared/reference/exchange-behaviour-evidence.md that the simulator plays: Summary-TNEF until content
@@ -21,7 +20,7 @@ namespace ExchangeEncryptionAgent.Tests.Simulator;
 public sealed class ServerBehaviourTests
 {
     private static SimulatedMessage MailboxSubmission(params SimulatedRecipient[] recipients)
-        => SummaryTnef.FromMailbox(Sender, recipients, File.ReadAllBytes(RepoPaths.TestData("tnef", "ukr.eml")));
+        => SummaryTnef.FromMailbox(Sender, recipients, File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestData", "tnef", "ukr.eml")));
 
     [Fact]
     public void MailboxSubmission_IsSummaryTnef_UntilContentConversion_ThenMime()

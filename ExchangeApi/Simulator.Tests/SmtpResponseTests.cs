@@ -2,7 +2,7 @@ using System;
 using Microsoft.Exchange.Data.Transport.Smtp;
 using Xunit;
 
-namespace ExchangeEncryptionAgent.Tests.Simulator;
+namespace ExchangeApi.Simulator.Tests;
 
 public sealed class SmtpResponseTests
 {

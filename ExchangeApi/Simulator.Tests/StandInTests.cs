@@ -6,7 +6,7 @@ using Microsoft.Exchange.Data.Transport.Email;
 using Microsoft.Exchange.Data.Transport.Routing;
 using Xunit;
 
-namespace ExchangeEncryptionAgent.Tests.Simulator;
+namespace ExchangeApi.Simulator.Tests;
 
 // The stand-in must look to the agent exactly like Microsoft's assembly, and must not offer anything more.
 public sealed class StandInTests

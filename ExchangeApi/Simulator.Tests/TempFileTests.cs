@@ -1,10 +1,9 @@
 using System;
 using System.IO;
-using ExchangeApi.Simulator;
 using Xunit;
-using static ExchangeEncryptionAgent.Tests.Simulator.TestMessages;
+using static ExchangeApi.Simulator.Tests.TestMessages;
 
-namespace ExchangeEncryptionAgent.Tests.Simulator;
+namespace ExchangeApi.Simulator.Tests;
 
 public sealed class TempFileTests : IDisposable
 {

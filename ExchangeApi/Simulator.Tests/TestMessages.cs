@@ -1,8 +1,7 @@
 using System;
 using System.Text;
-using ExchangeApi.Simulator;
 
-namespace ExchangeEncryptionAgent.Tests.Simulator;
+namespace ExchangeApi.Simulator.Tests;
 
 internal static class TestMessages
 {

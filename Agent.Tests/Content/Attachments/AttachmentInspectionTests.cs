@@ -117,7 +117,7 @@ public sealed class AttachmentInspectionTests
     [Fact]
     public void AnEncryptedZip_MadeWithZipE_MatchesAttachmentIsPasswordProtected()
     {
-        using var temp = new Policy.TempDirectory();
+        using var temp = new TempDirectory();
         File.WriteAllText(Path.Combine(temp.Path, "secret.txt"), $"{Secret} figures");
         var zip = ExternalTool.Run("zip", new[] { "-q", "-e", "-P", "hunter2", "secret.zip", "secret.txt" }, temp.Path);
         Assert.True(zip.ExitCode == 0, zip.ToString());
