@@ -8,10 +8,10 @@ using Org.BouncyCastle.X509;
 namespace ExchangeEncryptionAgent.Tests.Support;
 
 /// <summary>
-/// The one test PKI: every certificate the tests need comes from here or is issued from its CAs with its keys
-/// (RSA key generation is slow; <see cref="InboundTestPki"/> is the inbound tests' view of it). Generated once: a root CA, an intermediate, personal
-/// certificates, a partner gateway certificate, the organisation's signing key and a recovery certificate. The files
-/// are written once to a folder for openssl and gpgsm.
+/// The one test PKI: every certificate a test needs comes from here or is issued from its CAs with its keys (RSA key
+/// generation is slow; <see cref="InboundTestPki"/> is the inbound tests' view of it). Generated once: a root CA, an
+/// intermediate, personal certificates, a partner gateway certificate, the organisation's signing key and a recovery
+/// certificate, written to a folder for openssl and gpgsm.
 /// </summary>
 internal sealed class TestPki
 {
@@ -73,6 +73,16 @@ internal sealed class TestPki
     public IssuedCertificate Recovery { get; }
 
     public string PathOf(string file) => Path.Combine(Directory, file);
+
+    /// <summary>A TLS server certificate for <paramref name="dnsName"/>, issued by <see cref="Root"/> with a key of the PKI.</summary>
+    public IssuedCertificate IssueTlsServer(string dnsName) => PkiBuilder.Issue(Root, new CertificateSpec
+    {
+        Subject = "CN=" + dnsName,
+        DnsNames = new[] { dnsName },
+        KeyUsage = KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment,
+        ExtendedKeyUsages = new[] { KeyPurposeID.id_kp_serverAuth },
+        KeyPair = Gateway.KeyPair,
+    });
 
     /// <summary>The organisation signing key as the certificate directory would hand it out.</summary>
     public PrivateKeyEntry SignerEntry => new("org-signing", Signer.Certificate, Signer.KeyPair.Private, new X509Certificate[] { Intermediate.Certificate });
