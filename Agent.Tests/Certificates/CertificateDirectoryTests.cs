@@ -1,3 +1,4 @@
+using ExchangeEncryptionAgent.Tests.Support;
 using System;
 using System.IO;
 using System.Linq;
@@ -7,7 +8,6 @@ using System.Security.Cryptography.X509Certificates;
 using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy.Model;
-using ExchangeEncryptionAgent.Tests.Smime;
 using ExchangeEncryptionAgent.Tool.Pki;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;

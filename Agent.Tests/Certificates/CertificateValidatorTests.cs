@@ -1,7 +1,7 @@
+using ExchangeEncryptionAgent.Tests.Support;
 using System;
 using System.Linq;
 using ExchangeEncryptionAgent.Certificates;
-using ExchangeEncryptionAgent.Tests.Smime;
 using ExchangeEncryptionAgent.Tool.Pki;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.X509;

@@ -10,7 +10,7 @@ using ExchangeApi.Simulator;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Exchange;
 using ExchangeEncryptionAgent.Processing;
-using ExchangeEncryptionAgent.Tests.Simulator;
+using ExchangeApi.Simulator.Tests;
 using Microsoft.Exchange.Data.Transport;
 using Xunit;
 

@@ -9,7 +9,7 @@ using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Exchange;
 using ExchangeEncryptionAgent.Processing;
 using ExchangeEncryptionAgent.Tests.Processing;
-using ExchangeEncryptionAgent.Tests.Simulator;
+using ExchangeApi.Simulator.Tests;
 using ExchangeEncryptionAgent.Tests.Support;
 using Microsoft.Exchange.Data.Transport.Routing;
 using MimeKit;

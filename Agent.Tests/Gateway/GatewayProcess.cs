@@ -1,3 +1,4 @@
+using ExchangeEncryptionAgent.Tests.Support;
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;

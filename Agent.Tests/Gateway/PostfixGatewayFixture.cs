@@ -126,26 +126,16 @@ public sealed class PostfixGatewayFixture : IDisposable
         };
     }
 
-    /// <summary>A CA and a server certificate for destination.eea.test, made with openssl (readable by Postfix's smtpd).</summary>
+    /// <summary>The test PKI's root and a server certificate for destination.eea.test from it (readable by Postfix's smtpd).</summary>
     private static (string Ca, string Key, string Certificate) WriteTlsDestinationCertificate(string directory)
     {
         System.IO.Directory.CreateDirectory(directory);
         ExternalTool.Run("chmod", new[] { "0755", directory });
-        void OpenSsl(params string[] args)
-        {
-            var result = ExternalTool.OpenSsl(directory, args);
-            if (result.ExitCode != 0)
-            {
-                throw new InvalidOperationException("openssl failed: " + result);
-            }
-        }
-
-        OpenSsl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=EEA Test TLS CA", "-days", "2",
-            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-        OpenSsl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "destination.key", "-out", "destination.csr", "-subj", "/CN=destination.eea.test");
-        File.WriteAllText(Path.Combine(directory, "destination.ext"), "subjectAltName=DNS:destination.eea.test\nextendedKeyUsage=serverAuth\n");
-        OpenSsl("x509", "-req", "-in", "destination.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "destination.pem", "-days", "2",
-            "-extfile", "destination.ext");
+        var pki = TestPki.Shared;
+        var destination = pki.IssueTlsServer("destination.eea.test");
+        File.WriteAllText(Path.Combine(directory, "ca.pem"), pki.Root.CertificatePem);
+        File.WriteAllText(Path.Combine(directory, "destination.key"), destination.PrivateKeyPem);
+        File.WriteAllText(Path.Combine(directory, "destination.pem"), destination.CertificatePem);
         ExternalTool.Run("chmod", new[] { "0644", Path.Combine(directory, "destination.key") });
         return (Path.Combine(directory, "ca.pem"), Path.Combine(directory, "destination.key"), Path.Combine(directory, "destination.pem"));
     }

@@ -1,36 +1,37 @@
 using System;
-using System.Collections.Concurrent;
 using System.IO;
 using System.Linq;
 using System.Threading;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy;
 using ExchangeEncryptionAgent.Policy.Model;
+using ExchangeEncryptionAgent.Tests.Support;
 using Xunit;
 using static ExchangeEncryptionAgent.Tests.Policy.PolicyTestKit;
 
 namespace ExchangeEncryptionAgent.Tests.Policy;
 
-public sealed class PolicyWatcherTests
+/// <summary>
+/// The watcher runs on a clock and a change trigger the tests move and fire by hand: debounce and back-off are
+/// checked in simulated time, so no test sleeps and none depends on how fast the machine is.
+/// </summary>
+public sealed class PolicyWatcherTests : IDisposable
 {
-    private static readonly PolicyWatcherOptions Fast = new()
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(400);
+
+    private readonly ManualWatcherClock _clock = new();
+    private readonly ManualFolderChanges _changes = new();
+
+    private PolicyWatcherOptions Manual => new()
     {
-        Debounce = TimeSpan.FromMilliseconds(100),
+        Debounce = Debounce,
         InitialRetryDelay = TimeSpan.FromMilliseconds(10),
         MaxRetries = 3,
+        Clock = _clock,
+        Changes = _changes,
     };
 
-    /// <summary>Records events instead of writing them.</summary>
-    private sealed class CollectingLog : IAgentLog
-    {
-        public ConcurrentQueue<(AgentEvent Event, string Message)> Entries { get; } = new();
-
-        public void Write(AgentEvent agentEvent, string message, Exception? exception = null) => Entries.Enqueue((agentEvent, message));
-
-        public bool IsEnabled(AgentEventLevel level) => true;
-
-        public int Count(AgentEvent agentEvent) => Entries.Count(e => e.Event.Id == agentEvent.Id);
-    }
+    public void Dispose() => _changes.Dispose();
 
     private static string ValidPolicy(int rules)
         => Document(string.Concat(Enumerable.Range(0, rules).Select(i => Rule($"R{i}", i))));
@@ -41,8 +42,8 @@ public sealed class PolicyWatcherTests
         using var temp = new TempDirectory();
         var file = Path.Combine(temp.Path, "policy.xml");
         File.WriteAllText(file, ValidPolicy(1));
-        var log = new CollectingLog();
-        using var watcher = new PolicyWatcher<PolicySet>(temp.Path, () => LoadOutcome.FromPolicyFile(file, log), log, Fast);
+        var log = new CollectingAgentLog();
+        using var watcher = new PolicyWatcher<PolicySet>(temp.Path, () => LoadOutcome.FromPolicyFile(file, log), log, Manual);
 
         Assert.True(watcher.Start().Succeeded);
         var first = watcher.Current!;
@@ -68,34 +69,71 @@ public sealed class PolicyWatcherTests
         var file = Path.Combine(temp.Path, "policy.xml");
         File.WriteAllText(file, ValidPolicy(1));
         var loads = 0;
-        var log = new CollectingLog();
-        using var reloaded = new SemaphoreSlim(0);
+        var reloads = 0;
         using var watcher = new PolicyWatcher<PolicySet>(temp.Path, () =>
         {
             Interlocked.Increment(ref loads);
             return LoadOutcome.FromPolicyFile(file);
-        }, log, new PolicyWatcherOptions { Debounce = TimeSpan.FromMilliseconds(400) });
+        }, new CollectingAgentLog(), Manual);
         watcher.Start();
-        watcher.Reloaded += (_, _) => reloaded.Release();
+        watcher.Reloaded += (_, _) => reloads++;
         Assert.Equal(1, loads);
 
+        // An editor saving in steps: each notice comes before the folder has been quiet for the debounce.
         for (var i = 2; i <= 6; i++)
         {
             File.WriteAllText(file, ValidPolicy(i));
-            Thread.Sleep(30);
+            _changes.Fire();
+            _clock.Advance(Debounce / 4);
         }
 
-        Assert.True(reloaded.Wait(TimeSpan.FromSeconds(10)), "no reload after the writes");
-        Assert.False(reloaded.Wait(TimeSpan.FromMilliseconds(800)), "more than one reload for one burst of writes");
+        Assert.Equal(0, reloads);
+        _clock.Advance(Debounce);
+        Assert.Equal(1, reloads);
+        _clock.Advance(Debounce * 10);
+        Assert.Equal(1, reloads);
         Assert.Equal(2, loads);
         Assert.Equal(6, watcher.Current!.Rules.Count);
+    }
+
+    [Fact]
+    public void LostNotices_AreLogged_AndReloaded()
+    {
+        var loads = 0;
+        var log = new CollectingAgentLog();
+        using var watcher = new PolicyWatcher<PolicySet>(Path.GetTempPath(), () =>
+        {
+            Interlocked.Increment(ref loads);
+            return LoadOutcome.Success(new PolicySet(), "test");
+        }, log, Manual);
+        watcher.Start();
+
+        _changes.Lose(new InternalBufferOverflowException("too many changes"));
+        _clock.Advance(Debounce);
+
+        Assert.Equal(2, loads);
+        Assert.Contains(log.Entries, e => e.Event.Id == EventIds.PolicyWatcherFailed.Id && e.Message.Contains("too many changes"));
+    }
+
+    [Fact]
+    public void FileSystemChangeSource_ReportsAWriteInTheFolder()
+    {
+        // The one test of the real notices: it waits for the operating system's signal, never for a fixed time.
+        using var temp = new TempDirectory();
+        using var changed = new ManualResetEventSlim();
+        using var source = new FileSystemChangeSource(temp.Path, "*", includeSubdirectories: true);
+        source.Start(changed.Set, _ => changed.Set());
+
+        File.WriteAllText(Path.Combine(temp.Path, "policy.xml"), ValidPolicy(1));
+
+        Assert.True(changed.Wait(TimeSpan.FromMinutes(1)), "no change notice for a file written in the folder");
     }
 
     [Fact]
     public void SharingViolation_IsRetried_WithBackoff()
     {
         var attempts = 0;
-        var log = new CollectingLog();
+        var log = new CollectingAgentLog();
         var value = new PolicySet();
         using var watcher = new PolicyWatcher<PolicySet>(Path.GetTempPath(), () =>
         {
@@ -105,37 +143,40 @@ public sealed class PolicyWatcherTests
             }
 
             return LoadOutcome.Success(value, "test");
-        }, log, Fast);
+        }, log, Manual);
 
         var outcome = watcher.ReloadNow();
         Assert.True(outcome.Succeeded);
         Assert.Equal(3, attempts);
         Assert.Same(value, watcher.Current);
         Assert.Equal(2, log.Count(EventIds.PolicyFileBusy));
+        Assert.Equal(new[] { TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(20) }, _clock.Waits);
     }
 
     [Fact]
     public void TransientFailure_GivesUpAfterMaxRetries_AndKeepsTheOldValue()
     {
         var attempts = 0;
-        var log = new CollectingLog();
+        var log = new CollectingAgentLog();
         var first = new PolicySet();
+        var options = Manual;
         using var watcher = new PolicyWatcher<PolicySet>(Path.GetTempPath(), () =>
             Interlocked.Increment(ref attempts) == 1
                 ? LoadOutcome.Success(first, "first")
-                : LoadOutcome.Failure<PolicySet>(new[] { "busy" }, isTransient: true), log, Fast);
+                : LoadOutcome.Failure<PolicySet>(new[] { "busy" }, isTransient: true), log, options);
         watcher.ReloadNow();
         var outcome = watcher.ReloadNow();
         Assert.False(outcome.Succeeded);
-        Assert.Equal(1 + 1 + Fast.MaxRetries, attempts);
+        Assert.Equal(1 + 1 + options.MaxRetries, attempts);
+        Assert.Equal(options.MaxRetries, _clock.Waits.Count);
         Assert.Same(first, watcher.Current);
     }
 
     [Fact]
     public void ExceptionsFromLoaderOrSubscribers_NeverEscape()
     {
-        var log = new CollectingLog();
-        using var watcher = new PolicyWatcher<PolicySet>(Path.GetTempPath(), () => throw new InvalidOperationException("loader bug"), log, Fast);
+        var log = new CollectingAgentLog();
+        using var watcher = new PolicyWatcher<PolicySet>(Path.GetTempPath(), () => throw new InvalidOperationException("loader bug"), log, Manual);
         watcher.Reloaded += (_, _) => throw new InvalidOperationException("subscriber bug");
         var outcome = watcher.ReloadNow();
         Assert.False(outcome.Succeeded);
@@ -148,9 +189,9 @@ public sealed class PolicyWatcherTests
     [Fact]
     public void MissingDirectory_IsLogged_NotThrown()
     {
-        var log = new CollectingLog();
+        var log = new CollectingAgentLog();
         using var watcher = new PolicyWatcher<PolicySet>(Path.Combine(Path.GetTempPath(), "eea-missing-" + Guid.NewGuid().ToString("N")),
-            () => LoadOutcome.Failure<PolicySet>(new[] { "missing" }), log, Fast);
+            () => LoadOutcome.Failure<PolicySet>(new[] { "missing" }), log, new PolicyWatcherOptions { Clock = _clock });
         Assert.False(watcher.Start().Succeeded);
         Assert.Equal(1, log.Count(EventIds.PolicyWatcherFailed));
     }
@@ -166,11 +207,15 @@ public sealed class PolicyWatcherTests
         {
             Interlocked.Increment(ref loads);
             return LoadOutcome.FromPolicyFile(file);
-        }, new CollectingLog(), Fast);
+        }, new CollectingAgentLog(), Manual);
         watcher.Start();
+        _changes.Fire();
         watcher.Dispose();
+        Assert.True(_changes.Disposed);
+
         File.WriteAllText(file, ValidPolicy(2));
-        Thread.Sleep(500);
+        _changes.Fire();
+        _clock.Advance(Debounce * 10);
         Assert.Equal(1, loads);
         watcher.Dispose();
     }

@@ -5,7 +5,7 @@ using ExchangeApi.Simulator;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Exchange;
 using ExchangeEncryptionAgent.Processing;
-using ExchangeEncryptionAgent.Tests.Simulator;
+using ExchangeApi.Simulator.Tests;
 using Xunit;
 
 namespace ExchangeEncryptionAgent.Tests.Processing;

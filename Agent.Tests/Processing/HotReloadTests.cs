@@ -1,12 +1,13 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading;
 using ExchangeEncryptionAgent.Diagnostics;
+using ExchangeEncryptionAgent.Policy;
 using ExchangeEncryptionAgent.Processing;
-using ExchangeEncryptionAgent.Tests.Simulator;
+using ExchangeApi.Simulator.Tests;
+using ExchangeEncryptionAgent.Tests.Support;
 using Xunit;
 
 namespace ExchangeEncryptionAgent.Tests.Processing;
@@ -29,7 +30,10 @@ public sealed class HotReloadTests : IClassFixture<PipelineFixture>, IDisposable
         var policyFile = Path.Combine(policies, "policy.xml");
         File.WriteAllText(policyFile, "<Policy xmlns=\"urn:exchange-encryption-agent:policy:v1\"><Broken/></Policy>");
         using var logging = AgentLogging.CreateInMemory(out var memory);
-        using var runtime = AgentRuntimeFactory.Create(_agentDirectory, new AgentSettings(), logging.Log, null);
+        var clock = new ManualWatcherClock();
+        var changes = new ManualFolderChanges();
+        var watching = new PolicyWatcherOptions { Clock = clock, Changes = changes };
+        using var runtime = AgentRuntimeFactory.Create(_agentDirectory, new AgentSettings(), logging.Log, null, watching);
 
         Assert.NotNull(Plan(runtime).Copies.Single().DeferFor);
         Assert.Contains(memory.Logs, l => l.Contains("|1101|", StringComparison.Ordinal));
@@ -41,11 +45,12 @@ public sealed class HotReloadTests : IClassFixture<PipelineFixture>, IDisposable
             </Rule>
             """));
         File.WriteAllText(policyFile, valid);
-        var encrypted = WaitFor(runtime, p => p.Copies.Single().Protection == CopyProtection.Encrypted);
-        Assert.True(encrypted, string.Join("\n", memory.Logs));
+        Saved(changes, clock, watching);
+        Assert.True(Plan(runtime).Copies.Single().Protection == CopyProtection.Encrypted, string.Join("\n", memory.Logs));
 
         File.WriteAllText(policyFile, "not xml at all");
-        WaitForLog(memory, "|1101|", occurrences: 2);
+        Saved(changes, clock, watching);
+        Assert.True(memory.Logs.Count(l => l.Contains("|1101|", StringComparison.Ordinal)) >= 2, string.Join("\n", memory.Logs));
         Assert.Equal(CopyProtection.Encrypted, Plan(runtime).Copies.Single().Protection);
     }
 
@@ -57,31 +62,11 @@ public sealed class HotReloadTests : IClassFixture<PipelineFixture>, IDisposable
         return runtime.Processor.Plan(envelope, content, DateTime.UtcNow, CancellationToken.None);
     }
 
-    private static bool WaitFor(AgentRuntime runtime, Func<ProcessingPlan, bool> condition)
+    // What the file system reports for a save, then the quiet time the watcher waits for: the reload runs now.
+    private static void Saved(ManualFolderChanges changes, ManualWatcherClock clock, PolicyWatcherOptions watching)
     {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            if (condition(Plan(runtime)))
-            {
-                return true;
-            }
-
-            Thread.Sleep(100);
-        }
-
-        return false;
-    }
-
-    private static void WaitForLog(NLog.Targets.MemoryTarget memory, string marker, int occurrences)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(20) && memory.Logs.Count(l => l.Contains(marker, StringComparison.Ordinal)) < occurrences)
-        {
-            Thread.Sleep(100);
-        }
-
-        Assert.True(memory.Logs.Count(l => l.Contains(marker, StringComparison.Ordinal)) >= occurrences, string.Join("\n", memory.Logs));
+        changes.Fire();
+        clock.Advance(watching.Debounce);
     }
 
     private static void CopyDirectory(string from, string to)

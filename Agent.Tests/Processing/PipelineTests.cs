@@ -3,7 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using ExchangeEncryptionAgent.Diagnostics;
-using ExchangeEncryptionAgent.Tests.Simulator;
+using ExchangeApi.Simulator.Tests;
 using MimeKit;
 using Microsoft.Exchange.Data.Transport;
 using Xunit;

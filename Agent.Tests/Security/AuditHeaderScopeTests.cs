@@ -1,6 +1,6 @@
 using System;
 using ExchangeEncryptionAgent.Tests.Processing;
-using ExchangeEncryptionAgent.Tests.Simulator;
+using ExchangeApi.Simulator.Tests;
 using Xunit;
 using static ExchangeEncryptionAgent.Tests.Security.SecurityKit;
 

@@ -1,9 +1,9 @@
+using ExchangeEncryptionAgent.Tests.Support;
 using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using ExchangeEncryptionAgent.Tests.Processing;
-using ExchangeEncryptionAgent.Tests.Smime.Support;
 using MimeKit;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Cms;

@@ -1,7 +1,7 @@
 using System;
 using System.Text;
 using ExchangeEncryptionAgent.Tests.Processing;
-using ExchangeEncryptionAgent.Tests.Simulator;
+using ExchangeApi.Simulator.Tests;
 using Xunit;
 using static ExchangeEncryptionAgent.Tests.Security.SecurityKit;
 

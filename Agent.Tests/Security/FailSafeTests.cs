@@ -7,7 +7,7 @@ using ExchangeEncryptionAgent.Exchange;
 using ExchangeEncryptionAgent.Processing;
 using ExchangeEncryptionAgent.Tests.Exchange;
 using ExchangeEncryptionAgent.Tests.Processing;
-using ExchangeEncryptionAgent.Tests.Simulator;
+using ExchangeApi.Simulator.Tests;
 using Xunit;
 
 namespace ExchangeEncryptionAgent.Tests.Security;

@@ -8,7 +8,7 @@ using System.Threading;
 using ExchangeEncryptionAgent.Processing;
 using ExchangeEncryptionAgent.Smime;
 using ExchangeEncryptionAgent.Tests.Processing;
-using ExchangeEncryptionAgent.Tests.Simulator;
+using ExchangeApi.Simulator.Tests;
 using Xunit;
 
 namespace ExchangeEncryptionAgent.Tests.Security;

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using ExchangeEncryptionAgent.Tests.Processing;
-using ExchangeEncryptionAgent.Tests.Simulator;
+using ExchangeApi.Simulator.Tests;
 using ExchangeEncryptionAgent.Tests.Support;
 using Xunit;
 

@@ -4,7 +4,7 @@ using System.Text;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Processing;
 using ExchangeEncryptionAgent.Tests.Processing;
-using ExchangeEncryptionAgent.Tests.Simulator;
+using ExchangeApi.Simulator.Tests;
 using Xunit;
 using static ExchangeEncryptionAgent.Tests.Security.SecurityKit;
 

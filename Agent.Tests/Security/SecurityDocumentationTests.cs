@@ -1,3 +1,4 @@
+using ExchangeEncryptionAgent.Tests.Support;
 using System;
 using System.IO;
 using System.Linq;

@@ -7,7 +7,7 @@ using System.Threading;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Processing;
 using ExchangeEncryptionAgent.Tests.Processing;
-using ExchangeEncryptionAgent.Tests.Simulator;
+using ExchangeApi.Simulator.Tests;
 using ExchangeEncryptionAgent.Tests.Support;
 using Xunit;
 

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Tests.Processing;
-using ExchangeEncryptionAgent.Tests.Simulator;
+using ExchangeApi.Simulator.Tests;
 using ExchangeEncryptionAgent.Tool.Pki;
 using Org.BouncyCastle.Asn1.X509;
 using Xunit;

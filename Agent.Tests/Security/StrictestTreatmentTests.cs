@@ -4,7 +4,7 @@ using System.Linq;
 using System.Text.Json;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Tests.Processing;
-using ExchangeEncryptionAgent.Tests.Simulator;
+using ExchangeApi.Simulator.Tests;
 using ExchangeEncryptionAgent.Tool;
 using Xunit;
 using static ExchangeEncryptionAgent.Tests.Security.SecurityKit;

@@ -79,6 +79,15 @@ public sealed class PolicyWatcherOptions
 
     /// <summary>Watch subfolders too.</summary>
     public bool IncludeSubdirectories { get; init; } = true;
+
+    /// <summary>The debounce timer and retry back-off; tests pass a clock they move by hand.</summary>
+    internal IWatcherClock Clock { get; init; } = SystemWatcherClock.Instance;
+
+    /// <summary>
+    /// Where change notices come from; null for a <see cref="FileSystemWatcher"/> on the folder. Tests pass a trigger
+    /// they fire by hand. The watcher owns it and disposes it.
+    /// </summary>
+    internal IFolderChangeSource? Changes { get; init; }
 }
 
 /// <summary>Raised after every reload attempt, successful or not.</summary>
@@ -116,8 +125,8 @@ public sealed class PolicyWatcher<T> : IDisposable
     private readonly PolicyWatcherOptions _options;
     private readonly object _reloadLock = new();
     private readonly ManualResetEvent _stopping = new(false);
-    private readonly Timer _debounce;
-    private FileSystemWatcher? _watcher;
+    private readonly IWatcherTimer _debounce;
+    private IFolderChangeSource? _changes;
     private T? _current;
     private int _disposed;
 
@@ -128,7 +137,7 @@ public sealed class PolicyWatcher<T> : IDisposable
         _load = Guard.NotNull(load);
         _log = Guard.NotNull(log);
         _options = options ?? new PolicyWatcherOptions();
-        _debounce = new Timer(_ => OnDebounceElapsed(), null, Timeout.Infinite, Timeout.Infinite);
+        _debounce = _options.Clock.CreateTimer(OnDebounceElapsed);
     }
 
     /// <summary>Raised after each reload attempt (on the watcher's thread; handlers must be quick).</summary>
@@ -141,28 +150,20 @@ public sealed class PolicyWatcher<T> : IDisposable
     public LoadOutcome<T> Start()
     {
         var outcome = ReloadNow();
+        var changes = _options.Changes ?? new FileSystemChangeSource(_directory, _options.Filter, _options.IncludeSubdirectories);
         try
         {
-            var watcher = new FileSystemWatcher(_directory, _options.Filter)
+            changes.Start(ScheduleReload, lost =>
             {
-                IncludeSubdirectories = _options.IncludeSubdirectories,
-                NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
-            };
-            watcher.Changed += (_, _) => ScheduleReload();
-            watcher.Created += (_, _) => ScheduleReload();
-            watcher.Deleted += (_, _) => ScheduleReload();
-            watcher.Renamed += (_, _) => ScheduleReload();
-            watcher.Error += (_, e) =>
-            {
-                // Usually a buffer overflow: notifications were lost, so reload to catch up.
-                _log.Write(EventIds.PolicyWatcherFailed, $"Watching {_directory} lost change notifications: {e.GetException()?.Message}; reloading.");
+                // Notices were lost, so reload to catch up.
+                _log.Write(EventIds.PolicyWatcherFailed, $"Watching {_directory} lost change notifications: {lost?.Message}; reloading.");
                 ScheduleReload();
-            };
-            watcher.EnableRaisingEvents = true;
-            _watcher = watcher;
+            });
+            _changes = changes;
         }
         catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException or PlatformNotSupportedException)
         {
+            changes.Dispose();
             _log.Write(EventIds.PolicyWatcherFailed, $"Cannot watch {_directory} for policy changes: {ex.Message}. The policy will not reload until the service restarts.", ex);
         }
 
@@ -208,15 +209,10 @@ public sealed class PolicyWatcher<T> : IDisposable
         }
 
         _stopping.Set();
-        _watcher?.Dispose();
-        using (var done = new ManualResetEvent(false))
-        {
-            // Wait for a running timer callback so no reload starts after Dispose returns.
-            if (_debounce.Dispose(done))
-            {
-                done.WaitOne(TimeSpan.FromSeconds(30));
-            }
-        }
+        _changes?.Dispose();
+
+        // Waits for a running timer callback, so no reload starts after Dispose returns.
+        _debounce.Dispose();
 
         lock (_reloadLock)
         {
@@ -231,14 +227,7 @@ public sealed class PolicyWatcher<T> : IDisposable
             return;
         }
 
-        try
-        {
-            _debounce.Change(_options.Debounce, Timeout.InfiniteTimeSpan);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Disposed between the check and the call.
-        }
+        _debounce.Schedule(_options.Debounce);
     }
 
     private void OnDebounceElapsed()
@@ -287,7 +276,7 @@ public sealed class PolicyWatcher<T> : IDisposable
             }
 
             _log.Write(EventIds.PolicyFileBusy, $"Policy files busy ({(outcome.Errors.Count > 0 ? outcome.Errors[0] : "no detail")}); retry {attempt + 1} of {_options.MaxRetries} in {delay.TotalMilliseconds:0} ms.");
-            if (Volatile.Read(ref _disposed) != 0 || _stopping.WaitOne(delay))
+            if (Volatile.Read(ref _disposed) != 0 || _options.Clock.Wait(delay, _stopping))
             {
                 return outcome;
             }

@@ -47,6 +47,10 @@ public static class AgentRuntimeFactory
     /// reloaded whenever a file under the policy's folder changes; an invalid version never replaces a valid one.
     /// </summary>
     public static AgentRuntime Create(string agentDirectory, AgentSettings settings, IAgentLog log, IDisposable? resources)
+        => Create(agentDirectory, settings, log, resources, watcherOptions: null);
+
+    /// <summary>As above, with the watcher's clock and change trigger given (tests drive reloads by hand).</summary>
+    internal static AgentRuntime Create(string agentDirectory, AgentSettings settings, IAgentLog log, IDisposable? resources, PolicyWatcherOptions? watcherOptions)
     {
         Guard.NotNull(settings);
         Guard.NotNull(log);
@@ -55,7 +59,8 @@ public static class AgentRuntimeFactory
         var watcher = new PolicyWatcher<LoadedPolicy>(
             Path.GetDirectoryName(policyPath) ?? agentDirectory,
             () => LoadedPolicy.Load(policyPath, log),
-            log);
+            log,
+            watcherOptions);
         watcher.Start();
         var processor = new PolicyProcessor(() => watcher.Current, settings, log, temporaryDirectory);
         return new AgentRuntime(settings, log, processor, new TransformChain(temporaryDirectory), new CompositeDisposable(watcher, resources));

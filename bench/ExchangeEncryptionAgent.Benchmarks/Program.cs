@@ -64,6 +64,11 @@ public static class Program
         var load = new PolicyLoadBenchmarks();
         load.Setup();
         Report("Load1000Rules", 5, () => load.Load1000Rules());
+        Report("Load10000Rules", 1, () => load.Load10000Rules());
+        Report("RejectBillionLaughs", 20, () => load.RejectBillionLaughs());
+        var regex = new CatastrophicRegexBenchmarks();
+        regex.Setup();
+        Report("EvaluateCatastrophicPattern", 1, () => regex.EvaluateCatastrophicPattern());
         foreach (var megabytes in new[] { 1, 8 })
         {
             var hostile = new HostileHeaderBenchmarks { Megabytes = megabytes };

@@ -25,7 +25,11 @@ public sealed class AttachmentInspectionTests
         + Rule("Name", 3, $"<AttachmentNameMatchesPatterns>{Values("^setup")}</AttachmentNameMatchesPatterns>")
         + Rule("Protected", 4, "<AttachmentIsPasswordProtected/>")
         + Rule("Limit", 5, "<AttachmentProcessingLimitExceeded/>")
-        + Rule("Unsupported", 6, "<AttachmentIsUnsupported/>"));
+        + Rule("Unsupported", 6, "<AttachmentIsUnsupported/>"),
+
+        // The widest time bounds the policy allows: what these tests check must not hang on how busy the machine is
+        // (the bounds themselves are tested in PolicyEvaluatorTests, their timing in bench/).
+        settings: "<OrganizationDomains><Domain>contoso.com</Domain></OrganizationDomains><RegexTimeout>PT10S</RegexTimeout><EvaluationBudget>PT60S</EvaluationBudget>");
 
     private static EeaTestRun Run(params (string FileName, string MediaType, byte[] Content)[] attachments)
         => EeaTestRun.Run(AllConditions, Bytes(Message("Files", attachments)));
@@ -117,7 +121,7 @@ public sealed class AttachmentInspectionTests
     [Fact]
     public void AnEncryptedZip_MadeWithZipE_MatchesAttachmentIsPasswordProtected()
     {
-        using var temp = new Policy.TempDirectory();
+        using var temp = new TempDirectory();
         File.WriteAllText(Path.Combine(temp.Path, "secret.txt"), $"{Secret} figures");
         var zip = ExternalTool.Run("zip", new[] { "-q", "-e", "-P", "hunter2", "secret.zip", "secret.txt" }, temp.Path);
         Assert.True(zip.ExitCode == 0, zip.ToString());

@@ -1,3 +1,4 @@
+using ExchangeEncryptionAgent.Tests.Support;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -5,7 +6,6 @@ using System.Linq;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Smime;
 using ExchangeEncryptionAgent.Smime.Gcm;
-using ExchangeEncryptionAgent.Tests.Smime.Support;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
 using Xunit;

@@ -1,5 +1,5 @@
+using ExchangeEncryptionAgent.Tests.Support;
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -9,9 +9,8 @@ using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Processing;
 using ExchangeEncryptionAgent.Smime.Inbound;
-using ExchangeEncryptionAgent.Tests.Smime.Support;
 using Xunit;
-using static ExchangeEncryptionAgent.Tests.Smime.Support.SmimeTestMessages;
+using static ExchangeEncryptionAgent.Tests.Support.SmimeTestMessages;
 
 namespace ExchangeEncryptionAgent.Tests.Smime.Inbound;
 
@@ -104,7 +103,6 @@ public sealed class BadInputTests
         var transform = new InboundSmimeTransform(new InboundSmimeOptions { Decrypt = new DecryptSmimeAction() }, _pki.Directory(), new CollectingAgentLog());
         using var source = new MemoryStream(message, writable: false);
         using var sink = new CountingStream();
-        var watch = Stopwatch.StartNew();
         var before = GC.GetAllocatedBytesForCurrentThread();
 
         transform.Apply(source, sink, default);
@@ -112,7 +110,6 @@ public sealed class BadInputTests
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(DecryptionOutcome.Failed, transform.Result!.Decryption);
         Assert.True(sink.Length > message.Length - 100, "the message passed through");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), watch.Elapsed.ToString());
         Assert.True(allocated < 16L * 1024 * 1024, $"allocated {allocated:N0} bytes for a {message.Length:N0}-byte message");
     }
 

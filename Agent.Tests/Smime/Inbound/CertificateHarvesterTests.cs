@@ -1,3 +1,4 @@
+using ExchangeEncryptionAgent.Tests.Support;
 using System;
 using System.IO;
 using System.Linq;
@@ -6,10 +7,9 @@ using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Smime.Inbound;
 using ExchangeEncryptionAgent.Tests.Smime.Gcm;
-using ExchangeEncryptionAgent.Tests.Smime.Support;
 using Org.BouncyCastle.X509;
 using Xunit;
-using static ExchangeEncryptionAgent.Tests.Smime.Support.SmimeTestMessages;
+using static ExchangeEncryptionAgent.Tests.Support.SmimeTestMessages;
 
 namespace ExchangeEncryptionAgent.Tests.Smime.Inbound;
 

@@ -1,5 +1,5 @@
+using ExchangeEncryptionAgent.Tests.Support;
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -8,9 +8,8 @@ using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Processing;
 using ExchangeEncryptionAgent.Smime.Inbound;
 using ExchangeEncryptionAgent.Tests.Smime.Gcm;
-using ExchangeEncryptionAgent.Tests.Smime.Support;
 using Xunit;
-using static ExchangeEncryptionAgent.Tests.Smime.Support.SmimeTestMessages;
+using static ExchangeEncryptionAgent.Tests.Support.SmimeTestMessages;
 
 namespace ExchangeEncryptionAgent.Tests.Smime.Inbound;
 
@@ -160,15 +159,12 @@ public sealed class NestedLayerTests
 
     private void AssertBounded(byte[] message, InboundSmimeOptions options, Action<Run> check)
     {
-        var watch = Stopwatch.StartNew();
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         var run = Transform(message, options, _pki.Directory());
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
-        watch.Stop();
 
         check(run);
         Assert.Equal(Body(message), run.Body);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
         Assert.True(allocated < 64L * 1024 * 1024, $"allocated {allocated:N0} bytes");
     }
 }

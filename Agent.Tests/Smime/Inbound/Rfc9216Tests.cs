@@ -7,13 +7,12 @@ using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Smime.Inbound;
-using ExchangeEncryptionAgent.Tests.Smime.Support;
 using ExchangeEncryptionAgent.Tests.Support;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.OpenSsl;
 using Org.BouncyCastle.X509;
 using Xunit;
-using static ExchangeEncryptionAgent.Tests.Smime.Support.SmimeTestMessages;
+using static ExchangeEncryptionAgent.Tests.Support.SmimeTestMessages;
 
 namespace ExchangeEncryptionAgent.Tests.Smime.Inbound;
 

@@ -1,10 +1,10 @@
+using ExchangeEncryptionAgent.Tests.Support;
 using System;
 using System.Linq;
 using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Smime.Inbound;
-using ExchangeEncryptionAgent.Tests.Smime.Support;
 using ExchangeEncryptionAgent.Tool.Pki;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Cms;
@@ -13,7 +13,7 @@ using Org.BouncyCastle.Cms;
 using Org.BouncyCastle.Utilities.Collections;
 using Org.BouncyCastle.X509;
 using Xunit;
-using static ExchangeEncryptionAgent.Tests.Smime.Support.SmimeTestMessages;
+using static ExchangeEncryptionAgent.Tests.Support.SmimeTestMessages;
 
 namespace ExchangeEncryptionAgent.Tests.Smime.Inbound;
 
