@@ -3,7 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Xml.Linq;
 using ExchangeEncryptionAgent.Activation;
-using ExchangeEncryptionAgent.Tests.Smime;
+using ExchangeEncryptionAgent.Tests.Support;
 using Xunit;
 
 namespace ExchangeEncryptionAgent.Tests.Activation;

@@ -10,7 +10,7 @@ using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Processing;
 using ExchangeEncryptionAgent.Smime.Inbound;
-using ExchangeEncryptionAgent.Tests.Smime.Support;
+using ExchangeEncryptionAgent.Tests.Support;
 using MimeKit;
 using Xunit;
 
