@@ -17,7 +17,8 @@ namespace ExchangeEncryptionAgent.Tests.Fuzzing;
 /// ContentInfo or EnvelopedData/AuthEnvelopedData header does not parse: a length over 31 bits, an unknown or
 /// primitive-set tag, a wrong context tag, a bad GeneralizedTime, a truncated definite length). Each escaped the
 /// transform as a BouncyCastle exception; now each is a failed decryption with the documented outcome: the uniform
-/// failure stamp and event 3002 with PassThrough, the uniform error and nothing written with Defer.
+/// failure stamp and event 3002 with PassThrough, the uniform error and nothing written with Defer. And the policy
+/// file on which System.Xml threw an ArgumentOutOfRangeException (fuzz/corpus/policy/crash-*.xml).
 /// </summary>
 public sealed class FuzzRegressionTests : IDisposable
 {
@@ -64,6 +65,19 @@ public sealed class FuzzRegressionTests : IDisposable
         Assert.Equal(InboundSmimeHeaders.UniformDecryptionFailure, error.Message);
         Assert.Equal(0, output.Length);
         Assert.Empty(Directory.GetFiles(_fixture.SpoolDirectory));
+    }
+
+    [Fact]
+    public void PolicyWhoseXmlDeclarationSwitchesEncoding_IsARefusedFile_NotAnException()
+    {
+        // afl-fuzz (policy target): System.Xml threw ArgumentOutOfRangeException out of PolicyLoader, which promises
+        // to report every bad file as errors; the watcher would have logged a crash instead of event 1101.
+        var bytes = File.ReadAllBytes(Path.Combine(CorpusReplayTests.CorpusDirectory, "policy", "crash-xml-encoding-switch.xml"));
+
+        var result = ExchangeEncryptionAgent.Policy.PolicyLoader.Load(bytes, "policy.xml", "/policies/policy.xml");
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("could not be read as XML", Assert.Single(result.Errors).ToString(), StringComparison.Ordinal);
     }
 
     public void Dispose() => _fixture.Dispose();
