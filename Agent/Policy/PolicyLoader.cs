@@ -105,6 +105,12 @@ public static class PolicyLoader
         {
             return Failed(new PolicyError(displayName, ex.LineNumber, ex.LinePosition, null, DescribeXmlException(ex, bytes)));
         }
+        catch (ArgumentException ex)
+        {
+            // System.Xml's reader throws ArgumentOutOfRangeException instead of XmlException when the XML declaration
+            // switches to an encoding the bytes before it contradict (found by fuzzing): still just a bad file.
+            return Failed(new PolicyError(displayName, 1, 1, null, $"the file could not be read as XML: {ex.Message}"));
+        }
 
         var root = document.Root;
         if (root is null || root.Name != XName.Get("Policy", PolicySchema.Namespace))

@@ -35,9 +35,11 @@ internal sealed class AuthEnvelopedDataReader
         Guard.NotNull(source);
         Exception? lastFailure = null;
         string? algorithm = null;
-        var position = Open(source, out var stream);
+        Stream? stream = null;
         try
         {
+            // Inside the try, as in EnvelopedDataReader: a header that does not parse is a failed layer (fuzzing).
+            var position = Open(source, out stream);
             var contentKeys = KeyTransportRecipients.Unwrap(position.Parser.GetRecipientInfos(), _keys, out var namedUs);
             if (!namedUs)
             {
@@ -94,7 +96,7 @@ internal sealed class AuthEnvelopedDataReader
         }
         finally
         {
-            stream.Dispose();
+            stream?.Dispose();
         }
     }
 

@@ -53,9 +53,12 @@ internal sealed class EnvelopedDataReader
         Guard.NotNull(source);
         string? algorithm = null;
         Exception? lastFailure = null;
-        var parser = Open(source, out var stream);
+        Stream? stream = null;
         try
         {
+            // Inside the try: a ContentInfo or EnvelopedData header that does not parse (bad length, unknown tag, cut
+            // short) is a failed layer like any other, not an exception out of the transform (found by fuzzing).
+            var parser = Open(source, out stream);
             var contentKeys = KeyTransportRecipients.Unwrap(parser!.GetRecipientInfos(), _keys, out var namedUs);
             if (!namedUs)
             {
@@ -101,7 +104,7 @@ internal sealed class EnvelopedDataReader
         }
         finally
         {
-            stream.Dispose();
+            stream?.Dispose();
         }
     }
 
