@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using ExchangeEncryptionAgent.Fuzz;
+using ExchangeEncryptionAgent.Tests.Support;
 using Xunit;
 
 namespace ExchangeEncryptionAgent.Tests.Fuzzing;

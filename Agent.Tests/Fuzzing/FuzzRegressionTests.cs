@@ -7,7 +7,7 @@ using ExchangeEncryptionAgent.Fuzz;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Processing;
 using ExchangeEncryptionAgent.Smime.Inbound;
-using ExchangeEncryptionAgent.Tests.Smime.Support;
+using ExchangeEncryptionAgent.Tests.Support;
 using Xunit;
 
 namespace ExchangeEncryptionAgent.Tests.Fuzzing;
