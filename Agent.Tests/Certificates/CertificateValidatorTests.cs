@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using ExchangeEncryptionAgent.Certificates;
+using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Tests.Smime;
 using ExchangeEncryptionAgent.Tool.Pki;
 using Org.BouncyCastle.Asn1.X509;

@@ -1,7 +1,7 @@
 using System.IO;
 using System.Linq;
+using ExchangeEncryptionAgent.Activation;
 using ExchangeEncryptionAgent.Diagnostics;
-using ExchangeEncryptionAgent.Processing;
 using Xunit;
 
 namespace ExchangeEncryptionAgent.Tests.Processing;

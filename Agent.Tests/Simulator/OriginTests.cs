@@ -1,8 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
 using ExchangeApi.Simulator;
+using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Exchange;
-using ExchangeEncryptionAgent.Processing;
 using Microsoft.Exchange.Data.Transport;
 using Xunit;
 using static ExchangeEncryptionAgent.Tests.Simulator.TestMessages;

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using ExchangeEncryptionAgent.Processing;
 using MimeKit;
 
 namespace ExchangeEncryptionAgent.Content;

@@ -1,3 +1,5 @@
+using ExchangeEncryptionAgent.Content;
+
 namespace ExchangeEncryptionAgent.Processing;
 
 /// <summary>

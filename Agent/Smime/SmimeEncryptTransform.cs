@@ -7,7 +7,6 @@ using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Smime.Gcm;
 using ExchangeEncryptionAgent.Policy.Model;
-using ExchangeEncryptionAgent.Processing;
 using Org.BouncyCastle.Cms;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;

@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Smime.Inbound;

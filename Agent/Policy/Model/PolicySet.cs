@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using ExchangeEncryptionAgent.Certificates;
 
 namespace ExchangeEncryptionAgent.Policy.Model;
 

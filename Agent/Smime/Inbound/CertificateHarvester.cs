@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text;
 using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Diagnostics;
+using ExchangeEncryptionAgent.Policy.Model;
 using Org.BouncyCastle.X509;
 
 namespace ExchangeEncryptionAgent.Smime.Inbound;

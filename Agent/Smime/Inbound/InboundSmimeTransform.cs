@@ -4,9 +4,9 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using ExchangeEncryptionAgent.Certificates;
+using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy.Model;
-using ExchangeEncryptionAgent.Processing;
 using ExchangeEncryptionAgent.Smime.Inbound.RawMime;
 
 namespace ExchangeEncryptionAgent.Smime.Inbound;

@@ -1,7 +1,7 @@
 using System.IO;
 using System.Threading;
 
-namespace ExchangeEncryptionAgent.Processing;
+namespace ExchangeEncryptionAgent.Content;
 
 /// <summary>
 /// One step that turns a complete RFC 5322 message into another (rewrite headers, sign, encrypt, decrypt...).
@@ -18,25 +18,4 @@ public interface IMessageTransform
     /// <see cref="MessageTransformException"/> for content it cannot process.
     /// </summary>
     void Apply(Stream source, Stream destination, CancellationToken cancellationToken);
-}
-
-/// <summary>A transform could not process the message (malformed content, crypto failure). Never carries secrets.</summary>
-public sealed class MessageTransformException : System.Exception
-{
-    /// <summary>Creates the exception.</summary>
-    public MessageTransformException(string message)
-        : base(message)
-    {
-    }
-
-    /// <summary>Creates the exception with its cause.</summary>
-    public MessageTransformException(string message, System.Exception innerException)
-        : base(message, innerException)
-    {
-    }
-
-    /// <summary>Creates the exception.</summary>
-    public MessageTransformException()
-    {
-    }
 }

@@ -1,4 +1,4 @@
-namespace ExchangeEncryptionAgent.Processing;
+namespace ExchangeEncryptionAgent.Content;
 
 /// <summary>
 /// How the message entered the organisation, as the host saw it. Only the host's word makes a sender internal:

@@ -6,7 +6,7 @@ using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy;
 using ExchangeEncryptionAgent.Policy.Model;
 
-namespace ExchangeEncryptionAgent.Processing;
+namespace ExchangeEncryptionAgent.Activation;
 
 /// <summary>
 /// A policy and the certificates it configures, loaded together and swapped in together: a message is never
