@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Linq;
 using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Diagnostics;
@@ -40,8 +39,7 @@ public sealed class LoadedPolicy
             return LoadOutcome.Failure<LoadedPolicy>(policyResult.Errors.Select(e => e.ToString()).ToArray(), policyResult.IsTransient);
         }
 
-        var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(policyPath)) ?? ".";
-        var certificates = CertificateDirectory.Load(policy.Certificates, baseDirectory, log);
+        var certificates = CertificateDirectory.Load(policy.Certificates, policy.BaseDirectory, log);
         if (!certificates.Succeeded)
         {
             return LoadOutcome.Failure<LoadedPolicy>(certificates.Errors.Select(e => $"{policyPath}: certificates: {e}").ToArray());
