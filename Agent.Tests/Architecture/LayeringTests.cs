@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
+using System.Text.RegularExpressions;
 using Xunit;
 
 namespace ExchangeEncryptionAgent.Tests.Architecture;
@@ -12,6 +14,9 @@ namespace ExchangeEncryptionAgent.Tests.Architecture;
 /// </summary>
 public sealed class LayeringTests
 {
+    private static readonly Regex UsingDirective =
+        new(@"^\s*using\s+(?:static\s+)?(?:\w+\s*=\s*)?((?:ExchangeEncryptionAgent\.\w+|Microsoft\.Exchange)[\w.]*)\s*;", RegexOptions.Multiline);
+
     private static readonly Lazy<FolderDependencyGraph> Graph =
         new(() => FolderDependencyGraph.Read(typeof(Guard).Assembly.Location));
 
@@ -63,6 +68,38 @@ public sealed class LayeringTests
         var present = AgentLayers.Never.Where(e => graph.Uses(e.From).Contains(e.To)).Select(e => graph.Describe(e.From, e.To)).ToList();
 
         Assert.True(present.Count == 0, "Forbidden dependencies:" + Environment.NewLine + string.Join(Environment.NewLine, present));
+    }
+
+    [Fact]
+    public void Using_directives_follow_the_layers_too()
+    {
+        // The compiler drops an unused using (and "_ = typeof(T)"): read the sources as well, so even a using that
+        // names nothing yet is refused where the folder may not go.
+        var agent = Path.Combine(RepoPaths.Root, "Agent");
+        var offending = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(agent, "*.cs", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(agent, file);
+            var folder = relative.Split(Path.DirectorySeparatorChar)[0];
+            if (AgentLayers.Rank(folder) < 0 || relative.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (Match use in UsingDirective.Matches(File.ReadAllText(file)))
+            {
+                var ns = use.Groups[1].Value;
+                var target = ns.StartsWith("Microsoft.Exchange", StringComparison.Ordinal) ? FolderDependencyGraph.MicrosoftExchange : ns.Split('.')[1];
+                var allowed = target == folder
+                    || (target == FolderDependencyGraph.MicrosoftExchange ? folder == "Exchange" : AgentLayers.MayUse(folder).Contains(target));
+                if (!allowed || AgentLayers.Never.Contains((folder, target)))
+                {
+                    offending.Add($"Agent/{relative.Replace(Path.DirectorySeparatorChar, '/')}: using {ns}");
+                }
+            }
+        }
+
+        Assert.True(offending.Count == 0, "Using directives against the layers:" + Environment.NewLine + string.Join(Environment.NewLine, offending));
     }
 
     [Fact]
