@@ -2,6 +2,7 @@ using ExchangeEncryptionAgent.Tests.Support;
 using System;
 using System.Linq;
 using ExchangeEncryptionAgent.Certificates;
+using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Tool.Pki;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.X509;

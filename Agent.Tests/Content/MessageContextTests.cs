@@ -5,7 +5,6 @@ using System.Text;
 using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Policy;
 using ExchangeEncryptionAgent.Policy.Model;
-using ExchangeEncryptionAgent.Processing;
 using Xunit;
 using static ExchangeEncryptionAgent.Tests.Policy.PolicyTestKit;
 

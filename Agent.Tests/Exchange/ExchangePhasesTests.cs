@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using ExchangeApi.Simulator;
+using ExchangeEncryptionAgent.Activation;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Exchange;
 using ExchangeEncryptionAgent.Processing;

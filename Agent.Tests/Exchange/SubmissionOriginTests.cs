@@ -1,7 +1,7 @@
 using System;
 using ExchangeApi.Simulator;
 using ExchangeEncryptionAgent.Exchange;
-using ExchangeEncryptionAgent.Processing;
+using ExchangeEncryptionAgent.Content;
 using Microsoft.Exchange.Data.Transport;
 using Xunit;
 using static ExchangeApi.Simulator.Tests.TestMessages;

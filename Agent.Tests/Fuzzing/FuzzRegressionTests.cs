@@ -9,6 +9,7 @@ using ExchangeEncryptionAgent.Processing;
 using ExchangeEncryptionAgent.Smime.Inbound;
 using ExchangeEncryptionAgent.Tests.Support;
 using Xunit;
+using ExchangeEncryptionAgent.Content;
 
 namespace ExchangeEncryptionAgent.Tests.Fuzzing;
 

@@ -5,6 +5,7 @@ using ExchangeEncryptionAgent.Policy;
 using ExchangeEncryptionAgent.Policy.Model;
 using Xunit;
 using static ExchangeEncryptionAgent.Tests.Policy.PolicyTestKit;
+using ExchangeEncryptionAgent.Content;
 
 namespace ExchangeEncryptionAgent.Tests.Policy;
 
@@ -193,8 +194,8 @@ public sealed class ConditionTests
 
         // A From: inside the organisation does not help: the envelope origin decides.
         using var forged = Context(System.Text.Encoding.UTF8.GetBytes(eml),
-            new ExchangeEncryptionAgent.Processing.MessageEnvelope("alice@contoso.com", new[] { new ExchangeEncryptionAgent.Processing.EnvelopeRecipientInput("carol@contoso.com") },
-                ExchangeEncryptionAgent.Processing.SubmissionOrigin.SmtpAnonymous));
+            new ExchangeEncryptionAgent.Content.MessageEnvelope("alice@contoso.com", new[] { new ExchangeEncryptionAgent.Content.EnvelopeRecipientInput("carol@contoso.com") },
+                ExchangeEncryptionAgent.Content.SubmissionOrigin.SmtpAnonymous));
         Assert.Empty(PolicyEvaluator.Evaluate(policy, forged, Now).Matches);
     }
 

@@ -5,7 +5,6 @@ using System.Text;
 using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Policy;
 using ExchangeEncryptionAgent.Policy.Model;
-using ExchangeEncryptionAgent.Processing;
 using Xunit;
 
 namespace ExchangeEncryptionAgent.Tests.Policy;

@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Text;
 using ExchangeEncryptionAgent.Content;
+using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Tests.Tool;
 using Xunit;
 using static ExchangeEncryptionAgent.Tests.Policy.PolicyTestKit;

@@ -1,8 +1,8 @@
 using ExchangeEncryptionAgent.Tests.Support;
 using System.IO;
 using System.Linq;
+using ExchangeEncryptionAgent.Activation;
 using ExchangeEncryptionAgent.Diagnostics;
-using ExchangeEncryptionAgent.Processing;
 using Xunit;
 
 namespace ExchangeEncryptionAgent.Tests.Processing;

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using ExchangeApi.Simulator;
+using ExchangeEncryptionAgent.Activation;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Exchange;
 using ExchangeEncryptionAgent.Processing;

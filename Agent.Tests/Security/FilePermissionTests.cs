@@ -5,6 +5,7 @@ using System.Linq;
 using System.Runtime.Versioning;
 using System.Text;
 using System.Threading;
+using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Processing;
 using ExchangeEncryptionAgent.Smime;
 using ExchangeEncryptionAgent.Tests.Processing;

@@ -6,6 +6,7 @@ using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Tests.Processing;
 using Xunit;
 using static ExchangeEncryptionAgent.Tests.Security.SecurityKit;
+using ExchangeEncryptionAgent.Content;
 
 namespace ExchangeEncryptionAgent.Tests.Security;
 
@@ -145,7 +146,7 @@ public sealed class ForgedVerdictHeaderTests
         var processor = new ExchangeEncryptionAgent.Processing.NoPolicyProcessor(
             new ExchangeEncryptionAgent.Processing.AgentSettings { OnNoValidPolicy = ExchangeEncryptionAgent.Processing.FailureOutcome.PassThroughInsecure }, logging.Log, "test");
         var bytes = Encoding.UTF8.GetBytes(Flooded("MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nPay.\r\n"));
-        var envelope = new ExchangeEncryptionAgent.Processing.MessageEnvelope(Mallory, new[] { new ExchangeEncryptionAgent.Processing.EnvelopeRecipientInput("ed@contoso.example", true) });
+        var envelope = new ExchangeEncryptionAgent.Content.MessageEnvelope(Mallory, new[] { new ExchangeEncryptionAgent.Content.EnvelopeRecipientInput("ed@contoso.example", true) });
 
         using var content = new System.IO.MemoryStream(bytes, writable: false);
         var copy = Assert.Single(processor.Plan(envelope, content, DateTime.UtcNow, System.Threading.CancellationToken.None).Copies);

@@ -1,8 +1,8 @@
 using System;
 using System.Linq;
 using System.Text;
+using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Diagnostics;
-using ExchangeEncryptionAgent.Processing;
 using ExchangeEncryptionAgent.Tests.Processing;
 using ExchangeApi.Simulator.Tests;
 using Xunit;

@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading;
-using ExchangeEncryptionAgent.Processing;
+using ExchangeEncryptionAgent.Content;
 using Org.BouncyCastle.Cms;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Utilities.IO;

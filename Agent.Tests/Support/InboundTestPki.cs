@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using ExchangeEncryptionAgent.Certificates;
+using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Tool.Pki;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;

@@ -1,9 +1,9 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Policy;
+using ExchangeEncryptionAgent.Policy.Model;
 
 namespace ExchangeEncryptionAgent.Activation;
 
@@ -33,106 +33,34 @@ public static class PolicyInventory
         }
 
         var fullPath = Path.GetFullPath(policyPath);
-        var baseDirectory = Path.GetDirectoryName(fullPath) ?? ".";
-        var certificates = CertificateDirectory.Load(policy.Certificates, baseDirectory, Diagnostics.NullAgentLog.Instance);
-        var errors = certificates.Errors.Select(e => $"{policyPath}:0:0: certificates: {e}").ToArray();
+        var certificates = CertificateDirectory.Load(policy.Certificates, policy.BaseDirectory, Diagnostics.NullAgentLog.Instance);
+        var errors = certificates.Errors.Select(e => $"{policyPath}:0:0: certificates: {e}").ToList();
 
-        var references = new References(baseDirectory);
-        foreach (var source in Sources(policy.Certificates))
+        // The same list the certificate loader resolved its paths with (PolicyFileReferences.Resolve): the installer
+        // copies exactly what the agent will read.
+        PolicyFileReferences references;
+        try
         {
-            references.Add(source);
+            references = policy.References;
         }
-
-        var harvesting = policy.Certificates.Harvesting;
-        if (harvesting.Enabled && !string.IsNullOrWhiteSpace(harvesting.Folder))
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
         {
-            references.AddFolder(harvesting.Folder!);
+            errors.Add($"{policyPath}:0:0: certificates: a path the policy names is not a valid path ({ex.Message})");
+            return PolicyInventoryResult.Failed(policyPath, errors.ToArray());
         }
 
         var forcedTls = policy.Settings.ForcedTls;
         var addressSpace = string.IsNullOrEmpty(forcedTls?.AddressSpace) ? null : forcedTls!.AddressSpace;
         var tlsDomain = addressSpace is null || string.IsNullOrEmpty(forcedTls!.TlsDomain) ? null : forcedTls.TlsDomain;
-        return new PolicyInventoryResult(fullPath, errors, references.Files.ToArray(), references.Folders.ToArray(), references.Absolute.ToArray(), addressSpace, tlsDomain);
+        return new PolicyInventoryResult(
+            fullPath,
+            errors.ToArray(),
+            references.Files.ToArray(),
+            references.Folders.ToArray(),
+            references.WrittenAbsolute.ToArray(),
+            addressSpace,
+            tlsDomain);
     }
 
     private static string[] NoPathGiven() => new[] { "(no file):0:0: no policy file path was given" };
-
-    /// <summary>Every certificate source of the policy, in the order the certificate loader reads them.</summary>
-    private static IEnumerable<CertificateSource> Sources(CertificateSettings settings)
-        => settings.TrustAnchors
-            .Concat(settings.Intermediates)
-            .Concat(settings.Revocation.CrlSources)
-            .Concat(settings.PartnerCertificates)
-            .Concat(settings.OrganizationKeys.Select(k => k.Source))
-            .Concat(settings.SenderKeys);
-
-    /// <summary>Collects referenced paths, resolved as the certificate loader resolves them, each once.</summary>
-    private sealed class References
-    {
-        private readonly string _baseDirectory;
-        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-
-        public References(string baseDirectory)
-        {
-            _baseDirectory = baseDirectory;
-        }
-
-        public List<string> Files { get; } = new();
-
-        public List<string> Folders { get; } = new();
-
-        public List<string> Absolute { get; } = new();
-
-        public void Add(CertificateSource source)
-        {
-            switch (source.Kind)
-            {
-                case CertificateSourceKind.Folder:
-                    AddFolder(source.Path);
-                    break;
-                case CertificateSourceKind.File:
-                    AddFile(source.Path);
-                    AddFile(source.KeyFile);
-                    AddFile(source.PfxFile);
-                    break;
-            }
-
-            // A password file may belong to any source kind that reads keys.
-            AddFile(source.PasswordFile);
-        }
-
-        public void AddFolder(string? path) => Add(path, Folders);
-
-        private void AddFile(string? path) => Add(path, Files);
-
-        private void Add(string? path, List<string> list)
-        {
-            if (string.IsNullOrWhiteSpace(path))
-            {
-                return;
-            }
-
-            string full;
-            try
-            {
-                full = Path.GetFullPath(Path.Combine(_baseDirectory, path));
-            }
-            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
-            {
-                // The certificate loader has already reported this path as an error.
-                return;
-            }
-
-            if (!_seen.Add(full))
-            {
-                return;
-            }
-
-            list.Add(full);
-            if (Path.IsPathRooted(path))
-            {
-                Absolute.Add(full);
-            }
-        }
-    }
 }

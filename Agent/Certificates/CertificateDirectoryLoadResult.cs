@@ -29,13 +29,3 @@ public sealed class CertificateDirectoryLoadResult
     /// <summary>True when there are no errors.</summary>
     public bool Succeeded => Errors.Count == 0;
 }
-
-/// <summary>Optional knobs of <see cref="CertificateDirectory.Load"/>.</summary>
-public sealed class CertificateLoadOptions
-{
-    /// <summary>How long validation results are reused (never past a validity or CRL boundary).</summary>
-    public TimeSpan ValidationCacheDuration { get; init; } = CertificateValidator.DefaultCacheDuration;
-
-    /// <summary>The time load-time checks (stale CRLs) use; null: now.</summary>
-    public DateTime? NowUtc { get; init; }
-}

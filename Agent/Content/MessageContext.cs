@@ -4,39 +4,9 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using ExchangeEncryptionAgent.Content.RawMime;
-using ExchangeEncryptionAgent.Processing;
 using MimeKit;
 
 namespace ExchangeEncryptionAgent.Content;
-
-/// <summary>Bounds on what the engine reads from one message; they keep hostile mail cheap.</summary>
-public static class MessageContextLimits
-{
-    /// <summary>MIME nesting deeper than this is treated as an opaque leaf (MimeKit ParserOptions.MaxMimeDepth).</summary>
-    public const int MaxMimeDepth = 64;
-
-    /// <summary>Header conditions see the first this many top-level header fields; later ones are ignored.</summary>
-    public const int MaxIndexedHeaders = 10_000;
-
-    /// <summary>
-    /// Header conditions see at most this many characters of one header value. Exchange refuses header blocks over
-    /// 256 KB by default (receive connector MaxHeaderSize), and parsing one field costs time that grows faster than
-    /// its length (many folded lines), so longer fields are cut before parsing (HeaderFieldLimiter).
-    /// </summary>
-    public const int MaxHeaderValueChars = 64 * 1024;
-
-    /// <summary>Body conditions see at most this many decoded bytes of body text (all body parts together).</summary>
-    public const long MaxBodyTextBytes = 32L * 1024 * 1024;
-
-    /// <summary>A TNEF part (winmail.dat) larger than this as transferred is unreadable: its content is held in memory.</summary>
-    public const long MaxTnefBytes = 64L * 1024 * 1024;
-
-    /// <summary>TNEF inside TNEF (embedded Outlook items) deeper than this is unreadable.</summary>
-    public const int MaxTnefDepth = 4;
-
-    /// <summary>At most this many TNEF parts are read in one message; more are unreadable.</summary>
-    public const int MaxTnefParts = 32;
-}
 
 /// <summary>
 /// One message as conditions and the pipeline see it: envelope, headers, addresses, type, attachments and decoded
@@ -68,7 +38,6 @@ public sealed class MessageContext : IDisposable
     private IReadOnlyList<SensitivityLabel>? _labels;
     private IReadOnlyList<Guid>? _classifications;
 
-    private static readonly char[] ClassificationSeparators = { ',', ';', ' ', '\t' };
     private MessageTypes? _types;
     private MessageImportance? _importance;
     private MessageSensitivity? _sensitivity;
@@ -194,14 +163,14 @@ public sealed class MessageContext : IDisposable
     public IReadOnlyList<AttachmentInfo> Attachments => Structure.Attachments;
 
     /// <summary>Importance from Importance, X-Priority or X-MSMail-Priority; Normal when absent.</summary>
-    public MessageImportance Importance => _importance ??= ReadImportance();
+    public MessageImportance Importance => _importance ??= MessageHeaderFields.Importance(GetHeaderValues);
 
     /// <summary>The Sensitivity header; Normal when absent or unknown.</summary>
-    public MessageSensitivity Sensitivity => _sensitivity ??= ReadSensitivity();
+    public MessageSensitivity Sensitivity => _sensitivity ??= MessageHeaderFields.Sensitivity(Structure.TnefSensitivity, GetHeaderValues);
 
     /// <summary>The Exchange message classifications (X-MS-Exchange-Organization-Classification), as GUIDs.</summary>
     public IReadOnlyList<Guid> MessageClassifications
-        => _classifications ??= ParseClassifications(GetHeaderValues("X-MS-Exchange-Organization-Classification"));
+        => _classifications ??= MessageHeaderFields.Classifications(GetHeaderValues("X-MS-Exchange-Organization-Classification"));
 
     /// <summary>The enabled Purview sensitivity labels of the msip_labels header.</summary>
     public IReadOnlyList<SensitivityLabel> SensitivityLabels
@@ -246,21 +215,6 @@ public sealed class MessageContext : IDisposable
             EnsureParsed();
             return _structure;
         }
-    }
-
-    /// <summary>Every GUID in the classification header fields (Exchange writes one per field; separators tolerated).</summary>
-    private static List<Guid> ParseClassifications(IReadOnlyList<string> values)
-    {
-        var result = new List<Guid>();
-        foreach (var item in values.SelectMany(v => v.Split(ClassificationSeparators, StringSplitOptions.RemoveEmptyEntries)))
-        {
-            if (Guid.TryParse(item.Trim('{', '}'), out var id) && !result.Contains(id))
-            {
-                result.Add(id);
-            }
-        }
-
-        return result;
     }
 
     /// <summary>Every value of the top-level header <paramref name="name"/>, decoded and whitespace-collapsed.</summary>
@@ -415,75 +369,6 @@ public sealed class MessageContext : IDisposable
         return values;
     }
 
-    private MessageImportance ReadImportance()
-    {
-        foreach (var value in GetHeaderValues("Importance").Concat(GetHeaderValues("X-MSMail-Priority")))
-        {
-            if (value.StartsWith("high", StringComparison.OrdinalIgnoreCase))
-            {
-                return MessageImportance.High;
-            }
-
-            if (value.StartsWith("low", StringComparison.OrdinalIgnoreCase))
-            {
-                return MessageImportance.Low;
-            }
-
-            if (value.StartsWith("normal", StringComparison.OrdinalIgnoreCase))
-            {
-                return MessageImportance.Normal;
-            }
-        }
-
-        foreach (var value in GetHeaderValues("X-Priority"))
-        {
-            if (value.Length > 0)
-            {
-                switch (value[0])
-                {
-                    case '1':
-                    case '2':
-                        return MessageImportance.High;
-                    case '4':
-                    case '5':
-                        return MessageImportance.Low;
-                }
-            }
-        }
-
-        return MessageImportance.Normal;
-    }
-
-    private MessageSensitivity ReadSensitivity()
-    {
-        // Outlook keeps the sensitivity inside the TNEF (PR_SENSITIVITY); a header says the same for MIME senders.
-        if (Structure.TnefSensitivity is { } tnef && tnef != MessageSensitivity.Normal)
-        {
-            return tnef;
-        }
-
-        foreach (var value in GetHeaderValues("Sensitivity"))
-        {
-            var compact = value.Replace("-", string.Empty).Replace(" ", string.Empty);
-            if (compact.Equals("Personal", StringComparison.OrdinalIgnoreCase))
-            {
-                return MessageSensitivity.Personal;
-            }
-
-            if (compact.Equals("Private", StringComparison.OrdinalIgnoreCase))
-            {
-                return MessageSensitivity.Private;
-            }
-
-            if (compact.Equals("CompanyConfidential", StringComparison.OrdinalIgnoreCase))
-            {
-                return MessageSensitivity.CompanyConfidential;
-            }
-        }
-
-        return MessageSensitivity.Normal;
-    }
-
     private static string Truncate(string value)
         => value.Length <= MessageContextLimits.MaxHeaderValueChars ? value : value.Substring(0, MessageContextLimits.MaxHeaderValueChars);
 
@@ -499,233 +384,5 @@ public sealed class MessageContext : IDisposable
         {
             return string.Empty;
         }
-    }
-}
-
-/// <summary>An address with its domain and the domain's suffixes (mail.contoso.com, contoso.com, com), computed once.</summary>
-internal sealed class AddressInfo
-{
-    private static readonly AddressInfo EmptyAddress = new(string.Empty, string.Empty, Array.Empty<string>());
-
-    private AddressInfo(string address, string domain, IReadOnlyList<string> suffixes)
-    {
-        Address = address;
-        Domain = domain;
-        DomainSuffixes = suffixes;
-    }
-
-    public string Address { get; }
-
-    public string Domain { get; }
-
-    public IReadOnlyList<string> DomainSuffixes { get; }
-
-    public static AddressInfo Of(string address)
-    {
-        var trimmed = address.Trim().Trim('<', '>');
-        if (trimmed.Length == 0)
-        {
-            return EmptyAddress;
-        }
-
-        var at = trimmed.LastIndexOf('@');
-        var domain = at < 0 ? string.Empty : trimmed.Substring(at + 1).TrimEnd('.').ToLowerInvariant();
-        var suffixes = new List<string>();
-        var start = 0;
-        while (start < domain.Length)
-        {
-            suffixes.Add(start == 0 ? domain : domain.Substring(start));
-            var dot = domain.IndexOf('.', start);
-            if (dot < 0)
-            {
-                break;
-            }
-
-            start = dot + 1;
-        }
-
-        return new AddressInfo(trimmed, domain, suffixes);
-    }
-}
-
-/// <summary>
-/// What one walk over the MIME tree finds: body parts, attachments, message type. Iterative (no recursion). TNEF parts
-/// are opened (<see cref="TnefContent"/>) and walked as if their content were MIME; the structure owns what they yield.
-/// </summary>
-internal sealed class MessageStructure : IDisposable
-{
-    private List<TnefContent>? _tnef;
-
-    public static readonly MessageStructure Empty = new();
-
-    public List<MimePart> BodyParts { get; } = new();
-
-    public List<AttachmentInfo> Attachments { get; } = new();
-
-    public MessageTypes Types { get; private set; }
-
-    public bool NestingLimitReached { get; private set; }
-
-    public bool ContainsTnef { get; private set; }
-
-    public MessageSensitivity? TnefSensitivity { get; private set; }
-
-    public string? UnreadableContent { get; private set; }
-
-    public void Dispose()
-    {
-        if (_tnef is null)
-        {
-            return;
-        }
-
-        foreach (var content in _tnef)
-        {
-            content.Dispose();
-        }
-
-        _tnef = null;
-    }
-
-    public static MessageStructure Walk(MimeMessage message)
-    {
-        var structure = new MessageStructure();
-        var body = message.Body;
-        if (body is null)
-        {
-            return structure;
-        }
-
-        structure.Types = EncryptedContentClassifier.Classify(body);
-        if (body is MultipartReport report)
-        {
-            var reportType = report.ReportType ?? string.Empty;
-            if (reportType.Equals("delivery-status", StringComparison.OrdinalIgnoreCase))
-            {
-                structure.Types |= MessageTypes.EeaDeliveryReport;
-            }
-            else if (reportType.Equals("disposition-notification", StringComparison.OrdinalIgnoreCase))
-            {
-                structure.Types |= MessageTypes.ReadReceipt;
-            }
-        }
-
-        // Each entry carries its TNEF depth: 0 for the message's own MIME, n inside the n-th nested TNEF.
-        var stack = new Stack<(MimeEntity Entity, int TnefDepth)>();
-        stack.Push((body, 0));
-        while (stack.Count > 0)
-        {
-            var (entity, depth) = stack.Pop();
-            switch (entity)
-            {
-                case Multipart multipart:
-                    for (var i = multipart.Count - 1; i >= 0; i--)
-                    {
-                        stack.Push((multipart[i], depth));
-                    }
-
-                    break;
-                case MessagePart attached:
-                    structure.Attachments.Add(new AttachmentInfo(attached));
-                    break;
-                case MimePart part when TnefContent.IsTnef(part):
-                    if (structure.OpenTnef(part, depth)?.Body is { } converted)
-                    {
-                        stack.Push((converted, depth + 1));
-                    }
-
-                    break;
-                case MimePart part:
-                    structure.Classify(part);
-                    break;
-            }
-        }
-
-        return structure;
-    }
-
-    /// <summary>Opens a TNEF part; returns its content as MIME, or null (then winmail.dat counts as an attachment).</summary>
-    private MimeMessage? OpenTnef(MimePart part, int depth)
-    {
-        ContainsTnef = true;
-        _tnef ??= new List<TnefContent>();
-        if (depth >= MessageContextLimits.MaxTnefDepth || _tnef.Count >= MessageContextLimits.MaxTnefParts)
-        {
-            UnreadableContent ??= "TNEF nested deeper than " + MessageContextLimits.MaxTnefDepth + " levels or more than " + MessageContextLimits.MaxTnefParts + " TNEF parts";
-            Attachments.Add(new AttachmentInfo(part));
-            return null;
-        }
-
-        var content = TnefContent.Read(part);
-        _tnef.Add(content);
-        if (content.Message is null)
-        {
-            UnreadableContent ??= content.Error;
-            Attachments.Add(new AttachmentInfo(part));
-            return null;
-        }
-
-        if (content.IsCalendaring)
-        {
-            Types |= MessageTypes.Calendaring;
-        }
-
-        if (depth == 0 && content.Sensitivity is { } sensitivity)
-        {
-            TnefSensitivity ??= sensitivity;
-        }
-
-        return content.Message;
-    }
-
-    private void Classify(MimePart part)
-    {
-        var type = part.ContentType;
-        if (type.MediaType.Equals("multipart", StringComparison.OrdinalIgnoreCase))
-        {
-            // MimeKit stopped at MaxMimeDepth and kept the rest as an opaque leaf: what lies below cannot answer a
-            // condition, so rules that need it get a rule error (RuleErrorAction), not a silent "no match".
-            NestingLimitReached = true;
-            UnreadableContent ??= "MIME nested deeper than " + MessageContextLimits.MaxMimeDepth + " levels";
-            return;
-        }
-
-        Types |= CalendarOrRightsManaged(part);
-
-        var isBodyText = !part.IsAttachment && part.FileName is null
-            && (type.IsMimeType("text", "plain") || type.IsMimeType("text", "html"));
-        if (isBodyText)
-        {
-            BodyParts.Add(part);
-        }
-        else if (part.IsAttachment || part.FileName is not null)
-        {
-            Attachments.Add(new AttachmentInfo(part));
-        }
-    }
-
-    /// <summary>
-    /// Calendaring is Exchange's "meeting requests and responses": a calendar body part that carries an iTIP method
-    /// other than PUBLISH. An attached .ics file (a part with a file name or marked as attachment) is a file, not a
-    /// meeting request. PermissionControlled: the rights-managed payload (message.rpmsg) of an IRM message.
-    /// </summary>
-    private static MessageTypes CalendarOrRightsManaged(MimePart part)
-    {
-        var type = part.ContentType;
-        if (type.IsMimeType("application", "x-microsoft-rpmsg-message")
-            || string.Equals(part.FileName, "message.rpmsg", StringComparison.OrdinalIgnoreCase))
-        {
-            return MessageTypes.PermissionControlled;
-        }
-
-        if (!type.IsMimeType("text", "calendar") || part.IsAttachment || part.FileName is not null)
-        {
-            return MessageTypes.None;
-        }
-
-        var method = type.Parameters["method"];
-        return method is null || method.Trim().Length == 0 || method.Trim().Equals("PUBLISH", StringComparison.OrdinalIgnoreCase)
-            ? MessageTypes.None
-            : MessageTypes.Calendaring;
     }
 }

@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Security.Cryptography;
 using System.Threading;
+using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Processing;
 using Microsoft.Exchange.Data.Transport;
@@ -33,6 +33,7 @@ internal sealed class MailItemAdapter
     private readonly DecisionStore _decisions;
     private readonly QueuedMessageEventSource _source;
     private readonly MailItem _mailItem;
+    private readonly MailItemContent _content;
 
     public MailItemAdapter(AgentRuntime runtime, SmtpServer server, DecisionStore decisions, QueuedMessageEventSource source, MailItem mailItem)
     {
@@ -41,6 +42,7 @@ internal sealed class MailItemAdapter
         _decisions = decisions;
         _source = source;
         _mailItem = mailItem;
+        _content = new MailItemContent(mailItem, runtime.Chain);
     }
 
     /// <summary>System messages are read-only to agents; messages without recipients have nothing to do.</summary>
@@ -93,7 +95,7 @@ internal sealed class MailItemAdapter
 
         var envelope = BuildEnvelope();
         ProcessingPlan plan;
-        using (var content = OpenContent())
+        using (var content = _content.Open())
         {
             plan = staged.Plan(envelope, content, DateTime.UtcNow, PlanningStage.Inbound, cancellationToken);
         }
@@ -107,7 +109,7 @@ internal sealed class MailItemAdapter
 
         var (copyIndex, recipients) = groups[0];
         var copy = plan.Copies[copyIndex];
-        var result = copy.Transforms.Count > 0 ? Transform(copy.Transforms, cancellationToken) : null;
+        var result = copy.Transforms.Count > 0 ? _content.Transform(copy.Transforms, cancellationToken) : null;
         return () =>
         {
             using (result)
@@ -119,12 +121,12 @@ internal sealed class MailItemAdapter
 
                 if (result is not null)
                 {
-                    Write(result.Content);
+                    _content.Write(result.Content);
                     _mailItem.Properties[InboundDigestProperty] = result.Digest;
                 }
                 else
                 {
-                    _mailItem.Properties[InboundDigestProperty] = Digest();
+                    _mailItem.Properties[InboundDigestProperty] = _content.Digest();
                 }
             }
         };
@@ -150,8 +152,8 @@ internal sealed class MailItemAdapter
         else
         {
             var envelope = BuildEnvelope();
-            var inboundDone = Property(InboundDigestProperty) is string inboundDigest && inboundDigest == Digest();
-            using (var content = OpenContent())
+            var inboundDone = Property(InboundDigestProperty) is string inboundDigest && inboundDigest == _content.Digest();
+            using (var content = _content.Open())
             {
                 plan = _runtime.Processor is IStagedMessageProcessor staged
                     ? staged.Plan(envelope, content, nowUtc, inboundDone ? PlanningStage.Outbound : PlanningStage.Complete, cancellationToken)
@@ -258,19 +260,19 @@ internal sealed class MailItemAdapter
             return null;
         }
 
-        if (Property(WrittenDigestProperty) is string written && written == Digest())
+        if (Property(WrittenDigestProperty) is string written && written == _content.Digest())
         {
             // This content is what we wrote for this decision (a clone of an item we already processed): judged from the
             // content, not from the property alone.
             return null;
         }
 
-        var result = Transform(copy.Transforms, cancellationToken);
+        var result = _content.Transform(copy.Transforms, cancellationToken);
         return () =>
         {
             using (result)
             {
-                Write(result.Content);
+                _content.Write(result.Content);
                 _mailItem.Properties[WrittenDigestProperty] = result.Digest;
             }
         };
@@ -328,70 +330,6 @@ internal sealed class MailItemAdapter
         return authenticator.Length > 0 ? SubmissionOrigin.SmtpAuthenticated : SubmissionOrigin.Unknown;
     }
 
-    /// <summary>The current content, seekable. Exchange's read stream is seekable in practice; spool it when not.</summary>
-    private Stream OpenContent()
-    {
-        var stream = _mailItem.GetMimeReadStream() ?? throw new InvalidOperationException("Exchange does not expose the content of this message.");
-        if (stream.CanSeek)
-        {
-            return stream;
-        }
-
-        using (stream)
-        {
-            var spool = _runtime.Chain.CreateSpoolFile();
-            stream.CopyTo(spool, 81920);
-            spool.Position = 0;
-            return spool;
-        }
-    }
-
-    private string Digest()
-    {
-        using var content = OpenContent();
-        return Digest(content);
-    }
-
-    private static string Digest(Stream content)
-    {
-        using var sha = SHA256.Create();
-        content.Position = 0;
-        var digest = Convert.ToBase64String(sha.ComputeHash(content));
-        content.Position = 0;
-        return digest;
-    }
-
-    /// <summary>Runs the transforms into a temporary file (not yet written to the item) and hashes the result.</summary>
-    private TransformResult Transform(IReadOnlyList<IMessageTransform> transforms, CancellationToken cancellationToken)
-    {
-        Stream result;
-        using (var content = OpenContent())
-        {
-            result = _runtime.Chain.Run(content, transforms, cancellationToken);
-        }
-
-        try
-        {
-            return new TransformResult(result, Digest(result));
-        }
-        catch
-        {
-            result.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// The write stream cannot seek, refuses writes after Flush, and must be closed before the handler completes or
-    /// Exchange restores the old content and drops every recipient: copy a finished file in one go and close it.
-    /// </summary>
-    private void Write(Stream result)
-    {
-        using var destination = _mailItem.GetMimeWriteStream() ?? throw new InvalidOperationException("Exchange refused a write stream for this message.");
-        result.Position = 0;
-        result.CopyTo(destination, 81920);
-    }
-
     private Dictionary<string, EnvelopeRecipient> SnapshotByAddress()
         => Snapshot()
             .GroupBy(r => r.Address.ToString(), StringComparer.OrdinalIgnoreCase)
@@ -407,21 +345,5 @@ internal sealed class MailItemAdapter
         }
 
         return list;
-    }
-
-    /// <summary>A transformed copy in a delete-on-close file, and its SHA-256.</summary>
-    private sealed class TransformResult : IDisposable
-    {
-        public TransformResult(Stream content, string digest)
-        {
-            Content = content;
-            Digest = digest;
-        }
-
-        public Stream Content { get; }
-
-        public string Digest { get; }
-
-        public void Dispose() => Content.Dispose();
     }
 }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Xml.Linq;
-using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Policy.Model;
 using static ExchangeEncryptionAgent.Policy.PolicyXml;
 

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Linq;
 using System.Xml;
 using System.Xml.Linq;
-using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Policy.Model;
 using static ExchangeEncryptionAgent.Policy.PolicyXml;

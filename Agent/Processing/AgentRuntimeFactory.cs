@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using ExchangeEncryptionAgent.Activation;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy;
 

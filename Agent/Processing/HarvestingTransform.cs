@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Threading;
+using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Smime.Inbound;
 
 namespace ExchangeEncryptionAgent.Processing;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using ExchangeEncryptionAgent.Activation;
 using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Diagnostics;

@@ -1,6 +1,8 @@
 using System;
 using System.IO;
 using System.Threading;
+using ExchangeEncryptionAgent.Activation;
+using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Diagnostics;
 
 namespace ExchangeEncryptionAgent.Processing;

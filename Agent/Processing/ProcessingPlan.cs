@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using ExchangeEncryptionAgent.Content;
 using Org.BouncyCastle.X509;
 
 namespace ExchangeEncryptionAgent.Processing;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using ExchangeEncryptionAgent.Activation;
 using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Diagnostics;

@@ -8,7 +8,6 @@ using ExchangeEncryptionAgent.Content.RawMime;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Smime.Gcm;
 using ExchangeEncryptionAgent.Policy.Model;
-using ExchangeEncryptionAgent.Processing;
 using Org.BouncyCastle.Cms;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;

@@ -9,7 +9,6 @@ using ExchangeEncryptionAgent.Content.RawMime;
 using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy.Model;
-using ExchangeEncryptionAgent.Processing;
 using MimeKit;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Cms;

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Threading;
+using ExchangeEncryptionAgent.Activation;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Processing;
 using ExchangeEncryptionAgent.Tool.Gateway;

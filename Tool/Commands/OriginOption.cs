@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using ExchangeEncryptionAgent.Certificates;
-using ExchangeEncryptionAgent.Processing;
+using ExchangeEncryptionAgent.Content;
 
 namespace ExchangeEncryptionAgent.Tool.Commands;
 

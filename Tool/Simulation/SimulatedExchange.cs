@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using ExchangeApi.Simulator;
 using ExchangeEncryptionAgent.Certificates;
+using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Exchange;
 using ExchangeEncryptionAgent.Processing;
 using Org.BouncyCastle.X509;

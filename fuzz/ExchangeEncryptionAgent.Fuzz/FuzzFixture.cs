@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using ExchangeEncryptionAgent.Diagnostics;
+using ExchangeEncryptionAgent.Activation;
 using ExchangeEncryptionAgent.Processing;
 
 namespace ExchangeEncryptionAgent.Fuzz;

@@ -1,5 +1,6 @@
 using System.IO;
 using ExchangeEncryptionAgent.Policy.Model;
+using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Processing;
 using ExchangeEncryptionAgent.Smime.Inbound;
 

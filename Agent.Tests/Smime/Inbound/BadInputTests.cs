@@ -7,7 +7,6 @@ using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Content.RawMime;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy.Model;
-using ExchangeEncryptionAgent.Processing;
 using ExchangeEncryptionAgent.Smime.Inbound;
 using Xunit;
 using static ExchangeEncryptionAgent.Tests.Support.SmimeTestMessages;

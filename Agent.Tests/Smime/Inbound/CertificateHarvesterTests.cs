@@ -2,7 +2,6 @@ using ExchangeEncryptionAgent.Tests.Support;
 using System;
 using System.IO;
 using System.Linq;
-using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Smime.Inbound;

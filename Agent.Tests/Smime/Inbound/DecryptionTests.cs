@@ -6,7 +6,6 @@ using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy.Model;
-using ExchangeEncryptionAgent.Processing;
 using ExchangeEncryptionAgent.Smime.Inbound;
 using Xunit;
 using static ExchangeEncryptionAgent.Tests.Support.SmimeTestMessages;

@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using ExchangeEncryptionAgent.Certificates;
+using ExchangeEncryptionAgent.Policy.Model;
 
 namespace ExchangeEncryptionAgent.Policy.Evaluation;
 

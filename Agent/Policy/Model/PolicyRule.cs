@@ -4,25 +4,6 @@ using System.Linq;
 
 namespace ExchangeEncryptionAgent.Policy.Model;
 
-/// <summary>
-/// What happens when a rule cannot be evaluated (a regular expression times out, the evaluation budget is spent,
-/// the body is larger than the engine reads). The default never lets an attacker weaken protection by making the
-/// evaluation expensive.
-/// </summary>
-public enum RuleErrorAction
-{
-    /// <summary>
-    /// The default. A protective rule (one with EncryptSmime, SignSmime, RouteRequireTls or RejectMessage) acts as if
-    /// the condition that could not be evaluated held (and an exception that could not be evaluated did not); any
-    /// other rule is treated as not matching.
-    /// </summary>
-    Protect,
-    /// <summary>The rule is treated as not matching; the message goes on (Exchange's default; fails open).</summary>
-    Ignore,
-    /// <summary>The whole message is deferred; Exchange retries it later.</summary>
-    Defer,
-}
-
 /// <summary>&lt;Rule&gt;: conditions, exceptions and actions, with Exchange mail-flow-rule semantics.</summary>
 public sealed class PolicyRule
 {
@@ -85,28 +66,4 @@ public sealed class PolicyRule
     /// <summary>The conditions split by kind and ordered cheapest first; computed once, published safely, shared by threads.</summary>
     internal RuleConditionPlan Plan
         => System.Threading.LazyInitializer.EnsureInitialized(ref _plan, () => new RuleConditionPlan(Conditions, Exceptions))!;
-}
-
-/// <summary>
-/// A rule's conditions prepared for evaluation: message and recipient conditions apart, each ordered by cost
-/// (envelope before headers before decoded content) so a cheap condition that fails spares the costly ones.
-/// The order is stable, so evaluation stays deterministic.
-/// </summary>
-internal sealed class RuleConditionPlan
-{
-    public RuleConditionPlan(IReadOnlyList<PolicyCondition> conditions, IReadOnlyList<PolicyCondition> exceptions)
-    {
-        MessageConditions = conditions.OfType<MessageCondition>().OrderBy(c => c.Cost).ToArray();
-        RecipientConditions = conditions.OfType<RecipientCondition>().OrderBy(c => c.Cost).ToArray();
-        MessageExceptions = exceptions.OfType<MessageCondition>().OrderBy(c => c.Cost).ToArray();
-        RecipientExceptions = exceptions.OfType<RecipientCondition>().OrderBy(c => c.Cost).ToArray();
-    }
-
-    public MessageCondition[] MessageConditions { get; }
-
-    public RecipientCondition[] RecipientConditions { get; }
-
-    public MessageCondition[] MessageExceptions { get; }
-
-    public RecipientCondition[] RecipientExceptions { get; }
 }

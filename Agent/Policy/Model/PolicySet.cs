@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using ExchangeEncryptionAgent.Certificates;
+using System.IO;
 
 namespace ExchangeEncryptionAgent.Policy.Model;
 
@@ -21,9 +21,21 @@ public sealed class PolicySet
     /// <summary>SHA-256 of the file bytes (hex), logged at load so administrators can tell versions apart.</summary>
     public string Sha256 { get; init; } = string.Empty;
 
+    /// <summary>
+    /// The folder relative paths in the policy are relative to: the folder of <see cref="SourcePath"/> (the current
+    /// folder for a policy read from text without a file).
+    /// </summary>
+    public string BaseDirectory
+        => Path.GetDirectoryName(Path.GetFullPath(SourcePath.Length == 0 ? "." + Path.DirectorySeparatorChar : SourcePath)) ?? ".";
+
+    /// <summary>Every file and folder the policy names, as absolute paths (see <see cref="PolicyFileReferences"/>).</summary>
+    public PolicyFileReferences References
+        => System.Threading.LazyInitializer.EnsureInitialized(ref _references, () => PolicyFileReferences.Of(Certificates, BaseDirectory))!;
+
     /// <summary>The partner domains of &lt;Partners&gt; (ExternalPartner scope), built once.</summary>
     internal Evaluation.PartnerDomainSet PartnerDomains
         => System.Threading.LazyInitializer.EnsureInitialized(ref _partnerDomains, () => new Evaluation.PartnerDomainSet(Certificates.Partners))!;
 
     private Evaluation.PartnerDomainSet? _partnerDomains;
+    private PolicyFileReferences? _references;
 }

@@ -3,7 +3,6 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using ExchangeEncryptionAgent.Content;
-using ExchangeEncryptionAgent.Processing;
 
 namespace ExchangeEncryptionAgent.Benchmarks.Policy;
 

@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Security.Cryptography;
+using System.Threading;
+using ExchangeEncryptionAgent.Content;
+using ExchangeEncryptionAgent.Processing;
+using Microsoft.Exchange.Data.Transport;
+
+namespace ExchangeEncryptionAgent.Exchange;
+
+/// <summary>
+/// The content of one MailItem: read it seekable, hash it, run transforms into a temporary file, and write a finished
+/// file back in the one way Exchange's write stream allows. <see cref="MailItemAdapter"/> decides when.
+/// </summary>
+internal sealed class MailItemContent
+{
+    private readonly MailItem _mailItem;
+    private readonly TransformChain _chain;
+
+    public MailItemContent(MailItem mailItem, TransformChain chain)
+    {
+        _mailItem = mailItem;
+        _chain = chain;
+    }
+
+    /// <summary>The current content, seekable. Exchange's read stream is seekable in practice; spool it when not.</summary>
+    public Stream Open()
+    {
+        var stream = _mailItem.GetMimeReadStream() ?? throw new InvalidOperationException("Exchange does not expose the content of this message.");
+        if (stream.CanSeek)
+        {
+            return stream;
+        }
+
+        using (stream)
+        {
+            var spool = _chain.CreateSpoolFile();
+            stream.CopyTo(spool, 81920);
+            spool.Position = 0;
+            return spool;
+        }
+    }
+
+    /// <summary>SHA-256 (base64) of the current content.</summary>
+    public string Digest()
+    {
+        using var content = Open();
+        return Digest(content);
+    }
+
+    private static string Digest(Stream content)
+    {
+        using var sha = SHA256.Create();
+        content.Position = 0;
+        var digest = Convert.ToBase64String(sha.ComputeHash(content));
+        content.Position = 0;
+        return digest;
+    }
+
+    /// <summary>Runs the transforms into a temporary file (not yet written to the item) and hashes the result.</summary>
+    public TransformResult Transform(IReadOnlyList<IMessageTransform> transforms, CancellationToken cancellationToken)
+    {
+        Stream result;
+        using (var content = Open())
+        {
+            result = _chain.Run(content, transforms, cancellationToken);
+        }
+
+        try
+        {
+            return new TransformResult(result, Digest(result));
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The write stream cannot seek, refuses writes after Flush, and must be closed before the handler completes or
+    /// Exchange restores the old content and drops every recipient: copy a finished file in one go and close it.
+    /// </summary>
+    public void Write(Stream result)
+    {
+        using var destination = _mailItem.GetMimeWriteStream() ?? throw new InvalidOperationException("Exchange refused a write stream for this message.");
+        result.Position = 0;
+        result.CopyTo(destination, 81920);
+    }
+
+    /// <summary>A transformed copy in a delete-on-close file, and its SHA-256.</summary>
+    internal sealed class TransformResult : IDisposable
+    {
+        public TransformResult(Stream content, string digest)
+        {
+            Content = content;
+            Digest = digest;
+        }
+
+        public Stream Content { get; }
+
+        public string Digest { get; }
+
+        public void Dispose() => Content.Dispose();
+    }
+}
