@@ -9,110 +9,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 small=${1:-500}; large=${2:-50}; sessions=${3:-4}
-[ "$(id -u)" -eq 0 ] || { echo "run as root (a private Postfix instance needs it)" >&2; exit 2; }
-work=$(mktemp -d /tmp/eea-gw-bench.XXXXXX); chmod 0755 "$work"
-pids=()
-cleanup() {
-  postfix -c "$work/postfix/conf" stop >/dev/null 2>&1 || true
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-dotnet build -c Release Tool/eea.csproj -v q -nologo >/dev/null
-eea="$PWD/Tool/bin/Release/net10.0/eea.dll"
-dotnet "$eea" demo --out "$work/demo" >/dev/null
-
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-entry_relay=$(port); entry_eea=$(port); reinject=$(port); gateway=$(port); sink=$(port)
-
-mkdir -p "$work/postfix/conf" "$work/postfix/queue" "$work/postfix/data" "$work/sink"
-chmod 0755 "$work/postfix" "$work/postfix/conf" "$work/postfix/queue"; chown postfix "$work/postfix/data" "$work/sink"
-cat > "$work/postfix/conf/main.cf" <<CF
-compatibility_level = 3.6
-config_directory = $work/postfix/conf
-queue_directory = $work/postfix/queue
-data_directory = $work/postfix/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = bench.eea.test
-mydestination =
-relay_domains =
-local_transport = error:local delivery is disabled
-alias_maps =
-alias_database =
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-smtpd_relay_restrictions = permit_mynetworks, reject
-relayhost = [127.0.0.1]:$sink
-maillog_file = $work/postfix/maillog
-maillog_file_prefixes = $work
-smtpd_peername_lookup = no
-default_process_limit = 100
-CF
-base=$(sed -n '/^pickup/,$p' <<'MASTER'
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-tlsmgr    unix  -       -       n       1000?   1       tlsmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-MASTER
-)
-reinjected="-o receive_override_options=no_unknown_recipient_checks,no_header_body_checks,no_milters"
-cat > "$work/postfix/conf/master.cf" <<CF
-127.0.0.1:$entry_relay inet n - n - - smtpd -o content_filter=filter:[127.0.0.1]:$reinject
-127.0.0.1:$entry_eea inet n - n - - smtpd -o content_filter=filter:[127.0.0.1]:$gateway
-filter unix - - n - $sessions smtp -o smtp_send_xforward_command=no -o disable_mime_output_conversion=yes
-127.0.0.1:$reinject inet n - n - - smtpd -o content_filter= $reinjected
-$base
-CF
-postfix -c "$work/postfix/conf" start >/dev/null 2>&1
-smtp-sink -u postfix -c "127.0.0.1:$sink" 200 >/dev/null 2>&1 & pids+=($!)
-dotnet "$eea" gateway --policy "$work/demo/policy.xml" --listen "127.0.0.1:$gateway" --reinject "127.0.0.1:$reinject" \
-  --spool "$work/spool" --hostname bench.eea.test > "$work/gateway.log" 2>&1 & gw=$!; pids+=($gw)
-for _ in $(seq 100); do grep -q GatewayStarted "$work/gateway.log" && break; sleep 0.2; done
-grep -q GatewayStarted "$work/gateway.log" || { cat "$work/gateway.log"; exit 1; }
-
-sent() { grep -c "relay=127.0.0.1\[127.0.0.1\]:$sink,.*status=sent" "$work/postfix/maillog" 2>/dev/null || true; }
-
-run() { # $1 = entry port, $2 = count, $3 = size in bytes -> prints messages/s
-  local before target start end
-  before=$(sent); target=$(( before + $2 ))
-  start=$(date +%s.%N)
-  smtp-source -s "$sessions" -m "$2" -l "$3" -f alice@contoso.example -t bob@northwind.example -S "bench" "127.0.0.1:$1"
-  for _ in $(seq 6000); do [ "$(sent)" -ge "$target" ] && break; sleep 0.1; done
-  [ "$(sent)" -ge "$target" ] || { echo "timeout: $(sent)/$target delivered" >&2; tail -20 "$work/postfix/maillog" >&2; exit 1; }
-  end=$(date +%s.%N)
-  python3 -c "print(f'{$2/($end-$start):.1f}')"
-}
-rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$gw/status"; }
+source bench/gateway-setup.sh
 
 # Warm-up (JIT, policy caches), not counted.
 run "$entry_eea" 20 10240 >/dev/null
-echo "| message | count | relay-only msg/s | eea gateway (encrypt) msg/s | ratio | gateway RSS MiB after |"
-echo "|---|---|---|---|---|---|"
+echo "| message | count | relay-only msg/s | eea gateway (encrypt) msg/s | ratio | gateway CPU ms/msg | gateway RSS MiB after |"
+echo "|---|---|---|---|---|---|---|"
 for spec in "10 KB:$small:10240" "1 MB:$large:1048576"; do
   IFS=: read -r label count size <<<"$spec"
+  [ "$count" -gt 0 ] || continue
   relay=$(run "$entry_relay" "$count" "$size")
+  before=$(ticks)
   enc=$(run "$entry_eea" "$count" "$size")
+  cpu=$(python3 -c "print(f'{($(ticks)-$before)*1000/$tck/$count:.1f}')")
   ratio=$(python3 -c "print(f'{$enc/$relay:.2f}')")
-  echo "| $label | $count | $relay | $enc | $ratio | $(rss) |"
+  echo "| $label | $count | $relay | $enc | $ratio | $cpu | $(rss) |"
 done
 encrypted=$(grep -c " 5002 GatewayMessageRelayed.*encrypted" "$work/gateway.log" || true)
 echo
-echo "gateway: $encrypted messages relayed encrypted; peak RSS $(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$gw/status") MiB; $(nproc) cores, $sessions filter sessions"
+echo "gateway: $encrypted messages relayed encrypted; peak RSS $(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$gw/status") MiB; $(nproc) cores, $sessions filter sessions; load average $(cut -d' ' -f1-3 /proc/loadavg)"

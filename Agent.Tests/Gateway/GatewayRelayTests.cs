@@ -101,7 +101,8 @@ public sealed class GatewayRelayTests : IClassFixture<PipelineFixture>, IDisposa
         var mime = $"From: {Alice}\r\nTo: {string.Join(", ", recipients)}\r\nSubject: plans\r\n\r\nThe plans.\r\n";
         using var content = new MemoryStream(Encoding.ASCII.GetBytes(mime));
 
-        var outcome = await new GatewayRelay(runtime, options).RelayAsync(Alice, recipients, GatewayOrigin.Inside, content, "test", CancellationToken.None);
+        using var relay = new GatewayRelay(runtime, options);
+        var outcome = await relay.RelayAsync(Alice, recipients, GatewayOrigin.Inside, content, "test", CancellationToken.None);
         return (outcome, memory.Logs.ToArray());
     }
 }

@@ -38,8 +38,9 @@ internal sealed class GatewayHost
             builder = builder.Endpoint(e => e.Endpoint(listener.EndPoint).IsSecure(false).AuthenticationRequired(false));
         }
 
+        using var relay = new GatewayRelay(_runtime, _options);
         var services = new ServiceProvider();
-        services.Add(new GatewayMessageStore(new GatewayRelay(_runtime, _options), _runtime, _options.Listeners));
+        services.Add(new GatewayMessageStore(relay, _runtime, _options.Listeners));
         var server = new global::SmtpServer.SmtpServer(builder.Build(), services);
         server.SessionFaulted += (_, e) => _runtime.Log.Write(EventIds.GatewaySessionFaulted, "An SMTP session with Postfix failed; Postfix keeps the message and retries.", e.Exception);
         _runtime.Log.Write(EventIds.GatewayStarted, $"Gateway started: {_options}.");

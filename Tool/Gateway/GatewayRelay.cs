@@ -16,7 +16,7 @@ namespace ExchangeEncryptionAgent.Tool.Gateway;
 /// re-injected with their own recipients, rejected recipients get a DSN, a deferral or any failure makes the whole
 /// message a 4xx so Postfix keeps it. It answers 250 only when everything it produced is in Postfix's queue.
 /// </summary>
-internal sealed class GatewayRelay
+internal sealed class GatewayRelay : IDisposable
 {
     private readonly AgentRuntime _runtime;
     private readonly GatewayOptions _options;
@@ -28,6 +28,12 @@ internal sealed class GatewayRelay
         _options = options;
         _reinjector = new Reinjector(options);
     }
+
+    /// <summary>Sessions opened to the plain re-injection service so far (they are kept between messages).</summary>
+    internal int ReinjectionSessionsOpened => _reinjector.SessionsOpened;
+
+    /// <summary>Closes the re-injection sessions kept open.</summary>
+    public void Dispose() => _reinjector.Dispose();
 
     /// <summary>Never throws (short of cancellation): every failure is an event and a 4xx.</summary>
     public async Task<RelayOutcome> RelayAsync(string mailFrom, IReadOnlyList<string> recipients, GatewayOrigin origin, Stream spool, string id, CancellationToken cancellationToken)
