@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using ExchangeEncryptionAgent.Activation;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Processing;
 using ExchangeEncryptionAgent.Tests.Support;
