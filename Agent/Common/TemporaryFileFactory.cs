@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.IO;
 
 namespace ExchangeEncryptionAgent;
@@ -18,6 +19,13 @@ public sealed class TemporaryFileFactory
 
     /// <summary>A configured spool folder is the agent's own; the system temporary folder is not (its mode is left alone).</summary>
     private readonly bool _ownsDirectory;
+
+    /// <summary>
+    /// Test seam (the fault matrix, Agent.Tests/Reliability): a spool folder listed here gets its files from the given
+    /// function (a stream that fails as a full disk does, say). Keyed by folder so that tests running in parallel never
+    /// see each other's faults; always empty in production, where the check costs one read of a field.
+    /// </summary>
+    internal static readonly ConcurrentDictionary<string, Func<string, FileStream>> FaultInjectors = new(StringComparer.Ordinal);
 
     /// <summary>Files go into <paramref name="directory"/>; null: the system temporary folder.</summary>
     public TemporaryFileFactory(string? directory = null)
@@ -46,6 +54,11 @@ public sealed class TemporaryFileFactory
         }
 
         var path = Path.Combine(Directory, "eea-" + Guid.NewGuid().ToString("N") + ".tmp");
+        if (!FaultInjectors.IsEmpty && FaultInjectors.TryGetValue(Directory, out var inject))
+        {
+            return inject(path);
+        }
+
         try
         {
             return OwnerOnlyFiles.CreateNew(path, BufferSize, FileOptions.DeleteOnClose | FileOptions.SequentialScan);

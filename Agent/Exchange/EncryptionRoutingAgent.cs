@@ -84,10 +84,18 @@ public sealed class EncryptionRoutingAgent : RoutingAgent
         {
             if (guard.TryClaimForWorker())
             {
-                FailSafe.Apply(_runtime, source, mailItem, ex);
-                if (stage == MessageStage.Resolved && _runtime.Settings.OnInternalError == FailureOutcome.PassThroughInsecure)
+                if (ex is OperationCanceledException && guard.Token.IsCancellationRequested)
                 {
-                    RecordPassThroughQuietly(source, mailItem);
+                    // The time limit cancelled the work before the watchdog's timer ran: the watchdog's outcome and event.
+                    FailSafe.ApplyTimeLimit(_runtime, source, mailItem, stage.ToString());
+                }
+                else
+                {
+                    FailSafe.Apply(_runtime, source, mailItem, ex);
+                    if (stage == MessageStage.Resolved && _runtime.Settings.OnInternalError == FailureOutcome.PassThroughInsecure)
+                    {
+                        RecordPassThroughQuietly(source, mailItem);
+                    }
                 }
             }
         }
@@ -128,9 +136,7 @@ public sealed class EncryptionRoutingAgent : RoutingAgent
             }
 
             context.Resume();
-            _runtime.Log.Write(EventIds.ProcessingTimeLimitExceeded,
-                $"Message {FailSafe.Describe(mailItem)}: {stage} processing exceeded {_runtime.Settings.ProcessingTimeLimit}; deferred for {_runtime.Settings.RetryInterval}.");
-            source.Defer(_runtime.Settings.RetryInterval, new SmtpResponse("451", "4.7.0", "Encryption agent time limit exceeded, message deferred"));
+            FailSafe.ApplyTimeLimit(_runtime, source, mailItem, stage.ToString());
         }
 #pragma warning disable CA1031 // A timer callback exception would crash the transport process.
         catch (Exception ex)

@@ -63,6 +63,27 @@ internal static class FailSafe
         }
     }
 
+    /// <summary>
+    /// The processing time limit passed (the watchdog's timer, or the worker's own work cancelled by it): defer with
+    /// event 4010. When Defer fails, the same next steps as for any failure (NDR every recipient, else clear them):
+    /// returning would let the message flow on unchanged, past the copy that was never built. Never throws.
+    /// </summary>
+    public static void ApplyTimeLimit(AgentRuntime runtime, QueuedMessageEventSource source, MailItem? mailItem, string stage)
+    {
+        try
+        {
+            SafeWrite(runtime.Log, EventIds.ProcessingTimeLimitExceeded,
+                $"Message {Describe(mailItem)}: {stage} processing exceeded {runtime.Settings.ProcessingTimeLimit}; deferred for {runtime.Settings.RetryInterval}.");
+            source.Defer(runtime.Settings.RetryInterval, new SmtpResponse("451", "4.7.0", "Encryption agent time limit exceeded, message deferred"));
+        }
+#pragma warning disable CA1031 // Even the fail-safe must not throw into Exchange.
+        catch (Exception deferError)
+#pragma warning restore CA1031
+        {
+            RejectEveryone(runtime.Log, mailItem, deferError);
+        }
+    }
+
     /// <summary>A safe label for logs: the Message-ID when it can be read.</summary>
     public static string Describe(MailItem? mailItem)
     {

@@ -68,6 +68,12 @@ public sealed class PolicyWatcherOptions
     /// <summary>How long the folder must be quiet before a reload (editors write a file in several steps).</summary>
     public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// The longest a burst of changes may put the reload off: without it, a folder written more often than
+    /// <see cref="Debounce"/> (a tool rewriting a file every 100 ms) would never reload at all.
+    /// </summary>
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Retries after a transient failure (a sharing violation); the delay doubles each time.</summary>
     public int MaxRetries { get; init; } = 5;
 
@@ -129,6 +135,9 @@ public sealed class PolicyWatcher<T> : IDisposable
     private IFolderChangeSource? _changes;
     private T? _current;
     private int _disposed;
+
+    /// <summary>UTC ticks of the first change not yet reloaded; 0 when none is pending.</summary>
+    private long _burstStartedTicks;
 
     /// <summary>Creates a watcher; nothing happens until <see cref="Start"/>.</summary>
     public PolicyWatcher(string directory, Func<LoadOutcome<T>> load, IAgentLog log, PolicyWatcherOptions? options = null)
@@ -227,7 +236,13 @@ public sealed class PolicyWatcher<T> : IDisposable
             return;
         }
 
-        _debounce.Schedule(_options.Debounce);
+        // Quiet for Debounce, but never later than MaxDelay after the burst's first change (a folder rewritten
+        // every 100 ms must still reload).
+        var now = DateTime.UtcNow.Ticks;
+        var started = Interlocked.CompareExchange(ref _burstStartedTicks, now, 0);
+        var left = started == 0 ? _options.MaxDelay : TimeSpan.FromTicks(started + _options.MaxDelay.Ticks - now);
+        var due = left < _options.Debounce ? left : _options.Debounce;
+        _debounce.Schedule(due < TimeSpan.Zero ? TimeSpan.Zero : due);
     }
 
     private void OnDebounceElapsed()
@@ -237,6 +252,8 @@ public sealed class PolicyWatcher<T> : IDisposable
             return;
         }
 
+        // Changes from now on start a new burst (the reload below may already miss them).
+        Interlocked.Exchange(ref _burstStartedTicks, 0);
         try
         {
             ReloadNow();

@@ -86,6 +86,7 @@ internal sealed class MimeWriteStream : Stream
     private readonly SimulatedMailItem _item;
     private readonly string _path;
     private readonly FileStream _file;
+    private long _written;
     private bool _flushed;
     private bool _closed;
     private bool _abandoned;
@@ -117,12 +118,14 @@ internal sealed class MimeWriteStream : Stream
     {
         CheckWritable();
         _file.Write(buffer);
+        Written(buffer.Length);
     }
 
     public override void WriteByte(byte value)
     {
         CheckWritable();
         _file.WriteByte(value);
+        Written(1);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
@@ -180,6 +183,15 @@ internal sealed class MimeWriteStream : Stream
         }
 
         base.Dispose(disposing);
+    }
+
+    private void Written(int count)
+    {
+        _written += count;
+        if (_item.Run.Options.WriteStreamFault?.Invoke(_written) is { } fault)
+        {
+            throw fault;
+        }
     }
 
     private void CheckWritable()

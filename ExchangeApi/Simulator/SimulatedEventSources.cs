@@ -95,6 +95,11 @@ internal sealed class SimulatedResolvedSource(SimulatedMailItem item) : Resolved
     public override void SetRoutingOverride(EnvelopeRecipient recipient, RoutingOverride? routingOverride)
     {
         CheckResolvedStage();
+        if (item.Run.Options.RoutingOverrideFault is { } fault)
+        {
+            throw fault();
+        }
+
         item.OwnOrMoved(recipient, nameof(recipient)).RoutingOverride = routingOverride;
     }
 

@@ -362,6 +362,11 @@ internal sealed class SimulatedMailItem : MailItem
     public void Fork(IList<EnvelopeRecipient> keep)
     {
         CheckActive();
+        if (_run.Options.ForkFault is { } fault)
+        {
+            throw fault();
+        }
+
         ArgumentNullException.ThrowIfNull(keep);
         if (keep.Count == 0)
         {

@@ -73,6 +73,7 @@ internal sealed class SimulatedRecipientCollection(SimulatedMailItem item) : Env
     public override void Clear()
     {
         item.CheckAccess();
+        ThrowRemoveFault();
         item.Run.Recorder.Dropped(item.RecipientAddresses, DropReason.Cleared, item.CurrentTopic);
         item.DetachAll();
     }
@@ -80,12 +81,14 @@ internal sealed class SimulatedRecipientCollection(SimulatedMailItem item) : Env
     public override bool Remove(EnvelopeRecipient recipient)
     {
         item.CheckAccess();
+        ThrowRemoveFault();
         return RemoveSilently(recipient, DropReason.Removed);
     }
 
     public override int Remove(RoutingAddress address)
     {
         item.CheckAccess();
+        ThrowRemoveFault();
         var matches = item.RecipientList.Where(r => r.AddressText.Equals(address.ToString(), StringComparison.OrdinalIgnoreCase)).ToList();
         return matches.Count(r => RemoveSilently(r, DropReason.Removed));
     }
@@ -99,6 +102,7 @@ internal sealed class SimulatedRecipientCollection(SimulatedMailItem item) : Env
     private bool RemoveWithDsn(EnvelopeRecipient recipient, DsnType dsnType, SmtpResponse smtpResponse, string? sourceContext)
     {
         item.CheckAccess();
+        ThrowRemoveFault();
         switch (dsnType)
         {
             case DsnType.Expanded:
@@ -119,6 +123,14 @@ internal sealed class SimulatedRecipientCollection(SimulatedMailItem item) : Env
                 return true;
             default:
                 throw new ArgumentOutOfRangeException(nameof(dsnType), dsnType, "Unknown DSN type.");
+        }
+    }
+
+    private void ThrowRemoveFault()
+    {
+        if (item.Run.Options.RecipientRemoveFault is { } fault)
+        {
+            throw fault();
         }
     }
 

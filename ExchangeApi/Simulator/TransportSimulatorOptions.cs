@@ -20,6 +20,20 @@ public sealed class TransportSimulatorOptions
     // Fault injection: when set, every Defer call throws what this returns (a host failure the agent must survive).
     public Func<Exception>? DeferFault { get; init; }
 
+    // Fault injection: when set, every Fork call throws what this returns.
+    public Func<Exception>? ForkFault { get; init; }
+
+    // Fault injection: when set, every SetRoutingOverride call throws what this returns.
+    public Func<Exception>? RoutingOverrideFault { get; init; }
+
+    // Fault injection: when set, every Recipients.Remove (with or without an NDR) and Recipients.Clear throws what this
+    // returns.
+    public Func<Exception>? RecipientRemoveFault { get; init; }
+
+    // Fault injection: called after each write to a MIME write stream with the bytes written so far; an exception it
+    // returns is thrown from that write (the bytes stay written: closing the stream still commits them, as on a server).
+    public Func<long, Exception?>? WriteStreamFault { get; init; }
+
     // An agent that takes longer than this to complete an event gets MExAgentTooSlow (1050), logged after it finishes:
     // Exchange never abandons a slow agent, the message waits.
     public TimeSpan AsyncCompletionTimeout { get; init; } = TimeSpan.FromSeconds(60);
