@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using Xunit;
+using ExchangeEncryptionAgent.Tests.Support;
 
 namespace ExchangeEncryptionAgent.Tests.Reliability;
 

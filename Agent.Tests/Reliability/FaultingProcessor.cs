@@ -4,6 +4,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Threading;
 using ExchangeEncryptionAgent.Processing;
+using ExchangeEncryptionAgent.Content;
 
 namespace ExchangeEncryptionAgent.Tests.Reliability;
 

@@ -168,6 +168,8 @@ internal static class Soak
             : inbound[roll < 90 ? random.Next(2) : roll < 99 ? 2 : 3];
     }
 
+    private static readonly TimeSpan HeldVersion = TimeSpan.FromMilliseconds(2_500);
+
     /// <summary>Every 100 ms: a valid policy and certificate, then a corrupt policy, then a valid policy with a corrupt certificate.</summary>
     private static void Rewrite(ReliabilityRig rig, string certificate, string validCertificate, SoakReport report, CancellationToken stop)
     {
@@ -179,9 +181,24 @@ internal static class Soak
                 case 0 or 2:
                     File.WriteAllText(certificate, validCertificate);
                     File.WriteAllText(rig.PolicyFile, rig.ValidPolicy + "<!-- version " + n + " -->");
+                    if (n % 4 == 2 && n / 4 % 10 == 0)
+                    {
+                        stop.WaitHandle.WaitOne(HeldVersion);
+                    }
+
                     break;
                 case 1:
                     File.WriteAllText(rig.PolicyFile, half);
+
+                    // Every tenth cycle the corrupt policy, and then a valid one, stay longer than the watcher's MaxDelay
+                    // (2 s): the watcher reloads at fixed delays after a change, and a 100 ms cycle can otherwise lock
+                    // onto a phase in which every reload reads the same kind of version (seen on an idle machine), so
+                    // "refused" and "reloaded" would be luck.
+                    if (n / 4 % 10 == 0)
+                    {
+                        stop.WaitHandle.WaitOne(HeldVersion);
+                    }
+
                     break;
                 default:
                     File.WriteAllText(certificate, GarbageCertificate);
