@@ -62,7 +62,9 @@ internal sealed class CmsLayerDecryptor
         using (stream)
         {
             var sequence = parser.ReadObject() as Asn1SequenceParser ?? throw new InvalidDataException("not a ContentInfo");
-            return new ContentInfoParser(sequence).ContentType;
+            // A ContentInfo whose first element is not an OBJECT IDENTIFIER parses with a null content type
+            // (found by fuzzing: fuzz/corpus/smime/crash-contentinfo-without-type-*.eml).
+            return new ContentInfoParser(sequence).ContentType ?? throw new InvalidDataException("a ContentInfo without a content type");
         }
     }
 }
