@@ -98,6 +98,22 @@ public sealed class PolicyInventoryTests : IDisposable
         Assert.Equal(2, inventory.Errors.Count(e => e.Contains(": certificates: ", StringComparison.Ordinal)));
     }
 
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    public void HarvestingFolder_IsWritable_OnlyWhenHarvestingIsOn(string enabled, bool writable)
+    {
+        var policy = Path.Combine(_directory, "policy.xml");
+        File.WriteAllText(policy, Policy($"<Harvesting Enabled=\"{enabled}\" Folder=\"pki/harvested\" />"));
+
+        var inventory = PolicyInventory.Read(policy);
+
+        Assert.True(inventory.IsValid, string.Join("\n", inventory.Errors));
+        var expected = writable ? new[] { Path.Combine(_directory, "pki", "harvested") } : Array.Empty<string>();
+        Assert.Equal(expected, inventory.WritableFolders);
+        Assert.Equal(expected, inventory.Folders);
+    }
+
     [Fact]
     public void UnloadablePolicy_ReferencesNothing_AndReportsTheLoaderErrors()
     {

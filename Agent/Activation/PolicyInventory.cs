@@ -58,9 +58,16 @@ public static class PolicyInventory
             references.Files.ToArray(),
             references.Folders.ToArray(),
             references.WrittenAbsolute.ToArray(),
+            WritableFolders(policy),
             addressSpace,
             tlsDomain);
     }
+
+    // The agent writes harvested certificates (CertificateHarvester); nothing else the policy names is written.
+    private static string[] WritableFolders(PolicySet policy)
+        => policy.Certificates.Harvesting is { Enabled: true, Folder: { Length: > 0 } folder }
+            ? new[] { PolicyFileReferences.Resolve(policy.BaseDirectory, folder) }
+            : Array.Empty<string>();
 
     private static string[] NoPathGiven() => new[] { "(no file):0:0: no policy file path was given" };
 }

@@ -9,13 +9,14 @@ namespace ExchangeEncryptionAgent.Activation;
 /// </summary>
 public sealed class PolicyInventoryResult
 {
-    internal PolicyInventoryResult(string policyPath, string[] errors, string[] files, string[] folders, string[] absolutePaths, string? forcedTlsAddressSpace, string? forcedTlsDomain)
+    internal PolicyInventoryResult(string policyPath, string[] errors, string[] files, string[] folders, string[] absolutePaths, string[] writableFolders, string? forcedTlsAddressSpace, string? forcedTlsDomain)
     {
         PolicyPath = policyPath;
         Errors = errors;
         Files = files;
         Folders = folders;
         AbsolutePaths = absolutePaths;
+        WritableFolders = writableFolders;
         ForcedTlsAddressSpace = forcedTlsAddressSpace;
         ForcedTlsDomain = forcedTlsDomain;
     }
@@ -44,6 +45,12 @@ public sealed class PolicyInventoryResult
     /// </summary>
     public string[] AbsolutePaths { get; }
 
+    /// <summary>
+    /// Absolute paths of the folders the agent writes to (the harvesting folder, when harvesting is on): the transport
+    /// service account needs Modify there, not only Read. Each is also in <see cref="Folders"/>.
+    /// </summary>
+    public string[] WritableFolders { get; }
+
     /// <summary>The forced-TLS address space (Settings/ForcedTls/@AddressSpace); null when the policy has none.</summary>
     public string? ForcedTlsAddressSpace { get; }
 
@@ -51,5 +58,5 @@ public sealed class PolicyInventoryResult
     public string? ForcedTlsDomain { get; }
 
     internal static PolicyInventoryResult Failed(string policyPath, string[] errors)
-        => new(policyPath, errors, Array.Empty<string>(), Array.Empty<string>(), Array.Empty<string>(), null, null);
+        => new(policyPath, errors, Array.Empty<string>(), Array.Empty<string>(), Array.Empty<string>(), Array.Empty<string>(), null, null);
 }

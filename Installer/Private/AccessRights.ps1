@@ -2,7 +2,8 @@
 
 function Get-AgentAccessRule {
     # What the transport service account needs: read on the policies (and every file and folder the policy names by
-    # absolute path, which stay where they are), modify on its log folder only. Nothing else becomes writable.
+    # absolute path, which stay where they are), modify on its log folder and on the folder the policy has it write
+    # harvested certificates to (IsWritable). Nothing else becomes writable.
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)] $Setup,
@@ -11,8 +12,12 @@ function Get-AgentAccessRule {
 
     [pscustomobject]@{ Path = $Setup.PolicyFolder; Rights = 'Read'; IsFolder = $true }
     [pscustomobject]@{ Path = $Setup.LogFolder; Rights = 'Modify'; IsFolder = $true }
-    foreach ($item in @($Reference | Where-Object { -not $_.IsRelative })) {
+    foreach ($item in @($Reference | Where-Object { -not $_.IsRelative -and -not $_.IsWritable })) {
         [pscustomobject]@{ Path = $item.SourcePath; Rights = 'Read'; IsFolder = [bool]$item.IsFolder }
+    }
+    foreach ($item in @($Reference | Where-Object { $_.IsWritable })) {
+        $path = if ($item.IsRelative) { Join-Path $Setup.PolicyFolder $item.RelativePath } else { $item.SourcePath }
+        [pscustomobject]@{ Path = $path; Rights = 'Modify'; IsFolder = $true }
     }
 }
 
@@ -24,6 +29,14 @@ function Grant-AgentAccess {
     )
 
     foreach ($rule in @(Get-AgentAccessRule -Setup $Setup -Reference $Policy.References)) {
+        if ($rule.Rights -eq 'Modify' -and -not (Test-Path -LiteralPath $rule.Path -PathType Container)) {
+            # A harvesting folder is empty in the source, so nothing created it when the policy's files were copied;
+            # the agent must not have to create it in a folder it may only read.
+            if ($PSCmdlet.ShouldProcess($rule.Path, 'Create folder')) {
+                $null = New-Item -ItemType Directory -Path $rule.Path -Force
+            }
+            "Create folder $($rule.Path)"
+        }
         if (Test-AccessGranted -Path $rule.Path -Account $Setup.ServiceAccount -Rights $rule.Rights) {
             continue
         }

@@ -55,16 +55,21 @@ function Get-PolicyInventory {
 
 function ConvertTo-PolicyReference {
     # One object per referenced file or folder. IsRelative: named relative to the policy, so it travels with it;
-    # otherwise it stays where it is (and must exist on every server).
+    # otherwise it stays where it is (and must exist on every server). IsWritable: the agent writes there (the
+    # harvesting folder), so the transport service account needs Modify on it. RelativePath: where a relative
+    # reference lies below the policy's folder (where it lands below the installed policy).
     [CmdletBinding()]
     param([Parameter(Mandatory)] $Inventory)
 
     $absolute = @($Inventory.AbsolutePaths)
+    # An agent DLL older than WritableFolders (an installed version read during an upgrade) names none.
+    $writable = @(if ($Inventory.PSObject.Properties['WritableFolders']) { $Inventory.WritableFolders })
+    $policyFolder = Split-Path -Parent ([string]$Inventory.PolicyPath)
     foreach ($file in @($Inventory.Files)) {
-        [pscustomobject]@{ SourcePath = [string]$file; IsFolder = $false; IsRelative = $absolute -notcontains $file }
+        [pscustomobject]@{ SourcePath = [string]$file; IsFolder = $false; IsRelative = $absolute -notcontains $file; IsWritable = $false; RelativePath = Get-PathBelow -Path ([string]$file) -Folder $policyFolder }
     }
     foreach ($folder in @($Inventory.Folders)) {
-        [pscustomobject]@{ SourcePath = [string]$folder; IsFolder = $true; IsRelative = $absolute -notcontains $folder }
+        [pscustomobject]@{ SourcePath = [string]$folder; IsFolder = $true; IsRelative = $absolute -notcontains $folder; IsWritable = $writable -contains $folder; RelativePath = Get-PathBelow -Path ([string]$folder) -Folder $policyFolder }
     }
 }
 

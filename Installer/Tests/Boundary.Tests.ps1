@@ -17,10 +17,12 @@ namespace ExchangeEncryptionAgent.Activation
 {
     public sealed class PolicyInventoryResult
     {
+        public string PolicyPath;
         public string[] Errors = new string[0];
         public string[] Files = new string[0];
         public string[] Folders = new string[0];
         public string[] AbsolutePaths = new string[0];
+        public string[] WritableFolders = new string[0];
         public string ForcedTlsAddressSpace;
         public string ForcedTlsDomain;
     }
@@ -32,12 +34,14 @@ namespace ExchangeEncryptionAgent.Activation
             string text = System.IO.File.ReadAllText(path);
             if (text.Contains("explode")) { throw new System.InvalidOperationException("reader bug"); }
             var result = new PolicyInventoryResult();
+            result.PolicyPath = path;
             if (text.Contains("<Rule Name=\"bad\"")) { result.Errors = new[] { path + ":3:4: rule 'bad': Priority is missing.", path + ":3:4: rule 'bad': no action." }; }
             if (text.Contains("references")) {
                 string folder = System.IO.Path.GetDirectoryName(path);
                 result.Files = new[] { System.IO.Path.Combine(folder, "pki/root.crt"), "/srv/keys/org.pfx" };
                 result.Folders = new[] { System.IO.Path.Combine(folder, "pki/partners") };
                 result.AbsolutePaths = new[] { "/srv/keys/org.pfx" };
+                result.WritableFolders = new[] { System.IO.Path.Combine(folder, "pki/partners") };
                 result.ForcedTlsAddressSpace = "tls.contoso.invalid";
             }
             return result;
@@ -99,6 +103,8 @@ namespace ExchangeEncryptionAgent.Activation
             @($references | ForEach-Object { $_.SourcePath }) | Should -Be @((Join-Path $Root 'pki/root.crt'), '/srv/keys/org.pfx', (Join-Path $Root 'pki/partners'))
             @($references | ForEach-Object { $_.IsRelative }) | Should -Be @($true, $false, $true)
             @($references | ForEach-Object { $_.IsFolder }) | Should -Be @($false, $false, $true)
+            @($references | ForEach-Object { $_.IsWritable }) | Should -Be @($false, $false, $true)
+            @($references | ForEach-Object { $_.RelativePath }) | Should -Be @('pki/root.crt', $null, 'pki/partners')
             $forcedTls = ConvertTo-ForcedTlsSetting -Inventory $inventory
             $forcedTls.AddressSpace | Should -Be 'tls.contoso.invalid'
             $forcedTls.TlsDomain | Should -BeNullOrEmpty

@@ -163,6 +163,19 @@ Describe 'Installing the example policy <Name>' -ForEach $Examples {
         }
     }
 
+    It 'lets the transport service account modify its log folder and the folders the policy has it write, nothing else' {
+        $null = Invoke-TestSetup -With @{ PolicyPath = $SourcePolicy }
+
+        $policies = Join-Path $InstallPath 'Policies'
+        $writable = @(@($Named.WritableFolders) | ForEach-Object { Join-Path $policies $_.Substring($Source.Length + 1) })
+        $modify = @((Get-FakeServer).Grants | Where-Object { $_.Rights -eq 'Modify' } | ForEach-Object { $_.Path })
+        @($modify | Sort-Object) | Should -Be @(@(Join-Path $InstallPath 'Logs') + $writable | Sort-Object)
+        foreach ($folder in $writable) { $folder | Should -Exist }
+        if ($Name -eq 'confidential-label-or-keyword.xml') {
+            $writable | Should -Be @(Join-Path (Join-Path $policies 'pki') 'harvested') -Because 'it harvests signer certificates into pki/harvested'
+        }
+    }
+
     It 'leaves out of the copy only the Windows store sources of decrypt-inbound.xml' {
         $expected = 0
         if ($Name -eq 'decrypt-inbound.xml') { $expected = 2 }

@@ -168,11 +168,11 @@ function Get-FakePolicyError {
 
 function Get-FakePolicyInventory {
     # The fake PolicyInventory.Read: the fake validator's errors and, for a policy that loads, what it names (files:
-    # CertificateFile, KeyFile, PfxFile, PasswordFile and File/@Path; folders: Folder/@Path and Harvesting/@Folder)
-    # resolved against its folder, and its forced-TLS settings.
+    # CertificateFile, KeyFile, PfxFile, PasswordFile and File/@Path; folders: Folder/@Path and Harvesting/@Folder;
+    # writable: Harvesting/@Folder when Enabled="true") resolved against its folder, and its forced-TLS settings.
     param([string] $Path)
 
-    $inventory = [pscustomobject]@{ PolicyPath = $Path; Errors = @(Get-FakePolicyError -Path $Path); Files = @(); Folders = @(); AbsolutePaths = @(); ForcedTlsAddressSpace = $null; ForcedTlsDomain = $null }
+    $inventory = [pscustomobject]@{ PolicyPath = $Path; Errors = @(Get-FakePolicyError -Path $Path); Files = @(); Folders = @(); AbsolutePaths = @(); WritableFolders = @(); ForcedTlsAddressSpace = $null; ForcedTlsDomain = $null }
     if ($inventory.Errors.Count -gt 0) {
         return $inventory
     }
@@ -190,6 +190,7 @@ function Get-FakePolicyInventory {
         if ($named[$list].Contains($full)) { continue }
         $named[$list].Add($full)
         if ([System.IO.Path]::IsPathRooted($value)) { $inventory.AbsolutePaths += $full }
+        if ($owner -eq 'Harvesting' -and $attribute.OwnerElement.GetAttribute('Enabled') -eq 'true') { $inventory.WritableFolders += $full }
     }
     $inventory.Files = $named.Files.ToArray()
     $inventory.Folders = $named.Folders.ToArray()
