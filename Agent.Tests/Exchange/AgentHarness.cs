@@ -19,11 +19,11 @@ internal sealed class AgentHarness : IDisposable
     private readonly MemoryTarget _memory;
     private readonly string _temporaryDirectory = Directory.CreateTempSubdirectory("eea-agent-").FullName;
 
-    public AgentHarness(Func<MessageEnvelope, Stream, ProcessingPlan> plan, AgentSettings? settings = null)
+    public AgentHarness(Func<MessageEnvelope, Stream, ProcessingPlan> plan, AgentSettings? settings = null, Func<IMessageTransform, IMessageTransform>? decorate = null)
     {
         _logging = AgentLogging.CreateInMemory(out _memory);
         Processor = new ScriptedProcessor(plan);
-        Runtime = new AgentRuntime(settings ?? new AgentSettings(), _logging.Log, Processor, new TransformChain(_temporaryDirectory));
+        Runtime = new AgentRuntime(settings ?? new AgentSettings(), _logging.Log, Processor, new CopyBuilder(new TemporaryFileFactory(_temporaryDirectory), _logging.Log, decorate));
     }
 
     public ScriptedProcessor Processor { get; }

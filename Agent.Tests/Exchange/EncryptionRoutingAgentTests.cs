@@ -77,8 +77,8 @@ public sealed class EncryptionRoutingAgentTests
         // Carol's copy gets a header stamped; Dave's goes unchanged over forced TLS; Bob's is untouched.
         using var harness = new AgentHarness((envelope, _) => PlanPerRecipient(envelope, address => address switch
         {
-            "carol@fabrikam.com" => new PlannedCopy(new[] { address }, new IMessageTransform[] { new HeaderEditTransform(new[] { HeaderEdit.Set("X-Test", "carol") }) }, CopyProtection.None),
-            "dave@northwind.example" => new PlannedCopy(new[] { address }, Array.Empty<IMessageTransform>(), CopyProtection.None, routingDomain: "forcetls.contoso.com"),
+            "carol@fabrikam.com" => new PlannedCopy(new[] { address }, Edit("X-Test", "carol"), CopyProtection.None),
+            "dave@northwind.example" => new PlannedCopy(new[] { address }, CopyInstructions.None, CopyProtection.None, routingDomain: "forcetls.contoso.com"),
             _ => PlannedCopy.Unchanged(new[] { address }),
         }));
 
@@ -105,7 +105,7 @@ public sealed class EncryptionRoutingAgentTests
     {
         // A buggy plan mentions only Carol; Bob must be planned separately, not get Carol's transformed copy.
         using var harness = new AgentHarness((envelope, _) => envelope.Recipients.Any(r => r.Address == Carol.Address)
-            ? new ProcessingPlan(new[] { new PlannedCopy(new[] { Carol.Address }, new IMessageTransform[] { new HeaderEditTransform(new[] { HeaderEdit.Set("X-For", "carol") }) }, CopyProtection.None) }, Array.Empty<PlannedRejection>(), "carol only")
+            ? new ProcessingPlan(new[] { new PlannedCopy(new[] { Carol.Address }, Edit("X-For", "carol"), CopyProtection.None) }, Array.Empty<PlannedRejection>(), "carol only")
             : ProcessingPlan.PassThrough(Addresses(envelope), "rest"));
 
         using var result = harness.Run(TestMessages.PlainMime, Bob, Carol);
@@ -177,9 +177,10 @@ public sealed class EncryptionRoutingAgentTests
     [Fact]
     public void TransformFault_AfterFork_DefersOnlyThatCopy()
     {
+        // The copy builder's transforms for Carol's copy fail as a broken key would.
         using var harness = new AgentHarness((envelope, _) => PlanPerRecipient(envelope, address => address == Carol.Address
-            ? new PlannedCopy(new[] { address }, new IMessageTransform[] { new ThrowingTransform() }, CopyProtection.Encrypted)
-            : PlannedCopy.Unchanged(new[] { address })));
+            ? new PlannedCopy(new[] { address }, Edit("X-For", "carol"), CopyProtection.Encrypted)
+            : PlannedCopy.Unchanged(new[] { address })), decorate: _ => new ThrowingTransform());
 
         using var result = harness.Run(TestMessages.PlainMime, Carol, Bob);
 
@@ -236,6 +237,8 @@ public sealed class EncryptionRoutingAgentTests
 
     private static ProcessingPlan PlanPerRecipient(MessageEnvelope envelope, Func<string, PlannedCopy> copyFor)
         => new(Addresses(envelope).Select(copyFor).ToList(), Array.Empty<PlannedRejection>(), "per recipient");
+
+    private static CopyInstructions Edit(string name, string value) => CopyInstructions.None with { Edits = new[] { HeaderEdit.Set(name, value) } };
 
     private sealed class ThrowingTransform : IMessageTransform
     {

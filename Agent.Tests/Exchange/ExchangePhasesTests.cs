@@ -288,7 +288,8 @@ public sealed class ExchangePhasesTests : IClassFixture<PipelineFixture>
         var logging = AgentLogging.CreateInMemory(out var memory);
         settings ??= new AgentSettings();
         var spool = Path.Combine(_fixture.Directory, "spool-" + Guid.NewGuid().ToString("N"));
-        var runtime = new AgentRuntime(settings, logging.Log, new PolicyProcessor(policy, settings, logging.Log, spool), new TransformChain(spool));
+        var spoolFiles = new TemporaryFileFactory(spool);
+        var runtime = new AgentRuntime(settings, logging.Log, new PolicyProcessor(policy, settings, logging.Log, spoolFiles), new CopyBuilder(spoolFiles, logging.Log));
         var ours = new EncryptionRoutingAgentFactory(runtime);
         created?.Invoke(ours);
         var factories = laterAgents is null ? new RoutingAgentFactory[] { ours } : new[] { ours, laterAgents };

@@ -18,7 +18,7 @@ public sealed class TransformChainTests : IDisposable
     [Fact]
     public void Run_AppliesTransformsInOrder_AndLeavesNoTemporaryFiles()
     {
-        var chain = new TransformChain(_directory);
+        var chain = new TransformChain(new TemporaryFileFactory(_directory));
         using var source = new MemoryStream(Encoding.ASCII.GetBytes("Subject: x\r\n\r\nbody"));
 
         using (var result = chain.Run(source, new IMessageTransform[] { new Append("1"), new Append("2") }, CancellationToken.None))
@@ -33,7 +33,7 @@ public sealed class TransformChainTests : IDisposable
     [Fact]
     public void Run_WithoutTransforms_ReturnsACopy()
     {
-        var chain = new TransformChain(_directory);
+        var chain = new TransformChain(new TemporaryFileFactory(_directory));
         using var source = new MemoryStream(Encoding.ASCII.GetBytes("abc"));
 
         using var result = chain.Run(source, Array.Empty<IMessageTransform>(), CancellationToken.None);
@@ -44,7 +44,7 @@ public sealed class TransformChainTests : IDisposable
     [Fact]
     public void Run_WhenATransformFails_DeletesEverything()
     {
-        var chain = new TransformChain(_directory);
+        var chain = new TransformChain(new TemporaryFileFactory(_directory));
         using var source = new MemoryStream(Encoding.ASCII.GetBytes("abc"));
 
         Assert.Throws<MessageTransformException>(() => chain.Run(source, new IMessageTransform[] { new Append("1"), new Failing() }, CancellationToken.None));

@@ -55,7 +55,8 @@ internal static class FaultInjector
             FaultSeam.CrlUnreadable => pki => MakeUnreadable(pki, "*.crl"),
             _ => null,
         };
-        var rig = new ReliabilityRig(fixture, timeLimit, wrapped ? p => new FaultingProcessor(p, seam) : null, beforeLoad: beforeLoad);
+        var rig = new ReliabilityRig(fixture, timeLimit, wrapped ? p => new FaultingProcessor(p, seam) : null, beforeLoad: beforeLoad,
+            decorate: FaultingProcessor.BreaksCrypto(seam) ? t => FaultingProcessor.Decorate(t, seam) : null);
         host = seam switch
         {
             FaultSeam.WriteStreamThrows => new TransportSimulatorOptions { WriteStreamFault = _ => new IOException("Injected fault: the queue database refused the write.") },

@@ -9,10 +9,10 @@ using ExchangeEncryptionAgent.Content;
 namespace ExchangeEncryptionAgent.Tests.Reliability;
 
 /// <summary>
-/// Wraps the real engine: plans with it, then breaks what the fault asks for. Crypto: each S/MIME transform of the real
-/// plan runs, but its output throws a CryptographicException once 64 bytes are out (a half-written result in a spool
-/// file). Engine: planning throws. Time limit: planning (or, with the failing Defer, each S/MIME transform) waits for
-/// the time limit's cancellation.
+/// Wraps the real engine: plans with it, then breaks what the fault asks for. Engine: planning throws. Time limit:
+/// planning waits for the time limit's cancellation. Crypto (through the copy builder, <see cref="Decorate"/>): each
+/// S/MIME transform of the real copy runs, but its output throws a CryptographicException once 64 bytes are out (a
+/// half-written result in a spool file); with the failing Defer, each S/MIME transform first waits for the time limit.
 /// </summary>
 internal sealed class FaultingProcessor : IStagedMessageProcessor
 {
@@ -39,23 +39,15 @@ internal sealed class FaultingProcessor : IStagedMessageProcessor
                 break;
         }
 
-        var plan = _inner.Plan(envelope, content, nowUtc, stage, cancellationToken);
-        if (_seam is not (FaultSeam.CryptoThrows or FaultSeam.TimeLimitThenDeferThrows))
-        {
-            return plan;
-        }
-
-        var copies = plan.Copies.Select(c => new PlannedCopy(
-            c.Recipients,
-            c.Transforms.Select(t => IsCrypto(t) ? new FaultingTransform(t, _seam) : t).ToList(),
-            c.Protection,
-            c.RoutingDomain,
-            c.DeferFor,
-            c.DeferReason,
-            c.EncryptedFor,
-            c.RulesApplied)).ToList();
-        return new ProcessingPlan(copies, plan.Rejections, plan.Summary);
+        return _inner.Plan(envelope, content, nowUtc, stage, cancellationToken);
     }
+
+    /// <summary>True when <paramref name="seam"/> breaks the S/MIME transforms the copy builder runs.</summary>
+    public static bool BreaksCrypto(FaultSeam seam) => seam is FaultSeam.CryptoThrows or FaultSeam.TimeLimitThenDeferThrows;
+
+    /// <summary>The copy builder's decoration: S/MIME transforms fail as <paramref name="seam"/> says; others run as they are.</summary>
+    public static IMessageTransform Decorate(IMessageTransform transform, FaultSeam seam)
+        => IsCrypto(transform) ? new FaultingTransform(transform, seam) : transform;
 
     /// <summary>Waits for the time limit's cancellation, as a hung operation would, then gives up as cooperative code does.</summary>
     private static void Stall(CancellationToken cancellationToken)

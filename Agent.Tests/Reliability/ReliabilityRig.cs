@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using ExchangeApi.Simulator;
+using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Exchange;
 using ExchangeEncryptionAgent.Processing;
 using ExchangeEncryptionAgent.Tests.Processing;
@@ -21,7 +22,8 @@ internal sealed class ReliabilityRig : IDisposable
     private readonly EncryptionRoutingAgentFactory _factory;
     private bool _disposed;
 
-    public ReliabilityRig(PipelineFixture fixture, TimeSpan? processingTimeLimit = null, Func<IStagedMessageProcessor, IStagedMessageProcessor>? wrap = null, bool keepLogText = true, Action<string>? beforeLoad = null)
+    public ReliabilityRig(PipelineFixture fixture, TimeSpan? processingTimeLimit = null, Func<IStagedMessageProcessor, IStagedMessageProcessor>? wrap = null, bool keepLogText = true, Action<string>? beforeLoad = null,
+        Func<IMessageTransform, IMessageTransform>? decorate = null)
     {
         Root = Directory.CreateTempSubdirectory("eea-reliability-").FullName;
         var agentDirectory = Path.Combine(Root, "agent");
@@ -47,7 +49,7 @@ internal sealed class ReliabilityRig : IDisposable
         };
         _inner = AgentRuntimeFactory.Create(agentDirectory, Settings, Log, null);
         var processor = (IStagedMessageProcessor)_inner.Processor;
-        Runtime = new AgentRuntime(Settings, Log, wrap?.Invoke(processor) ?? processor, _inner.Chain);
+        Runtime = new AgentRuntime(Settings, Log, wrap?.Invoke(processor) ?? processor, new CopyBuilder(_inner.TemporaryFiles, Log, decorate));
 
         // One factory for every message, as on a server: its decision store lives as long as the transport service.
         _factory = new EncryptionRoutingAgentFactory(Runtime);

@@ -44,7 +44,7 @@ public sealed class FilePermissionTests : IClassFixture<PipelineFixture>
             """));
 
         // The chain the agent runs: the plain copy is spooled, then each step writes the next spool file.
-        using (var result = new TransformChain(spool).Run(new MemoryStream(message), new IMessageTransform[] { probe, encrypt, probe }, CancellationToken.None))
+        using (var result = new TransformChain(new TemporaryFileFactory(spool)).Run(new MemoryStream(message), new IMessageTransform[] { probe, encrypt, probe }, CancellationToken.None))
         {
             Assert.Equal(OwnerAll, File.GetUnixFileMode(spool));
         }
@@ -65,7 +65,7 @@ public sealed class FilePermissionTests : IClassFixture<PipelineFixture>
         Directory.CreateDirectory(spool);
         File.SetUnixFileMode(spool, OwnerAll | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
 
-        using (var file = new TransformChain(spool).CreateSpoolFile())
+        using (var file = (FileStream)new TemporaryFileFactory(spool).Create())
         {
             Assert.Equal(OwnerReadWrite, File.GetUnixFileMode(file.Name));
         }
@@ -82,7 +82,7 @@ public sealed class FilePermissionTests : IClassFixture<PipelineFixture>
         var sharedMode = (UnixFileMode)Convert.ToInt32("1777", 8);
         File.SetUnixFileMode(shared, sharedMode);
 
-        using (var file = new TransformChain(shared).CreateSpoolFile())
+        using (var file = (FileStream)new TemporaryFileFactory(shared).Create())
         {
             Assert.Equal(OwnerReadWrite, File.GetUnixFileMode(file.Name));
         }

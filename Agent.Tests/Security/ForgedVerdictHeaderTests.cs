@@ -150,11 +150,10 @@ public sealed class ForgedVerdictHeaderTests
 
         using var content = new System.IO.MemoryStream(bytes, writable: false);
         var copy = Assert.Single(processor.Plan(envelope, content, DateTime.UtcNow, System.Threading.CancellationToken.None).Copies);
-        using var output = new System.IO.MemoryStream();
-        var transform = Assert.Single(copy.Transforms);
-        content.Position = 0;
-        transform.Apply(content, output, System.Threading.CancellationToken.None);
+        var builder = new ExchangeEncryptionAgent.Processing.CopyBuilder(TemporaryFileFactory.InMemory, logging.Log);
+        using var output = builder.Build(copy, content, System.Threading.CancellationToken.None);
 
-        AssertNoneOfOurs(Encoding.ASCII.GetString(output.ToArray()));
+        Assert.NotNull(output);
+        AssertNoneOfOurs(new System.IO.StreamReader(output!).ReadToEnd());
     }
 }

@@ -102,10 +102,8 @@ internal static class SecurityKit
                 }
 
                 using var source = new MemoryStream(bytes, writable: false);
-                using var result = runtime.Chain.Run(source, copy.Transforms, CancellationToken.None);
-                using var buffer = new MemoryStream();
-                result.CopyTo(buffer);
-                copies.Add((copy, buffer.ToArray()));
+                using var result = runtime.Builder.Build(copy, source, CancellationToken.None);
+                copies.Add((copy, result is null ? bytes : ReadAll(result)));
             }
         }
         finally
@@ -114,5 +112,12 @@ internal static class SecurityKit
         }
 
         return (plan, copies, memory.Logs.ToList());
+    }
+
+    private static byte[] ReadAll(Stream stream)
+    {
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
     }
 }

@@ -28,4 +28,14 @@ public sealed class CliDocumentationTests
         Assert.NotEmpty(documented);
         Assert.All(documented, verb => Assert.Contains(verb, verbs));
     }
+
+    [Fact]
+    public void TheGatewaySpoolDefault_IsTheDocumentedOne()
+    {
+        // Plain text goes where the spool is: the default the administrator reads must be the one the gateway uses.
+        var row = Regex.Match(Doc, @"^\| `--spool DIR` \|.*$", RegexOptions.Multiline);
+
+        Assert.True(row.Success, "docs/cli.md has no --spool row");
+        Assert.Contains($"default: `{ExchangeEncryptionAgent.Tool.Commands.GatewayCommand.DefaultSpool}` under the working directory", row.Value, StringComparison.Ordinal);
+    }
 }

@@ -17,8 +17,8 @@ public sealed class TemporaryFileFactory
     /// <summary>Set once the folder exists with its mode checked; a benign race (two threads checking) costs nothing.</summary>
     private volatile bool _directoryReady;
 
-    /// <summary>A configured spool folder is the agent's own; the system temporary folder is not (its mode is left alone).</summary>
-    private readonly bool _ownsDirectory;
+    /// <summary>Null for <see cref="InMemory"/>.</summary>
+    private readonly string? _directory;
 
     /// <summary>
     /// Test seam (the fault matrix, Agent.Tests/Reliability): a spool folder listed here gets its files from the given
@@ -27,34 +27,54 @@ public sealed class TemporaryFileFactory
     /// </summary>
     internal static readonly ConcurrentDictionary<string, Func<string, FileStream>> FaultInjectors = new(StringComparer.Ordinal);
 
-    /// <summary>Files go into <paramref name="directory"/>; null: the system temporary folder.</summary>
-    public TemporaryFileFactory(string? directory = null)
+    /// <summary>
+    /// Files go into <paramref name="directory"/>, the agent's own spool folder (created owner-only when missing). There
+    /// is no default: the runtime makes one factory from AgentSettings.TemporaryDirectory and hands it to everything
+    /// that spools, so plain text never lands in a folder the administrator did not choose.
+    /// </summary>
+    public TemporaryFileFactory(string directory)
     {
-        Directory = string.IsNullOrEmpty(directory) ? Path.GetTempPath() : directory!;
-        _ownsDirectory = !string.IsNullOrEmpty(directory);
+        if (string.IsNullOrEmpty(directory))
+        {
+            throw new ArgumentException("A spool folder is required.", nameof(directory));
+        }
+
+        _directory = directory;
     }
 
-    /// <summary>The shared default (system temporary folder).</summary>
-    public static TemporaryFileFactory Default { get; } = new();
+    private TemporaryFileFactory()
+    {
+    }
 
-    /// <summary>Where the files go.</summary>
-    public string Directory { get; }
+    /// <summary>
+    /// Scratch data in memory, no folder: for code that runs without a runtime on small inputs (the demo's sample,
+    /// tests, benchmarks). The engine never uses it; everything it runs gets the runtime's factory.
+    /// </summary>
+    public static TemporaryFileFactory InMemory { get; } = new();
 
-    /// <summary>A new empty read/write file that disappears when the stream is disposed.</summary>
+    /// <summary>Where the files go; null for <see cref="InMemory"/>.</summary>
+    public string? Directory => _directory;
+
+    /// <summary>A new empty read/write file that disappears when the stream is disposed (a memory stream for <see cref="InMemory"/>).</summary>
     /// <remarks>
     /// The file holds message plain text: on Unix it is created 0600 in a 0700 folder (<see cref="OwnerOnlyFiles"/>);
     /// on Windows the folder's protected ACL applies.
     /// </remarks>
-    public FileStream Create()
+    public Stream Create()
     {
+        if (_directory is not { } directory)
+        {
+            return new MemoryStream();
+        }
+
         if (!_directoryReady)
         {
-            OwnerOnlyFiles.EnsureDirectory(Directory, _ownsDirectory);
+            OwnerOnlyFiles.EnsureDirectory(directory, true);
             _directoryReady = true;
         }
 
-        var path = Path.Combine(Directory, "eea-" + Guid.NewGuid().ToString("N") + ".tmp");
-        if (!FaultInjectors.IsEmpty && FaultInjectors.TryGetValue(Directory, out var inject))
+        var path = Path.Combine(directory, "eea-" + Guid.NewGuid().ToString("N") + ".tmp");
+        if (!FaultInjectors.IsEmpty && FaultInjectors.TryGetValue(directory, out var inject))
         {
             return inject(path);
         }
@@ -66,7 +86,7 @@ public sealed class TemporaryFileFactory
         catch (DirectoryNotFoundException)
         {
             // Someone removed the folder since: create it again, once.
-            OwnerOnlyFiles.EnsureDirectory(Directory, _ownsDirectory);
+            OwnerOnlyFiles.EnsureDirectory(directory, true);
             return OwnerOnlyFiles.CreateNew(path, BufferSize, FileOptions.DeleteOnClose | FileOptions.SequentialScan);
         }
     }

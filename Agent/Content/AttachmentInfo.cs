@@ -33,9 +33,12 @@ public sealed class AttachmentInfo
     private AttachmentInspection? _inspection;
     private long _inspectionLimit = -1;
 
-    internal AttachmentInfo(MimeEntity entity)
+    private readonly TemporaryFileFactory _temporaryFiles;
+
+    internal AttachmentInfo(MimeEntity entity, TemporaryFileFactory temporaryFiles)
     {
         _entity = entity;
+        _temporaryFiles = temporaryFiles;
         FileName = entity switch
         {
             MimePart part => part.FileName,
@@ -86,7 +89,7 @@ public sealed class AttachmentInfo
     {
         if (_inspection is null || _inspectionLimit != textLimitChars)
         {
-            _inspection = AttachmentInspector.Inspect(_entity, FileName, textLimitChars);
+            _inspection = AttachmentInspector.Inspect(_entity, FileName, textLimitChars, _temporaryFiles);
             _inspectionLimit = textLimitChars;
         }
 

@@ -42,9 +42,12 @@ public sealed class MessageContext : IDisposable
     private MessageImportance? _importance;
     private MessageSensitivity? _sensitivity;
 
-    private MessageContext(MessageEnvelope envelope, Stream stream, bool leaveOpen)
+    private readonly TemporaryFileFactory _temporaryFiles;
+
+    private MessageContext(MessageEnvelope envelope, Stream stream, bool leaveOpen, TemporaryFileFactory temporaryFiles)
     {
         Envelope = envelope;
+        _temporaryFiles = temporaryFiles;
         _stream = stream;
         _leaveOpen = leaveOpen;
         _start = stream.Position;
@@ -54,9 +57,11 @@ public sealed class MessageContext : IDisposable
 
     /// <summary>
     /// Creates the context. <paramref name="message"/> must be seekable and positioned at the first header byte; it
-    /// must stay open while the context lives. With <paramref name="leaveOpen"/> false, Dispose closes it.
+    /// must stay open while the context lives. With <paramref name="leaveOpen"/> false, Dispose closes it. Large
+    /// attachments are spooled for inspection through <paramref name="temporaryFiles"/> (the engine passes the
+    /// runtime's; without one, memory).
     /// </summary>
-    public static MessageContext Create(MessageEnvelope envelope, Stream message, bool leaveOpen = true)
+    public static MessageContext Create(MessageEnvelope envelope, Stream message, bool leaveOpen = true, TemporaryFileFactory? temporaryFiles = null)
     {
         Guard.NotNull(envelope);
         Guard.NotNull(message);
@@ -65,7 +70,7 @@ public sealed class MessageContext : IDisposable
             throw new ArgumentException("The message stream must be readable and seekable.", nameof(message));
         }
 
-        return new MessageContext(envelope, message, leaveOpen);
+        return new MessageContext(envelope, message, leaveOpen, temporaryFiles ?? TemporaryFileFactory.InMemory);
     }
 
     /// <summary>The SMTP envelope.</summary>
@@ -262,7 +267,7 @@ public sealed class MessageContext : IDisposable
             var parseStream = HeaderFieldLimiter.ForParsing(_stream, _start);
             _parseView = ReferenceEquals(parseStream, _stream) ? null : parseStream;
             _message = MimeMessage.Load(options, parseStream, persistent: true);
-            _structure = MessageStructure.Walk(_message);
+            _structure = MessageStructure.Walk(_message, _temporaryFiles);
         }
 #pragma warning disable CA1031 // Any content problem is a result: the caller must never see an exception for bad mail.
         catch (Exception ex) when (ex is not OutOfMemoryException)

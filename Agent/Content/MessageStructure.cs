@@ -11,6 +11,7 @@ namespace ExchangeEncryptionAgent.Content;
 internal sealed class MessageStructure : IDisposable
 {
     private List<TnefContent>? _tnef;
+    private TemporaryFileFactory _temporaryFiles = TemporaryFileFactory.InMemory;
 
     public static readonly MessageStructure Empty = new();
 
@@ -43,9 +44,9 @@ internal sealed class MessageStructure : IDisposable
         _tnef = null;
     }
 
-    public static MessageStructure Walk(MimeMessage message)
+    public static MessageStructure Walk(MimeMessage message, TemporaryFileFactory temporaryFiles)
     {
-        var structure = new MessageStructure();
+        var structure = new MessageStructure { _temporaryFiles = temporaryFiles };
         var body = message.Body;
         if (body is null)
         {
@@ -82,7 +83,7 @@ internal sealed class MessageStructure : IDisposable
 
                     break;
                 case MessagePart attached:
-                    structure.Attachments.Add(new AttachmentInfo(attached));
+                    structure.Attachments.Add(new AttachmentInfo(attached, structure._temporaryFiles));
                     break;
                 case MimePart part when TnefContent.IsTnef(part):
                     if (structure.OpenTnef(part, depth)?.Body is { } converted)
@@ -108,7 +109,7 @@ internal sealed class MessageStructure : IDisposable
         if (depth >= MessageContextLimits.MaxTnefDepth || _tnef.Count >= MessageContextLimits.MaxTnefParts)
         {
             UnreadableContent ??= "TNEF nested deeper than " + MessageContextLimits.MaxTnefDepth + " levels or more than " + MessageContextLimits.MaxTnefParts + " TNEF parts";
-            Attachments.Add(new AttachmentInfo(part));
+            Attachments.Add(new AttachmentInfo(part, _temporaryFiles));
             return null;
         }
 
@@ -117,7 +118,7 @@ internal sealed class MessageStructure : IDisposable
         if (content.Message is null)
         {
             UnreadableContent ??= content.Error;
-            Attachments.Add(new AttachmentInfo(part));
+            Attachments.Add(new AttachmentInfo(part, _temporaryFiles));
             return null;
         }
 
@@ -156,7 +157,7 @@ internal sealed class MessageStructure : IDisposable
         }
         else if (part.IsAttachment || part.FileName is not null)
         {
-            Attachments.Add(new AttachmentInfo(part));
+            Attachments.Add(new AttachmentInfo(part, _temporaryFiles));
         }
     }
 

@@ -17,7 +17,7 @@ namespace ExchangeEncryptionAgent.Exchange;
 /// (GetAgentAsyncContext) under a time limit. No exception ever leaves this class: Exchange crashes EdgeTransport.exe on
 /// anything but IOException and LocalizedException.
 /// </summary>
-public sealed class EncryptionRoutingAgent : RoutingAgent
+internal sealed class EncryptionRoutingAgent : RoutingAgent
 {
     private readonly AgentRuntime _runtime;
     private readonly SmtpServer _server;

@@ -42,7 +42,7 @@ internal sealed class MailItemAdapter
         _decisions = decisions;
         _source = source;
         _mailItem = mailItem;
-        _content = new MailItemContent(mailItem, runtime.Chain);
+        _content = new MailItemContent(mailItem, runtime.Builder);
     }
 
     /// <summary>System messages are read-only to agents; messages without recipients have nothing to do.</summary>
@@ -109,7 +109,7 @@ internal sealed class MailItemAdapter
 
         var (copyIndex, recipients) = groups[0];
         var copy = plan.Copies[copyIndex];
-        var result = copy.Transforms.Count > 0 ? _content.Transform(copy.Transforms, cancellationToken) : null;
+        var result = _content.Build(copy, cancellationToken);
         return () =>
         {
             using (result)
@@ -255,7 +255,7 @@ internal sealed class MailItemAdapter
         }
 
         var copy = plan.Copies[copyIndex];
-        if (copy.Transforms.Count == 0)
+        if (!copy.ChangesContent)
         {
             return null;
         }
@@ -267,7 +267,12 @@ internal sealed class MailItemAdapter
             return null;
         }
 
-        var result = _content.Transform(copy.Transforms, cancellationToken);
+        var result = _content.Build(copy, cancellationToken);
+        if (result is null)
+        {
+            return null;
+        }
+
         return () =>
         {
             using (result)

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Security.Cryptography;
 using System.Threading;
@@ -10,18 +9,18 @@ using Microsoft.Exchange.Data.Transport;
 namespace ExchangeEncryptionAgent.Exchange;
 
 /// <summary>
-/// The content of one MailItem: read it seekable, hash it, run transforms into a temporary file, and write a finished
-/// file back in the one way Exchange's write stream allows. <see cref="MailItemAdapter"/> decides when.
+/// The content of one MailItem: read it seekable, hash it, have the engine build a planned copy into a temporary file,
+/// and write a finished file back in the one way Exchange's write stream allows. <see cref="MailItemAdapter"/> decides when.
 /// </summary>
 internal sealed class MailItemContent
 {
     private readonly MailItem _mailItem;
-    private readonly TransformChain _chain;
+    private readonly CopyBuilder _builder;
 
-    public MailItemContent(MailItem mailItem, TransformChain chain)
+    public MailItemContent(MailItem mailItem, CopyBuilder builder)
     {
         _mailItem = mailItem;
-        _chain = chain;
+        _builder = builder;
     }
 
     /// <summary>The current content, seekable. Exchange's read stream is seekable in practice; spool it when not.</summary>
@@ -35,7 +34,7 @@ internal sealed class MailItemContent
 
         using (stream)
         {
-            var spool = _chain.CreateSpoolFile();
+            var spool = _builder.TemporaryFiles.Create();
             stream.CopyTo(spool, 81920);
             spool.Position = 0;
             return spool;
@@ -58,13 +57,21 @@ internal sealed class MailItemContent
         return digest;
     }
 
-    /// <summary>Runs the transforms into a temporary file (not yet written to the item) and hashes the result.</summary>
-    public TransformResult Transform(IReadOnlyList<IMessageTransform> transforms, CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds <paramref name="copy"/> into a temporary file (not yet written to the item) and hashes it; null when the
+    /// copy's content is the item's as it is.
+    /// </summary>
+    public TransformResult? Build(PlannedCopy copy, CancellationToken cancellationToken)
     {
-        Stream result;
+        Stream? result;
         using (var content = Open())
         {
-            result = _chain.Run(content, transforms, cancellationToken);
+            result = _builder.Build(copy, content, cancellationToken);
+        }
+
+        if (result is null)
+        {
+            return null;
         }
 
         try

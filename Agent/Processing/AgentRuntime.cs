@@ -4,7 +4,8 @@ using ExchangeEncryptionAgent.Diagnostics;
 namespace ExchangeEncryptionAgent.Processing;
 
 /// <summary>
-/// Everything a host needs to run the engine: settings, log, the processor, the spool. Built once per transport
+/// Everything a host needs to run the engine: settings, log, the processor (deciding), the copy builder (building) and
+/// its spool. Built once per transport
 /// service (by the agent factory) or per run (by the tool); shared by every agent instance; thread-safe.
 /// </summary>
 public sealed class AgentRuntime : IDisposable
@@ -12,12 +13,12 @@ public sealed class AgentRuntime : IDisposable
     private readonly IDisposable? _resources;
 
     /// <summary>Creates a runtime; <paramref name="resources"/> (log factory, policy watcher) are disposed with it.</summary>
-    public AgentRuntime(AgentSettings settings, IAgentLog log, IMessageProcessor processor, TransformChain chain, IDisposable? resources = null)
+    public AgentRuntime(AgentSettings settings, IAgentLog log, IMessageProcessor processor, CopyBuilder builder, IDisposable? resources = null)
     {
         Settings = Guard.NotNull(settings);
         Log = Guard.NotNull(log);
         Processor = Guard.NotNull(processor);
-        Chain = Guard.NotNull(chain);
+        Builder = Guard.NotNull(builder);
         _resources = resources;
     }
 
@@ -27,11 +28,14 @@ public sealed class AgentRuntime : IDisposable
     /// <summary>Where events go.</summary>
     public IAgentLog Log { get; }
 
-    /// <summary>The engine.</summary>
+    /// <summary>The engine's deciding half: one plan per message.</summary>
     public IMessageProcessor Processor { get; }
 
-    /// <summary>Runs a copy's transforms through temporary files.</summary>
-    public TransformChain Chain { get; }
+    /// <summary>The engine's building half: each planned copy's content, through the runtime's one spool.</summary>
+    public CopyBuilder Builder { get; }
+
+    /// <summary>The runtime's one temporary-file factory (AgentSettings.TemporaryDirectory), for hosts that spool too.</summary>
+    public TemporaryFileFactory TemporaryFiles => Builder.TemporaryFiles;
 
     /// <inheritdoc />
     public void Dispose() => _resources?.Dispose();

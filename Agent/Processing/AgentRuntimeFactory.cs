@@ -38,8 +38,9 @@ public static class AgentRuntimeFactory
         {
             IAgentLog log = logging?.Log ?? NullAgentLog.Instance;
             SafeWrite(log, EventIds.AgentFactoryStartFailed, $"Start-up failed: {ExceptionSummary.Describe(ex)}. Stack: {ExceptionSummary.Frames(ex)}");
-            var chain = new TransformChain(Path.Combine(Path.GetTempPath(), "ExchangeEncryptionAgent"));
-            return new AgentRuntime(settings, log, new NoPolicyProcessor(settings, log, "the agent could not start: " + ex.GetType().Name), chain, logging);
+            // The no-policy outcome builds nothing but the forged-field removal; it still spools only in the agent's folder.
+            var builder = new CopyBuilder(new TemporaryFileFactory(SpoolFolder(agentDirectory, settings)), log);
+            return new AgentRuntime(settings, log, new NoPolicyProcessor(settings, log, "the agent could not start: " + ex.GetType().Name), builder, logging);
         }
     }
 
@@ -55,7 +56,7 @@ public static class AgentRuntimeFactory
     {
         Guard.NotNull(settings);
         Guard.NotNull(log);
-        var temporaryDirectory = AgentSettings.Resolve(agentDirectory, settings.TemporaryDirectory);
+        var temporaryFiles = new TemporaryFileFactory(SpoolFolder(agentDirectory, settings));
         var policyPath = AgentSettings.Resolve(agentDirectory, settings.PolicyFile);
         var watcher = new PolicyWatcher<LoadedPolicy>(
             Path.GetDirectoryName(policyPath) ?? agentDirectory,
@@ -63,17 +64,25 @@ public static class AgentRuntimeFactory
             log,
             watcherOptions);
         watcher.Start();
-        var processor = new PolicyProcessor(() => watcher.Current, settings, log, temporaryDirectory);
-        return new AgentRuntime(settings, log, processor, new TransformChain(temporaryDirectory), new CompositeDisposable(watcher, resources));
+        var processor = new PolicyProcessor(() => watcher.Current, settings, log, temporaryFiles);
+        return new AgentRuntime(settings, log, processor, new CopyBuilder(temporaryFiles, log), new CompositeDisposable(watcher, resources));
     }
 
-    /// <summary>For one-shot hosts (the tool): a runtime over an already loaded policy that never changes.</summary>
+    /// <summary>
+    /// For one-shot hosts (the tool): a runtime over an already loaded policy that never changes, spooling in
+    /// <paramref name="temporaryDirectory"/> (the caller's choice; there is no default).
+    /// </summary>
     public static AgentRuntime CreateForPolicy(LoadedPolicy policy, AgentSettings settings, IAgentLog log, string temporaryDirectory)
     {
         Guard.NotNull(policy);
-        var processor = new PolicyProcessor(() => policy, settings, log, temporaryDirectory);
-        return new AgentRuntime(settings, log, processor, new TransformChain(temporaryDirectory));
+        var temporaryFiles = new TemporaryFileFactory(temporaryDirectory);
+        var processor = new PolicyProcessor(() => policy, settings, log, temporaryFiles);
+        return new AgentRuntime(settings, log, processor, new CopyBuilder(temporaryFiles, log));
     }
+
+    /// <summary>AgentSettings.TemporaryDirectory, relative to the agent folder unless absolute (default Logs\spool).</summary>
+    private static string SpoolFolder(string agentDirectory, AgentSettings settings)
+        => AgentSettings.Resolve(agentDirectory, settings.TemporaryDirectory);
 
     /// <summary>Disposes several resources, in order, each even if an earlier one throws.</summary>
     private sealed class CompositeDisposable : IDisposable

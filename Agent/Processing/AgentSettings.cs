@@ -7,15 +7,6 @@ using ExchangeEncryptionAgent.Diagnostics;
 
 namespace ExchangeEncryptionAgent.Processing;
 
-/// <summary>What the agent does when it cannot follow the policy.</summary>
-public enum FailureOutcome
-{
-    /// <summary>Defer the message; Exchange retries it later (fail closed). The default.</summary>
-    Defer,
-    /// <summary>INSECURE opt-in: let the message pass unchanged. A must-encrypt message would then leave in plain text.</summary>
-    PassThroughInsecure,
-}
-
 /// <summary>
 /// Host settings from AgentSettings.xml beside the agent: everything that must be known even when no policy can
 /// be loaded. A missing file gives the defaults, which fail closed; a broken file gives the defaults and an error;
@@ -239,19 +230,4 @@ public sealed class AgentSettings
 
         return value;
     }
-}
-
-/// <summary>Reader settings for every XML file the agent reads: no DTD, no resolver, bounded size.</summary>
-public static class SafeXml
-{
-    /// <summary>DTDs prohibited (no entity expansion, no external DTD), no external resources, comments ignored.</summary>
-    public static XmlReaderSettings ReaderSettings(long maxCharacters) => new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        MaxCharactersInDocument = maxCharacters,
-        MaxCharactersFromEntities = 0,
-        IgnoreComments = true,
-        IgnoreProcessingInstructions = true,
-    };
 }

@@ -13,7 +13,7 @@ namespace ExchangeEncryptionAgent.Processing;
 /// is bounded by the same limit (<see cref="RawHeaderBlock.MaxBytes"/>). Runs before every other transform of the copy,
 /// so nothing we stamp afterwards can be mistaken for what the sender wrote.
 /// </summary>
-public sealed class ForeignHeaderStripTransform : IMessageTransform
+internal sealed class ForeignHeaderStripTransform : IMessageTransform
 {
     /// <inheritdoc />
     public string Name => "strip-foreign-headers";

@@ -10,15 +10,15 @@ using ExchangeEncryptionAgent.Policy;
 using ExchangeEncryptionAgent.Policy.Evaluation;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Smime;
-using ExchangeEncryptionAgent.Smime.Inbound;
 using Org.BouncyCastle.X509;
 
 namespace ExchangeEncryptionAgent.Processing;
 
 /// <summary>
-/// Plans one message with one policy: parse once, evaluate, resolve each recipient's treatment, group recipients
-/// with identical treatment into copies, and give each copy its transforms (inbound S/MIME, header edits and the
-/// audit stamp, sign, encrypt, in that order).
+/// Decides for one message with one policy: parse once, evaluate, resolve each recipient's treatment, group
+/// recipients whose treatments are equal into copies, and say for each copy what is done to its content (inbound
+/// S/MIME, header edits and the audit stamp, sign, encrypt, in that order). Builds nothing: <see cref="CopyBuilder"/>
+/// does, when the host asks.
 /// </summary>
 internal sealed class MessagePlanner
 {
@@ -26,22 +26,22 @@ internal sealed class MessagePlanner
     private readonly AgentSettings _settings;
     private readonly IAgentLog _log;
     private readonly DateTime _nowUtc;
-    private readonly string _temporaryDirectory;
+    private readonly TemporaryFileFactory _temporaryFiles;
 
-    public MessagePlanner(LoadedPolicy policy, AgentSettings settings, IAgentLog log, DateTime nowUtc, string temporaryDirectory)
+    public MessagePlanner(LoadedPolicy policy, AgentSettings settings, IAgentLog log, DateTime nowUtc, TemporaryFileFactory temporaryFiles)
     {
+        _temporaryFiles = temporaryFiles;
         _policy = policy;
         _settings = settings;
         _log = log;
         _nowUtc = nowUtc;
-        _temporaryDirectory = temporaryDirectory;
     }
 
     public ProcessingPlan Plan(MessageEnvelope envelope, Stream content, PlanningStage stage = PlanningStage.Complete)
     {
         // Counted over the raw header block, streaming, before anything else reads it: no field index or count limit.
         var foreignFields = ForeignHeaderStripTransform.CountForeignFields(content);
-        using var message = MessageContext.Create(envelope, content);
+        using var message = MessageContext.Create(envelope, content, temporaryFiles: _temporaryFiles);
         var recipients = envelope.Recipients.Select(r => r.Address).ToList();
         var messageId = message.Message?.MessageId is { Length: > 0 } id ? "<" + id + ">" : "(no Message-ID)";
 
@@ -83,9 +83,9 @@ internal sealed class MessagePlanner
             _log.Write(EventIds.ForgedVerdictHeadersRemoved, $"Message {messageId}: removing {foreignFields} {AgentHeaders.Prefix}* header field(s) that came from outside.");
         }
 
-        var copies = treatments.Where(t => t.IsDelivered || t.DeferFor is not null)
-            .GroupBy(t => t.GroupKey, StringComparer.Ordinal)
-            .Select(g => BuildCopy(g.ToList(), decision, message, messageId, stripForgedVerdicts, inboundDone))
+        var copies = treatments.Where(t => t.Rejection is null)
+            .GroupBy(t => t.Copy)
+            .Select(g => DecideCopy(g.ToList(), decision, message, messageId, stripForgedVerdicts, inboundDone))
             .ToList();
         var rejections = treatments.Where(t => t.Rejection is not null).Select(t => t.Rejection!).ToList();
         var plan = new ProcessingPlan(copies, rejections, Summarise(copies, rejections));
@@ -107,120 +107,76 @@ internal sealed class MessagePlanner
             _log.Write(EventIds.ForgedVerdictHeadersRemoved, $"Message {messageId}: removing {foreignFields} {AgentHeaders.Prefix}* header field(s) that came from outside.");
         }
 
+        // Only the inbound step differs between these copies: recipients with equal steps (or none) share one.
         var copies = treatments
-            .GroupBy(t => t.IsDelivered ? t.InboundKey : "none", StringComparer.Ordinal)
+            .GroupBy(t => t.IsDelivered ? t.Copy.Inbound : null)
             .Select(g =>
             {
-                var first = g.First();
                 var addresses = g.Select(t => t.Address).ToList();
-                var transforms = new List<IMessageTransform>();
-                if (strip)
-                {
-                    transforms.Add(new ForeignHeaderStripTransform());
-                }
-
-                if (first.IsDelivered && (first.Decrypt is not null || first.Verify is not null))
-                {
-                    transforms.Add(InboundTransform(first, message, messageId));
-                    return new PlannedCopy(addresses, transforms, CopyProtection.Decrypted);
-                }
-
-                return transforms.Count > 0 ? new PlannedCopy(addresses, transforms, CopyProtection.None) : PlannedCopy.Unchanged(addresses);
+                var inbound = g.Key is { } step ? Inbound(step, message, messageId) : null;
+                var instructions = CopyInstructions.None with { StripForeignHeaders = strip, Inbound = inbound };
+                return new PlannedCopy(addresses, instructions, inbound is null ? CopyProtection.None : CopyProtection.Decrypted);
             })
             .ToList();
         return new ProcessingPlan(copies, Array.Empty<PlannedRejection>(), "inbound: " + Summarise(copies, new List<PlannedRejection>()));
     }
 
-    private PlannedCopy BuildCopy(List<RecipientTreatment> group, PolicyDecision decision, MessageContext message, string messageId, bool stripForgedVerdicts, bool inboundDone)
+    private PlannedCopy DecideCopy(List<RecipientTreatment> group, PolicyDecision decision, MessageContext message, string messageId, bool stripForgedVerdicts, bool inboundDone)
     {
-        var first = group[0];
+        var treatment = group[0].Copy;
         var addresses = group.Select(t => t.Address).ToList();
         var rules = group.SelectMany(t => t.Decision.Actions).Select(a => a.RuleName).Distinct(StringComparer.Ordinal).ToList();
-        if (first.DeferFor is TimeSpan wait)
+        if (treatment.DeferFor is TimeSpan wait)
         {
-            return new PlannedCopy(addresses, Array.Empty<IMessageTransform>(), CopyProtection.None, deferFor: wait, deferReason: first.DeferReason, rulesApplied: rules);
+            return new PlannedCopy(addresses, CopyInstructions.None, CopyProtection.None, deferFor: wait, deferReason: treatment.DeferReason, rulesApplied: rules, treatment: treatment);
         }
 
-        var transforms = new List<IMessageTransform>();
-        if (stripForgedVerdicts)
-        {
-            // First, on every copy and every path: nothing later may mistake a forged field for one of ours.
-            transforms.Add(new ForeignHeaderStripTransform());
-        }
-
-        if (!inboundDone && (first.Decrypt is not null || first.Verify is not null))
-        {
-            transforms.Add(InboundTransform(first, message, messageId));
-        }
-
-        var edits = new List<HeaderEdit>(first.Edits);
+        var edits = new List<HeaderEdit>(treatment.Edits);
         // Every copy an Enforce rule applied to carries the audit stamp, even when the outcome left the body alone
         // (already encrypted, unsigned fallback, insecure opt-in): that is exactly when an administrator asks why.
         // Rule names tell an outsider how their correspondence was classified, so copies with an outside recipient
         // carry it only when the policy opts in.
         var settings = _policy.Policy.Settings;
         var stampAllowed = settings.StampAuditHeaderOnOutsideCopies || group.All(t => t.IsInternal);
-        if (first.Decision.Actions.Count > 0 && settings.StampAuditHeader && stampAllowed)
+        if (group[0].Decision.Actions.Count > 0 && settings.StampAuditHeader && stampAllowed)
         {
-            edits.Add(HeaderEdit.Set(AuditHeader.HeaderName, AuditHeader.Format(decision, addresses, _policy.Policy.Sha256, first.Outcome)));
+            edits.Add(HeaderEdit.Set(AuditHeader.HeaderName, AuditHeader.Format(decision, addresses, _policy.Policy.Sha256, treatment.Outcome)));
         }
 
-        if (edits.Count > 0)
+        // TreatmentResolver only lets readable TNEF get this far with TnefHandling ConvertToMime.
+        var convertTnef = (treatment.Sign is not null || treatment.Encrypt is not null) && message.ContainsTnef;
+        if (convertTnef)
         {
-            transforms.Add(new HeaderEditTransform(edits));
-        }
-
-        if ((first.Sign is not null || first.Encrypt is not null) && message.ContainsTnef)
-        {
-            // TreatmentResolver only lets readable TNEF get this far with TnefHandling ConvertToMime.
-            transforms.Add(new TnefToMimeTransform());
             _log.Write(EventIds.TnefConvertedToMime,
-                $"Message {messageId}: Summary-TNEF converted to MIME for {string.Join(", ", addresses)} before it is {(first.Encrypt is null ? "signed" : "encrypted")}.");
+                $"Message {messageId}: Summary-TNEF converted to MIME for {string.Join(", ", addresses)} before it is {(treatment.Encrypt is null ? "signed" : "encrypted")}.");
         }
 
-        if (first.Sign is { } sign)
+        EncryptInstruction? encrypt = null;
+        if (treatment.Encrypt is { } settingsForCopy)
         {
-            transforms.Add(new SmimeSignTransform(sign.Key, sign.Format, sign.Digest, sign.Padding, _log, new TemporaryFileFactory(_temporaryDirectory)));
-        }
-
-        IReadOnlyList<X509Certificate> encryptedFor = Array.Empty<X509Certificate>();
-        if (first.Encrypt is { } encrypt)
-        {
-            var smimeRecipients = group.Select(t => new SmimeRecipient(t.Encrypt!.Certificate, t.Encrypt.KeyTransport))
-                .Concat(_policy.Certificates.GetRecoveryCertificates(_nowUtc).Select(c => new SmimeRecipient(c, encrypt.KeyTransport)))
+            var smimeRecipients = group.Select(t => new SmimeRecipient(t.EncryptionCertificate!, settingsForCopy.KeyTransport))
+                .Concat(_policy.Certificates.GetRecoveryCertificates(_nowUtc).Select(c => new SmimeRecipient(c, settingsForCopy.KeyTransport)))
                 .GroupBy(r => CertificateNames.Thumbprint(r.Certificate), StringComparer.Ordinal)
                 .Select(g => g.First())
                 .ToList();
-            encryptedFor = smimeRecipients.Select(r => r.Certificate).ToList();
-            // Blind recipients get an encrypted copy of their own (RecipientTreatment.GroupKey); only that copy may say Bcc.
-            var bccRecipient = group.Count == 1 && !first.IsVisible ? first.Address : null;
-            transforms.Add(new SmimeEncryptTransform(smimeRecipients, encrypt.Algorithm, encrypt.HeaderProtection, encrypt.SubjectPlaceholder, _log, bccRecipient));
+            // A Bcc recipient's treatment names them (CopyTreatment.BlindRecipient), so their copy is theirs alone.
+            encrypt = new EncryptInstruction(smimeRecipients, settingsForCopy, treatment.BlindRecipient);
         }
 
-        return new PlannedCopy(addresses, transforms, first.Protection, first.RoutingDomain, encryptedFor: encryptedFor, rulesApplied: rules);
+        var instructions = new CopyInstructions(
+            // First, on every copy and every path: nothing later may mistake a forged field for one of ours.
+            stripForgedVerdicts,
+            !inboundDone && treatment.Inbound is { } step ? Inbound(step, message, messageId) : null,
+            edits,
+            convertTnef,
+            treatment.Sign,
+            encrypt);
+        IReadOnlyList<X509Certificate> encryptedFor = encrypt is null ? Array.Empty<X509Certificate>() : encrypt.Recipients.Select(r => r.Certificate).ToList();
+        return new PlannedCopy(addresses, instructions, treatment.Protection, treatment.RoutingDomain, encryptedFor: encryptedFor, rulesApplied: rules, treatment: treatment);
     }
 
-    private IMessageTransform InboundTransform(RecipientTreatment treatment, MessageContext message, string messageId)
-    {
-        var options = new InboundSmimeOptions
-        {
-            Decrypt = treatment.Decrypt,
-            Verify = treatment.Verify,
-            ReceivedUtc = _nowUtc,
-            MaxNestingDepth = _policy.Policy.Settings.MaxSmimeNestingDepth,
-            MessageId = messageId,
-            TemporaryDirectory = _temporaryDirectory,
-        };
-        var inbound = new InboundSmimeTransform(options, _policy.Certificates, _log);
-        var harvesting = _policy.Policy.Certificates.Harvesting;
-        if (!harvesting.Enabled || treatment.Verify is null)
-        {
-            return inbound;
-        }
-
-        var harvester = new CertificateHarvester(harvesting, _log, Path.GetDirectoryName(_policy.Policy.SourcePath));
-        return new HarvestingTransform(inbound, harvester, senderIsExternal: !IsFromInside(message));
-    }
+    private InboundInstruction Inbound(InboundStep step, MessageContext message, string messageId)
+        => new(step, _policy, messageId, _nowUtc, SenderIsExternal: !IsFromInside(message));
 
     /// <summary>
     /// The invariant the whole product rests on: a recipient an Enforce rule wants encrypted ends up encrypted,
@@ -231,8 +187,9 @@ internal sealed class MessagePlanner
     {
         foreach (var treatment in treatments.Where(t => t.Decision.Actions.OfType<EncryptSmimeAction>().Any()))
         {
-            var protectedEnough = !treatment.IsDelivered || treatment.Encrypt is not null || treatment.RoutingDomain is not null
-                || treatment.InsecurePlainText || (treatment.Outcome.Contains(OutcomeTokens.AlreadyEncrypted) && message.IsEncrypted);
+            var copy = treatment.Copy;
+            var protectedEnough = !treatment.IsDelivered || copy.Encrypt is not null || copy.RoutingDomain is not null
+                || copy.Facts.HasFlag(TreatmentFacts.InsecurePlainText) || (copy.Facts.HasFlag(TreatmentFacts.AlreadyEncrypted) && message.IsEncrypted);
             if (!protectedEnough)
             {
                 throw new InvalidOperationException($"Plan for {treatment.Address} would deliver a must-encrypt message unprotected.");

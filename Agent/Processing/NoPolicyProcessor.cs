@@ -11,7 +11,7 @@ namespace ExchangeEncryptionAgent.Processing;
 /// The engine while no valid policy is loaded: every message gets the OnNoValidPolicy outcome (default: deferred,
 /// so nothing a policy would protect leaves unprotected while the administrator fixes the file).
 /// </summary>
-public sealed class NoPolicyProcessor : IStagedMessageProcessor
+internal sealed class NoPolicyProcessor : IStagedMessageProcessor
 {
     private readonly AgentSettings _settings;
     private readonly IAgentLog _log;
@@ -53,7 +53,7 @@ public sealed class NoPolicyProcessor : IStagedMessageProcessor
         // can say a sender is inside.
         if (envelope.SenderIsInternal != true && content is not null && ForeignHeaderStripTransform.CountForeignFields(content) > 0)
         {
-            var copy = new PlannedCopy(recipients, new IMessageTransform[] { new ForeignHeaderStripTransform() }, CopyProtection.None);
+            var copy = new PlannedCopy(recipients, CopyInstructions.StripOnly, CopyProtection.None);
             return new ProcessingPlan(new[] { copy }, Array.Empty<PlannedRejection>(), "no valid policy; PassThroughInsecure; X-EEA-* from outside removed");
         }
 

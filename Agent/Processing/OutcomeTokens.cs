@@ -2,7 +2,8 @@ namespace ExchangeEncryptionAgent.Processing;
 
 /// <summary>
 /// The words of the <c>outcome=</c> part of X-EEA-Policy: what the pipeline actually did to a copy. Public surface
-/// (docs/headers.md lists each; a test keeps the two in step).
+/// (docs/headers.md lists each; a test keeps the two in step). For display only: they are derived from the fields of
+/// a copy's treatment (CopyTreatment.Outcome) and never decide which recipients share a copy.
 /// </summary>
 public static class OutcomeTokens
 {

@@ -11,22 +11,22 @@ namespace ExchangeEncryptionAgent.Processing;
 /// The engine hosts run: takes the policy in force at the moment the message arrives (one atomic read of the
 /// watcher's value) and plans with it; without a valid policy, the no-policy outcome applies.
 /// </summary>
-public sealed class PolicyProcessor : IStagedMessageProcessor
+internal sealed class PolicyProcessor : IStagedMessageProcessor
 {
     private readonly Func<LoadedPolicy?> _current;
     private readonly AgentSettings _settings;
     private readonly IAgentLog _log;
     private readonly NoPolicyProcessor _noPolicy;
-    private readonly string _temporaryDirectory;
+    private readonly TemporaryFileFactory _temporaryFiles;
 
     /// <summary>
-    /// Creates the processor over <paramref name="current"/> (for example PolicyWatcher.Current); S/MIME layers are
-    /// spooled under <paramref name="temporaryDirectory"/>.
+    /// Creates the processor over <paramref name="current"/> (for example PolicyWatcher.Current); large attachments
+    /// are inspected through <paramref name="temporaryFiles"/>, the runtime's spool.
     /// </summary>
-    public PolicyProcessor(Func<LoadedPolicy?> current, AgentSettings settings, IAgentLog log, string temporaryDirectory)
+    public PolicyProcessor(Func<LoadedPolicy?> current, AgentSettings settings, IAgentLog log, TemporaryFileFactory temporaryFiles)
     {
         _current = Guard.NotNull(current);
-        _temporaryDirectory = Guard.NotNull(temporaryDirectory);
+        _temporaryFiles = Guard.NotNull(temporaryFiles);
         _settings = Guard.NotNull(settings);
         _log = Guard.NotNull(log);
         _noPolicy = new NoPolicyProcessor(settings, log, "the policy file is missing or invalid; see the policy load events");
@@ -42,6 +42,6 @@ public sealed class PolicyProcessor : IStagedMessageProcessor
         var policy = _current();
         return policy is null
             ? _noPolicy.Plan(envelope, content, nowUtc, stage, cancellationToken)
-            : new MessagePlanner(policy, _settings, _log, nowUtc, _temporaryDirectory).Plan(envelope, content, stage);
+            : new MessagePlanner(policy, _settings, _log, nowUtc, _temporaryFiles).Plan(envelope, content, stage);
     }
 }

@@ -13,7 +13,7 @@ namespace ExchangeEncryptionAgent.Processing;
 /// cannot read TNEF, then sees the mail as it was written. Outer headers stay as they are, except
 /// X-MS-TNEF-Correlator, which names a TNEF part that no longer exists.
 /// </summary>
-public sealed class TnefToMimeTransform : IMessageTransform
+internal sealed class TnefToMimeTransform : IMessageTransform
 {
     /// <inheritdoc />
     public string Name => "tnef-to-mime";

@@ -11,14 +11,14 @@ namespace ExchangeEncryptionAgent.Processing;
 /// message size. Each intermediate file is deleted as soon as the next step has read it; the result is a
 /// delete-on-close file the caller copies out and disposes.
 /// </summary>
-public sealed class TransformChain
+internal sealed class TransformChain
 {
     private readonly TemporaryFileFactory _temporaryFiles;
 
-    /// <summary>Creates a chain that spools under <paramref name="temporaryDirectory"/> (created when missing).</summary>
-    public TransformChain(string temporaryDirectory)
+    /// <summary>Creates a chain that spools through <paramref name="temporaryFiles"/>.</summary>
+    public TransformChain(TemporaryFileFactory temporaryFiles)
     {
-        _temporaryFiles = new TemporaryFileFactory(Guard.NotNull(temporaryDirectory));
+        _temporaryFiles = Guard.NotNull(temporaryFiles);
     }
 
     /// <summary>
@@ -75,5 +75,5 @@ public sealed class TransformChain
     }
 
     /// <summary>A new delete-on-close temporary file (plain text never outlives the processing of the message).</summary>
-    public FileStream CreateSpoolFile() => _temporaryFiles.Create();
+    private Stream CreateSpoolFile() => _temporaryFiles.Create();
 }

@@ -35,12 +35,12 @@ internal sealed class TreatmentResolver
 
     public RecipientTreatment Resolve(RecipientDecision decision)
     {
-        var treatment = new RecipientTreatment(decision, _message.IsInToOrCc(decision.Address));
+        var treatment = new TreatmentDraft(decision, _message.IsInToOrCc(decision.Address));
         var actions = decision.Actions;
         if (actions.OfType<RejectMessageAction>().FirstOrDefault() is { } reject)
         {
             treatment.Rejection = new PlannedRejection(decision.Address, reject.EnhancedStatusCode, reject.Reason, reject.RuleName);
-            return treatment;
+            return treatment.Freeze();
         }
 
         foreach (var action in actions)
@@ -65,8 +65,9 @@ internal sealed class TreatmentResolver
         // Inbound actions are for the organisation's own recipients only: never decrypt for someone outside.
         if (decision.IsInternal)
         {
-            treatment.Decrypt = actions.OfType<DecryptSmimeAction>().FirstOrDefault();
-            treatment.Verify = actions.OfType<VerifySmimeAction>().FirstOrDefault();
+            var decrypt = actions.OfType<DecryptSmimeAction>().FirstOrDefault();
+            var verify = actions.OfType<VerifySmimeAction>().FirstOrDefault();
+            treatment.Inbound = decrypt is null && verify is null ? null : new InboundStep(decrypt, verify);
         }
 
         // Every SignSmime and EncryptSmime of every rule that applied is resolved on its own (its certificate, its
@@ -89,14 +90,14 @@ internal sealed class TreatmentResolver
         }
 
         Merge(treatment, trials);
-        return treatment;
+        return treatment.Freeze();
     }
 
-    private static Trial NewTrial(RecipientDecision decision, RecipientTreatment treatment, bool isSign)
-        => new(new RecipientTreatment(decision, treatment.IsVisible), isSign);
+    private static Trial NewTrial(RecipientDecision decision, TreatmentDraft treatment, bool isSign)
+        => new(new TreatmentDraft(decision, treatment.IsVisible), isSign);
 
     /// <summary>Adopts the strictest of the separately resolved sign and encrypt outcomes (see <see cref="TreatmentStrictness"/>).</summary>
-    private void Merge(RecipientTreatment treatment, List<Trial> trials)
+    private void Merge(TreatmentDraft treatment, List<Trial> trials)
     {
         if (trials.Select(t => t.Treatment).FirstOrDefault(t => t.Rejection is not null) is { } rejected)
         {
@@ -112,48 +113,48 @@ internal sealed class TreatmentResolver
         }
 
         var encrypted = trials.Where(t => !t.IsSign).Select(t => t.Treatment)
-            .FirstOrDefault(t => t.Encrypt is not null || t.Outcome.Contains(OutcomeTokens.AlreadyEncrypted));
+            .FirstOrDefault(t => t.Encrypt is not null || t.Has(TreatmentFacts.AlreadyEncrypted));
         if (encrypted is not null)
         {
             treatment.Encrypt = encrypted.Encrypt;
-            treatment.Outcome.UnionWith(encrypted.Outcome);
+            treatment.EncryptionCertificate = encrypted.EncryptionCertificate;
+            treatment.Facts |= encrypted.Facts;
         }
 
         foreach (var routed in trials.Select(t => t.Treatment).Where(t => t.RoutingDomain is not null))
         {
             treatment.RoutingDomain = routed.RoutingDomain;
-            treatment.Outcome.UnionWith(routed.Outcome);
+            treatment.Facts |= routed.Facts;
         }
 
         var signed = trials.Where(t => t.IsSign).Select(t => t.Treatment)
-            .FirstOrDefault(t => t.Sign is not null || t.Outcome.Contains(OutcomeTokens.AlreadySigned) || t.Outcome.Contains(OutcomeTokens.AlreadyEncrypted));
+            .FirstOrDefault(t => t.Sign is not null || t.Has(TreatmentFacts.AlreadySigned | TreatmentFacts.AlreadyEncrypted));
         if (signed is not null)
         {
             treatment.Sign = signed.Sign;
-            treatment.Outcome.UnionWith(signed.Outcome);
+            treatment.Facts |= signed.Facts;
         }
         else if (trials.FirstOrDefault(t => t.IsSign) is { } unsigned)
         {
             // Its fallback's tokens (fallback-deliver-unsigned, or the forced-TLS ones already adopted above).
-            treatment.Outcome.UnionWith(unsigned.Treatment.Outcome);
+            treatment.Facts |= unsigned.Treatment.Facts;
         }
 
-        var optIn = trials.Select(t => t.Treatment).FirstOrDefault(t => t.InsecurePlainText);
-        if (optIn is not null && treatment.Encrypt is null && treatment.RoutingDomain is null && !treatment.Outcome.Contains(OutcomeTokens.AlreadyEncrypted))
+        var optIn = trials.Select(t => t.Treatment).FirstOrDefault(t => t.Has(TreatmentFacts.InsecurePlainText));
+        if (optIn is not null && treatment.Encrypt is null && treatment.RoutingDomain is null && !treatment.Has(TreatmentFacts.AlreadyEncrypted))
         {
-            treatment.InsecurePlainText = true;
-            treatment.Outcome.Add(OutcomeTokens.InsecurePlainText);
+            treatment.Facts |= TreatmentFacts.InsecurePlainText;
             _log.Write(EventIds.InsecurePlainTextDelivery,
                 $"Message {_messageId}: a rule could not encrypt for {treatment.Address}; delivered in PLAIN TEXT because the rule opts in with DeliverInPlainTextInsecure and no other rule asks for more.");
         }
     }
 
-    private void ResolveSigning(RecipientTreatment treatment, SignSmimeAction sign)
+    private void ResolveSigning(TreatmentDraft treatment, SignSmimeAction sign)
     {
         if ((_message.Types & (MessageTypes.Signed | MessageTypes.Encrypted)) != 0)
         {
             // The sender's own signature (or encryption) stays as it is; a second signature around it adds nothing.
-            treatment.Outcome.Add((_message.Types & MessageTypes.Signed) != 0 ? OutcomeTokens.AlreadySigned : OutcomeTokens.AlreadyEncrypted);
+            treatment.Facts |= (_message.Types & MessageTypes.Signed) != 0 ? TreatmentFacts.AlreadySigned : TreatmentFacts.AlreadyEncrypted;
             return;
         }
 
@@ -187,7 +188,6 @@ internal sealed class TreatmentResolver
         if (lookup.Key is { } key)
         {
             treatment.Sign = new SignPlan(key, sign.Format, sign.Digest, sign.Padding);
-            treatment.Outcome.Add(OutcomeTokens.Signed);
             return;
         }
 
@@ -199,13 +199,13 @@ internal sealed class TreatmentResolver
         => _message.Envelope.AuthenticatedSubmitter is { Length: > 0 } submitter
            && string.Equals(CertificateNames.NormalizeAddress(submitter), CertificateNames.NormalizeAddress(sender), StringComparison.OrdinalIgnoreCase);
 
-    private void ResolveEncryption(RecipientTreatment treatment, EncryptSmimeAction encrypt)
+    private void ResolveEncryption(TreatmentDraft treatment, EncryptSmimeAction encrypt)
     {
         if (_message.IsEncrypted && !encrypt.EvenIfAlreadyEncrypted)
         {
             // Encrypted by the sender, judged from the content (CMS enveloped/authEnveloped data, RFC 3156 PGP/MIME),
             // never from a label: protected end to end; wrapping again would only hurt.
-            treatment.Outcome.Add(OutcomeTokens.AlreadyEncrypted);
+            treatment.Facts |= TreatmentFacts.AlreadyEncrypted;
             return;
         }
 
@@ -219,12 +219,12 @@ internal sealed class TreatmentResolver
         if (lookup.Certificate is { } certificate)
         {
             var partner = _policy.Certificates.GetPartnerSettings(CertificateNames.DomainOf(treatment.Address));
-            treatment.Encrypt = new EncryptPlan(certificate,
+            treatment.EncryptionCertificate = certificate;
+            treatment.Encrypt = new EncryptSettings(
                 encrypt.ContentEncryption ?? partner.ContentEncryption,
                 encrypt.KeyTransport ?? partner.KeyTransport,
                 encrypt.HeaderProtection,
                 encrypt.SubjectPlaceholder);
-            treatment.Outcome.Add(OutcomeTokens.Encrypted);
             return;
         }
 
@@ -239,7 +239,7 @@ internal sealed class TreatmentResolver
     /// False when the content is Summary-TNEF that must not be protected as it is: TnefHandling says Fallback, or the
     /// TNEF cannot be read and so cannot be converted. A partner would otherwise decrypt a winmail.dat only Outlook reads.
     /// </summary>
-    private bool CanProtectTnef(RecipientTreatment treatment, string ruleName, string what)
+    private bool CanProtectTnef(TreatmentDraft treatment, string ruleName, string what)
     {
         if (!_message.ContainsTnef || (Settings.TnefHandling == TnefHandling.ConvertToMime && _message.UnreadableContent is null))
         {
@@ -252,7 +252,7 @@ internal sealed class TreatmentResolver
     }
 
     /// <summary>The first step that can be carried out wins; if none can, the recipient is deferred (fail closed).</summary>
-    private void ApplyFallback(RecipientTreatment treatment, FallbackChain chain, string ruleName, string what, string reason)
+    private void ApplyFallback(TreatmentDraft treatment, FallbackChain chain, string ruleName, string what, string reason)
     {
         foreach (var step in chain.Steps)
         {
@@ -260,7 +260,7 @@ internal sealed class TreatmentResolver
             {
                 case RouteRequireTlsFallback when Settings.ForcedTls is not null:
                     RouteOverForcedTls(treatment);
-                    treatment.Outcome.Add(OutcomeTokens.FallbackRouteRequireTls);
+                    treatment.Facts |= TreatmentFacts.FallbackRouted;
                     LogFallback(treatment, ruleName, what, reason, "routed unprotected over the forced-TLS connector");
                     return;
                 case RejectFallback rejectStep:
@@ -274,12 +274,12 @@ internal sealed class TreatmentResolver
                     LogFallback(treatment, ruleName, what, reason, "deferred for " + deferStep.RetryAfter);
                     return;
                 case DeliverUnsignedFallback when what == "sign":
-                    treatment.Outcome.Add(OutcomeTokens.FallbackDeliverUnsigned);
+                    treatment.Facts |= TreatmentFacts.DeliveredUnsigned;
                     LogFallback(treatment, ruleName, what, reason, "delivered unsigned");
                     return;
                 case DeliverInPlainTextInsecureFallback when what == "encrypt":
                     // Only an opt-in here: the merge decides whether it stands (no other rule asks for more).
-                    treatment.InsecurePlainText = true;
+                    treatment.Facts |= TreatmentFacts.InsecurePlainText;
                     LogFallback(treatment, ruleName, what, reason, "plain text allowed by DeliverInPlainTextInsecure");
                     return;
             }
@@ -290,18 +290,17 @@ internal sealed class TreatmentResolver
         LogFallback(treatment, ruleName, what, reason, "deferred: no fallback step could be carried out");
     }
 
-    private void RouteOverForcedTls(RecipientTreatment treatment)
+    private void RouteOverForcedTls(TreatmentDraft treatment)
     {
         // The loader refuses RouteRequireTls without <ForcedTls>; this guard keeps a hand-built policy honest.
         var forcedTls = Settings.ForcedTls ?? throw new InvalidOperationException("RouteRequireTls needs <Settings><ForcedTls AddressSpace=...>.");
         treatment.RoutingDomain = forcedTls.AddressSpace;
-        treatment.Outcome.Add(OutcomeTokens.ForcedTls);
     }
 
     /// <summary>One sign or encrypt action resolved on its own, before the strictest outcome is chosen.</summary>
-    private sealed record Trial(RecipientTreatment Treatment, bool IsSign);
+    private sealed record Trial(TreatmentDraft Treatment, bool IsSign);
 
-    private void LogFallback(RecipientTreatment treatment, string ruleName, string what, string reason, string outcome)
+    private void LogFallback(TreatmentDraft treatment, string ruleName, string what, string reason, string outcome)
         => _log.Write(EventIds.ProtectionFallback,
             $"Message {_messageId}: rule '{ruleName}' could not {what} for {treatment.Address} ({reason}); {outcome}.");
 }

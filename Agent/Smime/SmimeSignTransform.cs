@@ -41,7 +41,7 @@ public sealed class SmimeSignTransform : IMessageTransform
 
     /// <summary>
     /// Signs with <paramref name="signer"/> (already validated for signing by the certificate directory); a clear
-    /// signature's prepared entity is spooled through <paramref name="temporaryFiles"/> (default: the system temp folder).
+    /// signature's prepared entity is spooled through <paramref name="temporaryFiles"/> (default: memory, for callers without a runtime; the engine always passes the runtime's factory).
     /// </summary>
     public SmimeSignTransform(
         PrivateKeyEntry signer,
@@ -61,7 +61,7 @@ public sealed class SmimeSignTransform : IMessageTransform
         _digest = digest;
         _padding = padding;
         _log = log ?? NullAgentLog.Instance;
-        _temporaryFiles = temporaryFiles ?? TemporaryFileFactory.Default;
+        _temporaryFiles = temporaryFiles ?? TemporaryFileFactory.InMemory;
     }
 
     /// <inheritdoc />

@@ -19,6 +19,9 @@ namespace ExchangeEncryptionAgent.Tool.Commands;
 internal sealed class GatewayCommand : ICommand
 {
     private const string Usage = "usage: eea gateway --policy FILE --listen ADDR:PORT [--listen-internet ADDR:PORT] --reinject ADDR:PORT [--reinject-tls ADDR:PORT] [--spool DIR] [--hostname NAME]";
+    /// <summary>The spool folder without --spool, relative to the working directory.</summary>
+    internal const string DefaultSpool = "eea-spool";
+
     private static readonly string[] Options = { "--policy", "--listen", "--listen-internet", "--reinject", "--reinject-tls", "--spool", "--hostname" };
 
     public string Name => "gateway";
@@ -112,7 +115,8 @@ internal sealed class GatewayCommand : ICommand
             return null;
         }
 
-        var spool = Path.GetFullPath(line.Single("--spool") ?? Path.Combine(Path.GetTempPath(), "eea-gateway"));
+        // Default: a folder of the gateway's own under the working directory (docs/cli.md), never the shared system temp.
+        var spool = Path.GetFullPath(line.Single("--spool") ?? DefaultSpool);
         var hostName = line.Single("--hostname") ?? Dns.GetHostName();
         return new GatewayOptions(Path.GetFullPath(policy), listeners, reinject, reinjectTls, spool, hostName);
     }

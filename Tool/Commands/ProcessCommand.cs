@@ -45,7 +45,8 @@ internal sealed class ProcessCommand : ICommand
 
         using var logging = AgentLogging.CreateInMemory(out var memory, AgentEventLevel.Information);
         Directory.CreateDirectory(output);
-        var spool = Path.Combine(Path.GetTempPath(), "eea-spool-" + Guid.NewGuid().ToString("N"));
+        // Plain text passes through the spool: in the output folder the caller chose (not the shared system temp), removed at the end.
+        var spool = Path.Combine(Path.GetFullPath(output), ".spool");
         try
         {
             var loaded = LoadedPolicy.Load(policy, logging.Log);

@@ -118,7 +118,7 @@ internal sealed class DemoCommand : ICommand
 
         var dave = pki["dave"];
         var signer = new PrivateKeyEntry("dave", dave.Certificate, dave.KeyPair.Private, new[] { pki["ca"].Certificate });
-        var chain = new TransformChain(Path.Combine(directory, ".spool"));
+        var chain = new TransformChain(new TemporaryFileFactory(Path.Combine(directory, ".spool")));
         using (var plain = new MemoryStream(Resource("Samples/inbound-reply.plain.eml")))
         using (var protectedReply = chain.Run(plain, new IMessageTransform[]
         {

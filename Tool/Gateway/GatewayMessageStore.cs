@@ -42,7 +42,7 @@ internal sealed class GatewayMessageStore : MessageStore
                 return TryAgain(RelayOutcome.TryAgain("4.3.5", "Listener not configured"));
             }
 
-            using var spool = _runtime.Chain.CreateSpoolFile();
+            using var spool = _runtime.TemporaryFiles.Create();
             foreach (var segment in buffer)
             {
                 await spool.WriteAsync(segment, cancellationToken).ConfigureAwait(false);

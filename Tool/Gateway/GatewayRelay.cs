@@ -108,7 +108,7 @@ internal sealed class GatewayRelay : IDisposable
                 continue;
             }
 
-            var content = copy.Transforms.Count == 0 ? spool : _runtime.Chain.Run(spool, copy.Transforms, cancellationToken);
+            var content = _runtime.Builder.Build(copy, spool, cancellationToken) ?? spool;
             outgoing.Add(new OutgoingCopy(mailFrom, copyRecipients, content, copy.RoutingDomain is not null, CopyProtectionNames.Keyword(copy.Protection)));
         }
 
@@ -128,7 +128,7 @@ internal sealed class GatewayRelay : IDisposable
             }
             else
             {
-                var dsn = _runtime.Chain.CreateSpoolFile();
+                var dsn = _runtime.TemporaryFiles.Create();
                 outgoing.Add(new OutgoingCopy(string.Empty, new[] { mailFrom }, dsn, false, "dsn"));
                 DeliveryStatusBuilder.Write(dsn, _options.HostName, mailFrom, rejections, spool, arrival);
                 _runtime.Log.Write(EventIds.GatewayDeliveryStatusSent,

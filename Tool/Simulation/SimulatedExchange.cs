@@ -29,7 +29,7 @@ internal sealed class SimulatedExchange : IDisposable
 
         // One factory for the session, as one transport service has; the recorder sits between agent and engine.
         // The caller keeps owning the runtime's resources, so the factory's runtime owns none.
-        _factory = new EncryptionRoutingAgentFactory(new AgentRuntime(runtime.Settings, runtime.Log, _recorder, runtime.Chain));
+        _factory = new EncryptionRoutingAgentFactory(new AgentRuntime(runtime.Settings, runtime.Log, _recorder, runtime.Builder));
     }
 
     /// <summary>Processes one message; the caller disposes the result (it owns the copies' temporary files).</summary>

@@ -71,7 +71,7 @@ public sealed class AuthEnvelopedDataInteropTests
         SmimeTestMessages.OpenSsl(_pki, "cms", "-decrypt", "-binary", "-inform", "DER", "-in", name + ".der", "-recip", "gateway.crt", "-inkey", "gateway.key", "-out", name + ".out");
         Assert.Equal(content, _pki.Read(name + ".out"));
 
-        var reader = new AuthEnvelopedDataReader(new[] { _pki.GatewayKey }, TemporaryFileFactory.Default);
+        var reader = new AuthEnvelopedDataReader(new[] { _pki.GatewayKey }, TemporaryFileFactory.InMemory);
         var result = reader.Decrypt(new CmsSource(() => new MemoryStream(der, writable: false), der.Length), default);
         Assert.Equal(CmsDecryptStatus.Decrypted, result.Status);
         using var plaintext = result.Plaintext!;
@@ -148,7 +148,7 @@ public sealed class AuthEnvelopedDataInteropTests
     private CmsDecryptResult Decrypt(byte[] message)
     {
         var der = Convert.FromBase64String(SmimeTestMessages.Latin1.GetString(SmimeTestMessages.Body(message)).Replace("\n", "", StringComparison.Ordinal).Replace("\r", "", StringComparison.Ordinal));
-        var reader = new AuthEnvelopedDataReader(new[] { _pki.GatewayKey }, TemporaryFileFactory.Default);
+        var reader = new AuthEnvelopedDataReader(new[] { _pki.GatewayKey }, TemporaryFileFactory.InMemory);
         return reader.Decrypt(new CmsSource(() => new MemoryStream(der, writable: false), der.Length), default);
     }
 

@@ -26,9 +26,9 @@ internal sealed class AttachmentInspector
     }
 
     /// <summary>Inspects <paramref name="entity"/> (a MIME leaf or an attached message) keeping <paramref name="textLimitChars"/> characters of text per file.</summary>
-    public static AttachmentInspection Inspect(MimeEntity entity, string? fileName, long textLimitChars)
+    public static AttachmentInspection Inspect(MimeEntity entity, string? fileName, long textLimitChars, TemporaryFileFactory temporaryFiles)
     {
-        var inspector = new AttachmentInspector(new InspectionBudget(textLimitChars));
+        var inspector = new AttachmentInspector(new InspectionBudget(textLimitChars, temporaryFiles));
         var name = string.IsNullOrEmpty(fileName) ? (entity is MessagePart ? "message.eml" : "attachment") : fileName!;
         string? limit = null;
         try
@@ -157,7 +157,7 @@ internal sealed class AttachmentInspector
                 _unsupported ??= path;
                 break;
             default:
-                using (var spool = InspectionBudget.Spool(open()))
+                using (var spool = _budget.Spool(open()))
                 {
                     Container(kind, spool, name, path, text, depth);
                 }

@@ -10,9 +10,11 @@ internal sealed class InspectionBudget
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _bytes;
     private int _files;
+    private readonly TemporaryFileFactory _temporaryFiles;
 
-    public InspectionBudget(long textLimitChars)
+    public InspectionBudget(long textLimitChars, TemporaryFileFactory temporaryFiles)
     {
+        _temporaryFiles = temporaryFiles;
         TextLimitChars = (int)Math.Max(0, Math.Min(textLimitChars, int.MaxValue / 2));
     }
 
@@ -62,7 +64,7 @@ internal sealed class InspectionBudget
     /// Copies <paramref name="source"/> (a <see cref="BudgetedStream"/>, which counts the bytes) into seekable
     /// storage: memory when small, else a temporary file deleted on close.
     /// </summary>
-    public static Stream Spool(Stream source)
+    public Stream Spool(Stream source)
     {
         Stream target = new MemoryStream();
         var buffer = new byte[81920];
@@ -73,7 +75,7 @@ internal sealed class InspectionBudget
             {
                 if (target is MemoryStream memory && memory.Length + read > AttachmentInspectionLimits.MaxInMemorySpoolBytes)
                 {
-                    var file = TemporaryFileFactory.Default.Create();
+                    var file = _temporaryFiles.Create();
                     memory.Position = 0;
                     memory.CopyTo(file);
                     target = file;

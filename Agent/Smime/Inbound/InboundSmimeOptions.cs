@@ -21,6 +21,6 @@ public sealed class InboundSmimeOptions
     /// <summary>The Message-ID or host identifier, for events only.</summary>
     public string? MessageId { get; init; }
 
-    /// <summary>Folder for the temporary files plaintext passes through; null: the system temporary folder.</summary>
+    /// <summary>Folder for the temporary files plaintext passes through; null: memory (callers without a runtime; the engine always sets it).</summary>
     public string? TemporaryDirectory { get; init; }
 }
