@@ -47,7 +47,7 @@ internal static class FaultMatrix
         Row(FaultSeam.CryptoThrows,               (Deferred, EncryptFailed),  (Deferred, Internal),      (Deferred, Internal),       (AsPolicy, Rejected),    (AsPolicy, Decided),   (Deferred, Internal)),
         Row(FaultSeam.EngineThrows,               (Deferred, Internal),       (Deferred, Internal),      (Deferred, Internal),       (Deferred, Internal),    (Deferred, Internal),  (Deferred, Internal)),
         Row(FaultSeam.WriteStreamThrows,          (Deferred, Internal),       (Deferred, Internal),      (Deferred, Internal),       (AsPolicy, Rejected),    (AsPolicy, Decided),   (Deferred, Internal)),
-        Row(FaultSeam.ForkThrows,                 (Deferred, Internal),       (Deferred, Internal),      (Deferred, Internal),       (Deferred, Internal),    (Deferred, Internal),  (AsPolicy, Decrypted)),
+        Row(FaultSeam.ForkThrows,                 (Deferred, Internal),       (Deferred, Internal),      (Deferred, Internal),       (AsPolicy, Rejected),    (Deferred, Internal),  (AsPolicy, Decrypted)),
         Row(FaultSeam.DeferThrows,                (NotSent, NotSentEvent),    (NotSent, NotSentEvent),   (NotSent, NotSentEvent),    (NotSent, NotSentEvent), (NotSent, NotSentEvent), (NotSent, NotSentEvent)),
         Row(FaultSeam.RoutingOverrideThrows,      (AsPolicy, Encrypted),      (AsPolicy, Signed),        (AsPolicy, Encrypted),      (AsPolicy, Rejected),    (Deferred, Internal),  (AsPolicy, Decrypted)),
         Row(FaultSeam.RecipientRemoveThrows,      (AsPolicy, Encrypted),      (AsPolicy, Signed),        (AsPolicy, Encrypted),      (Deferred, Internal),    (AsPolicy, Decided),   (AsPolicy, Decrypted)),

@@ -1,9 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using System.Xml;
-using ExchangeEncryptionAgent.Diagnostics;
 
 namespace ExchangeEncryptionAgent.Processing;
 
