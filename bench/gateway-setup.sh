@@ -3,7 +3,13 @@
 # only relays and one with `eea gateway` as the filter (demo policy), smtp-sink as the destination, and defines
 #   run PORT COUNT BYTES  -> sends COUNT messages with smtp-source, waits until all reached the sink, prints msg/s
 #   rss, ticks            -> the gateway's resident memory (MiB) and CPU time (clock ticks) so far
-# Needs: $sessions (smtp-source sessions = the filter transport's process limit, the same for both entries).
+#   postfix_ticks         -> CPU time (clock ticks) of this Postfix instance so far: its master, the children alive
+#                            now, and the children it has reaped (cutime/cstime of the master)
+#   filter_latency PORT   -> mean ms of Postfix's handover to the filter on PORT (maillog delays=a/b/c/d: c + d,
+#                            connection set-up + transmission until the filter's 250), over the deliveries since
+#                            `mark_log` was called
+# Needs: $sessions (smtp-source sessions) and $concurrency (the filter transport's process limit, the same for both
+# entries: the relay-only filter gets the same concurrency as the gateway; default $sessions).
 # Everything lives under a temporary directory removed on exit; Postfix is stopped, the gateway and sink killed.
 [ "$(id -u)" -eq 0 ] || { echo "run as root (a private Postfix instance needs it)" >&2; exit 2; }
 work=$(mktemp -d /tmp/eea-gw-bench.XXXXXX); chmod 0755 "$work"
@@ -14,8 +20,9 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-dotnet build -c Release Tool/eea.csproj -v q -nologo >/dev/null
-eea="$PWD/Tool/bin/Release/net10.0/eea.dll"
+# EEA_DLL=path/to/eea.dll runs an eea already built (a build takes minutes on a loaded machine) instead of building.
+if [ -z "${EEA_DLL:-}" ]; then dotnet build -c Release Tool/eea.csproj -v q -nologo >/dev/null; fi
+eea=${EEA_DLL:-$PWD/Tool/bin/Release/net10.0/eea.dll}
 dotnet "$eea" demo --out "$work/demo" >/dev/null
 
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -73,7 +80,7 @@ reinjected="-o receive_override_options=no_unknown_recipient_checks,no_header_bo
 cat > "$work/postfix/conf/master.cf" <<CF
 127.0.0.1:$entry_relay inet n - n - - smtpd -o content_filter=filter:[127.0.0.1]:$reinject
 127.0.0.1:$entry_eea inet n - n - - smtpd -o content_filter=filter:[127.0.0.1]:$gateway
-filter unix - - n - $sessions smtp -o smtp_send_xforward_command=no -o disable_mime_output_conversion=yes
+filter unix - - n - ${concurrency:=$sessions} smtp -o smtp_send_xforward_command=no -o disable_mime_output_conversion=yes
 127.0.0.1:$reinject inet n - n - - smtpd -o content_filter= $reinjected
 $base
 CF
@@ -100,3 +107,15 @@ rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$gw/status"; }
 ticks() { awk '{print $14+$15}' "/proc/$gw/stat"; }   # the gateway's user+system CPU, in clock ticks
 tck=$(getconf CLK_TCK)
 
+postfix_ticks() {
+  local master; master=$(tr -d ' ' < "$work/postfix/queue/pid/master.pid")
+  { awk '{print $14+$15+$16+$17}' "/proc/$master/stat"
+    for c in $(cat "/proc/$master/task/$master/children" 2>/dev/null); do awk '{print $14+$15}' "/proc/$c/stat" 2>/dev/null || true; done
+  } | awk '{s+=$1} END {print s+0}'
+}
+mark_log() { log_mark=$(wc -l < "$work/postfix/maillog"); }
+filter_latency() { # $1 = the filter's port
+  tail -n +"$(( log_mark + 1 ))" "$work/postfix/maillog" | { grep "relay=127.0.0.1\[127.0.0.1\]:$1," || true; } \
+    | sed -n 's/.* delays=[^/]*\/[^/]*\/\([^/]*\)\/\([0-9.]*\),.*/\1 \2/p' \
+    | awk '{s+=$1+$2; n++} END {if (n) printf "%.0f", s*1000/n; else print "-"}'
+}

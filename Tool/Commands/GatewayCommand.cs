@@ -4,6 +4,7 @@ using System.IO;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Threading;
 using ExchangeEncryptionAgent.Activation;
 using ExchangeEncryptionAgent.Diagnostics;
@@ -37,7 +38,9 @@ internal sealed class GatewayCommand : ICommand
             return Program.ExitUsage;
         }
 
-        var log = new ConsoleAgentLog(stdout, AgentEventLevel.Information);
+        // Console.Out flushes every write (a system call per line); the log's writer thread flushes once it caught up.
+        using var output = ReferenceEquals(stdout, Console.Out) ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) : null;
+        using var log = new ConsoleAgentLog(output ?? stdout, AgentEventLevel.Information);
 
         // Refuse to start on a policy that does not load: a gateway without a policy would defer every message.
         var loaded = LoadedPolicy.Load(options.PolicyPath, log);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using MailKit.Security;
@@ -85,15 +86,21 @@ internal sealed class ReinjectionPool : IDisposable
     public async Task<ReinjectionClient> OpenAsync(CancellationToken cancellationToken)
     {
         var client = new ReinjectionClient { LocalDomain = _localDomain, Timeout = (int)Timeout.TotalMilliseconds };
+        Socket? socket = null;
         try
         {
             // Plain SMTP on loopback by design: Postfix's re-injection smtpd listens on 127.0.0.1 only, and TLS to
             // the world is Postfix's job (the forced-TLS service's transport requires verified TLS on the wire).
-            await client.ConnectAsync(_endPoint.Address.ToString(), _endPoint.Port, SecureSocketOptions.None, cancellationToken).ConfigureAwait(false);
+            // Nagle off: with it, the last small write of each copy (the end of DATA) waited for Postfix's delayed
+            // ACK before leaving, up to 40 ms a copy on Linux.
+            socket = new Socket(_endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            await socket.ConnectAsync(_endPoint, cancellationToken).ConfigureAwait(false);
+            await client.ConnectAsync(socket, _endPoint.Address.ToString(), _endPoint.Port, SecureSocketOptions.None, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             client.Dispose();
+            socket?.Dispose();
             throw;
         }
 
