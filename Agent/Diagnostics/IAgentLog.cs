@@ -14,22 +14,3 @@ public interface IAgentLog
     /// <summary>True when entries at <paramref name="level"/> would be written (skip building costly messages otherwise).</summary>
     bool IsEnabled(AgentEventLevel level);
 }
-
-/// <summary>A log that drops everything; for hosts that have not configured logging yet.</summary>
-public sealed class NullAgentLog : IAgentLog
-{
-    /// <summary>The shared instance.</summary>
-    public static readonly NullAgentLog Instance = new();
-
-    private NullAgentLog()
-    {
-    }
-
-    /// <inheritdoc />
-    public void Write(AgentEvent agentEvent, string message, Exception? exception = null)
-    {
-    }
-
-    /// <inheritdoc />
-    public bool IsEnabled(AgentEventLevel level) => false;
-}
