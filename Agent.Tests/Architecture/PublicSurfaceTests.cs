@@ -24,6 +24,8 @@ public sealed class PublicSurfaceTests
             "the installer calls PolicyInventory.Read by reflection (Installer/Private/Boundary.AgentAssembly.ps1)",
         ["ExchangeEncryptionAgent.Activation.PolicyInventoryResult"] =
             "what PolicyInventory.Read returns to the installer, which reads its properties",
+        ["ExchangeEncryptionAgent.Activation.PolicyFileValidator"] =
+            "documented for administrators' scripts (docs/policy-reference.md) and checked by InstallerContractTests on the net48 DLL",
         ["ExchangeEncryptionAgent.Content.AgentHeaders"] =
             "eea's plan writer names the X-EEA fields by these constants, which the compiler copies into eea.dll (no reference left to see)",
     };

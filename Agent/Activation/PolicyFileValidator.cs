@@ -6,7 +6,7 @@ namespace ExchangeEncryptionAgent.Activation;
 /// PowerShell 5.1 can call it on the net48 DLL. The installer asks <see cref="PolicyInventory"/>, which returns these
 /// same errors together with what the policy references.
 /// </summary>
-internal static class PolicyFileValidator
+public static class PolicyFileValidator
 {
     /// <summary>
     /// Validates <paramref name="path"/>; returns every error as <c>file:line:col: rule 'name': message</c> (errors
