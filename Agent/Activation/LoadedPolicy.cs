@@ -14,7 +14,7 @@ namespace ExchangeEncryptionAgent.Activation;
 public sealed class LoadedPolicy
 {
     /// <summary>Creates the pair.</summary>
-    public LoadedPolicy(PolicySet policy, ICertificateDirectory certificates)
+    internal LoadedPolicy(PolicySet policy, ICertificateDirectory certificates)
     {
         Policy = Guard.NotNull(policy);
         Certificates = Guard.NotNull(certificates);
@@ -24,7 +24,7 @@ public sealed class LoadedPolicy
     public PolicySet Policy { get; }
 
     /// <summary>The certificates and keys the policy names.</summary>
-    public ICertificateDirectory Certificates { get; }
+    internal ICertificateDirectory Certificates { get; }
 
     /// <summary>
     /// Loads <paramref name="policyPath"/> and its certificates (paths relative to the policy file). Any fatal policy

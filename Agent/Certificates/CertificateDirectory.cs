@@ -13,7 +13,7 @@ namespace ExchangeEncryptionAgent.Certificates;
 /// the emailAddress DN attribute, organisation keys by name, sender keys by address. Per message there are only
 /// dictionary lookups and (cached) validation. Immutable and thread-safe; a reload builds a new instance.
 /// </summary>
-public sealed class CertificateDirectory : ICertificateDirectory
+internal sealed class CertificateDirectory : ICertificateDirectory
 {
     private const int ReasonsInFailure = 3;
 
@@ -293,40 +293,4 @@ public sealed class CertificateDirectory : ICertificateDirectory
 
         return null;
     }
-}
-
-/// <summary>A partner certificate and how it became known.</summary>
-internal sealed class CertificateCandidate
-{
-    public CertificateCandidate(X509Certificate certificate, CertificateTrust trust)
-    {
-        Certificate = certificate;
-        Trust = trust;
-    }
-
-    public X509Certificate Certificate { get; }
-
-    public CertificateTrust Trust { get; }
-}
-
-/// <summary>One configured organisation key.</summary>
-internal sealed class OrganizationKey
-{
-    public OrganizationKey(string name, OrganizationKeyUsage usage, IReadOnlyList<PrivateKeyEntry> entries, IReadOnlyList<X509Certificate> recoveryCertificates)
-    {
-        Name = name;
-        Usage = usage;
-        Entries = entries;
-        RecoveryCertificates = recoveryCertificates;
-    }
-
-    public string Name { get; }
-
-    public OrganizationKeyUsage Usage { get; }
-
-    /// <summary>Certificates with their private keys (Signing, Decryption).</summary>
-    public IReadOnlyList<PrivateKeyEntry> Entries { get; }
-
-    /// <summary>Certificates only (Recovery: the private key stays offline).</summary>
-    public IReadOnlyList<X509Certificate> RecoveryCertificates { get; }
 }

@@ -8,7 +8,7 @@ namespace ExchangeEncryptionAgent.Certificates;
 /// source the policy depends on could not be read): the caller keeps its previous directory and policy. Warnings
 /// (a partner file that cannot be parsed) leave a usable directory.
 /// </summary>
-public sealed class CertificateDirectoryLoadResult
+internal sealed class CertificateDirectoryLoadResult
 {
     internal CertificateDirectoryLoadResult(CertificateDirectory directory, IReadOnlyList<string> errors, IReadOnlyList<string> warnings)
     {

@@ -3,7 +3,7 @@ using System;
 namespace ExchangeEncryptionAgent.Certificates;
 
 /// <summary>Optional knobs of <see cref="CertificateDirectory.Load"/>.</summary>
-public sealed class CertificateLoadOptions
+internal sealed class CertificateLoadOptions
 {
     /// <summary>How long validation results are reused (never past a validity or CRL boundary).</summary>
     public TimeSpan ValidationCacheDuration { get; init; } = CertificateValidator.DefaultCacheDuration;

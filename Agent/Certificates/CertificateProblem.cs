@@ -6,7 +6,7 @@ using Org.BouncyCastle.X509;
 namespace ExchangeEncryptionAgent.Certificates;
 
 /// <summary>Why a certificate is not usable.</summary>
-public enum CertificateProblem
+internal enum CertificateProblem
 {
     /// <summary>Usable.</summary>
     None,

@@ -6,7 +6,7 @@ using Org.BouncyCastle.X509;
 namespace ExchangeEncryptionAgent.Certificates;
 
 /// <summary>What a certificate is about to be used for; decides the key-usage and EKU checks.</summary>
-public enum CertificatePurpose
+internal enum CertificatePurpose
 {
     /// <summary>Encrypt to it: keyEncipherment (RSA); EKU emailProtection or anyExtendedKeyUsage when present.</summary>
     Encryption,

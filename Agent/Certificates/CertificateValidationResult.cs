@@ -6,7 +6,7 @@ using Org.BouncyCastle.X509;
 namespace ExchangeEncryptionAgent.Certificates;
 
 /// <summary>The outcome of validating one certificate.</summary>
-public sealed class CertificateValidationResult
+internal sealed class CertificateValidationResult
 {
     /// <summary>Usable.</summary>
     public static readonly CertificateValidationResult Valid = new(CertificateProblem.None, "valid");

@@ -26,7 +26,7 @@ namespace ExchangeEncryptionAgent.Certificates;
 /// Results are cached per (certificate, purpose) for a short time and never past the next validity or CRL boundary.
 /// Thread-safe.
 /// </summary>
-public sealed class CertificateValidator : ICertificateValidator
+internal sealed class CertificateValidator : ICertificateValidator
 {
     /// <summary>How long a validation result is reused by default.</summary>
     public static readonly TimeSpan DefaultCacheDuration = TimeSpan.FromMinutes(5);

@@ -9,7 +9,7 @@ using Org.BouncyCastle.X509;
 namespace ExchangeEncryptionAgent.Certificates;
 
 /// <summary>Validation for a given email address (RFC 8550 §3), over any <see cref="ICertificateValidator"/>.</summary>
-public static class CertificateValidatorExtensions
+internal static class CertificateValidatorExtensions
 {
     /// <summary>
     /// <see cref="CertificateProblem.AddressMismatch"/> when the certificate names email addresses and

@@ -6,7 +6,7 @@ using Org.BouncyCastle.X509;
 namespace ExchangeEncryptionAgent.Certificates;
 
 /// <summary>The result of an encryption-certificate lookup: a certificate, or why there is none.</summary>
-public sealed class EncryptionCertificateLookup
+internal sealed class EncryptionCertificateLookup
 {
     private EncryptionCertificateLookup(X509Certificate? certificate, CertificateTrust trust, bool isGateway, string? failure)
     {

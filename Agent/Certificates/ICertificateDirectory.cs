@@ -10,7 +10,7 @@ namespace ExchangeEncryptionAgent.Certificates;
 /// Every certificate and key the policy configures, loaded and indexed once at policy load (never a store scan per
 /// message), immutable, safe to share across threads. Lookups validate before they return.
 /// </summary>
-public interface ICertificateDirectory
+internal interface ICertificateDirectory
 {
     /// <summary>Finds the newest valid certificate to encrypt to <paramref name="recipientAddress"/>.</summary>
     EncryptionCertificateLookup FindEncryptionCertificate(

@@ -7,7 +7,7 @@ using Org.BouncyCastle.X509;
 namespace ExchangeEncryptionAgent.Certificates;
 
 /// <summary>Chain, validity, key usage, EKU and revocation checks against configured anchors only.</summary>
-public interface ICertificateValidator
+internal interface ICertificateValidator
 {
     /// <summary>
     /// Validates <paramref name="certificate"/> for <paramref name="purpose"/> at <paramref name="atUtc"/>.

@@ -6,7 +6,7 @@ using Org.BouncyCastle.X509;
 namespace ExchangeEncryptionAgent.Certificates;
 
 /// <summary>The result of a signing-key lookup.</summary>
-public sealed class SigningKeyLookup
+internal sealed class SigningKeyLookup
 {
     private SigningKeyLookup(PrivateKeyEntry? key, string? failure)
     {

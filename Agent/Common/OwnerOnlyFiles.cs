@@ -10,7 +10,7 @@ namespace ExchangeEncryptionAgent;
 /// the folders' ACLs decide: install.ps1 gives Logs\spool and Policies\ protected ACLs (SYSTEM, Administrators,
 /// the transport account), and files inherit them.
 /// </summary>
-internal static class OwnerOnlyFiles
+public static class OwnerOnlyFiles
 {
 #if !NETFRAMEWORK
     private const UnixFileMode FileMode600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;

@@ -85,7 +85,7 @@ public sealed class AttachmentInfo
     /// The attachment inspected (<see cref="AttachmentInspector"/>): its text and the names, extensions and text of
     /// every file inside it, keeping <paramref name="textLimitChars"/> characters of text per file. Done once.
     /// </summary>
-    public AttachmentInspection Inspect(long textLimitChars)
+    internal AttachmentInspection Inspect(long textLimitChars)
     {
         if (_inspection is null || _inspectionLimit != textLimitChars)
         {

@@ -168,17 +168,17 @@ public sealed class MessageContext : IDisposable
     public IReadOnlyList<AttachmentInfo> Attachments => Structure.Attachments;
 
     /// <summary>Importance from Importance, X-Priority or X-MSMail-Priority; Normal when absent.</summary>
-    public MessageImportance Importance => _importance ??= MessageHeaderFields.Importance(GetHeaderValues);
+    internal MessageImportance Importance => _importance ??= MessageHeaderFields.Importance(GetHeaderValues);
 
     /// <summary>The Sensitivity header; Normal when absent or unknown.</summary>
-    public MessageSensitivity Sensitivity => _sensitivity ??= MessageHeaderFields.Sensitivity(Structure.TnefSensitivity, GetHeaderValues);
+    internal MessageSensitivity Sensitivity => _sensitivity ??= MessageHeaderFields.Sensitivity(Structure.TnefSensitivity, GetHeaderValues);
 
     /// <summary>The Exchange message classifications (X-MS-Exchange-Organization-Classification), as GUIDs.</summary>
     public IReadOnlyList<Guid> MessageClassifications
         => _classifications ??= MessageHeaderFields.Classifications(GetHeaderValues("X-MS-Exchange-Organization-Classification"));
 
     /// <summary>The enabled Purview sensitivity labels of the msip_labels header.</summary>
-    public IReadOnlyList<SensitivityLabel> SensitivityLabels
+    internal IReadOnlyList<SensitivityLabel> SensitivityLabels
         => _labels ??= SensitivityLabel.ParseMsipLabels(string.Join(";", GetHeaderValues("msip_labels")));
 
     /// <summary>

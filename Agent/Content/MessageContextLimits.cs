@@ -4,7 +4,7 @@ using MimeKit;
 namespace ExchangeEncryptionAgent.Content;
 
 /// <summary>Bounds on what the engine reads from one message; they keep hostile mail cheap.</summary>
-public static class MessageContextLimits
+internal static class MessageContextLimits
 {
     /// <summary>MIME nesting deeper than this is treated as an opaque leaf (MimeKit ParserOptions.MaxMimeDepth).</summary>
     public const int MaxMimeDepth = 64;

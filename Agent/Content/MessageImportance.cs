@@ -3,7 +3,7 @@ using System;
 namespace ExchangeEncryptionAgent.Content;
 
 /// <summary>WithImportance values.</summary>
-public enum MessageImportance
+internal enum MessageImportance
 {
     /// <summary>Low (Importance: low, X-Priority 4 or 5).</summary>
     Low,

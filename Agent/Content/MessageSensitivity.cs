@@ -3,7 +3,7 @@ using System;
 namespace ExchangeEncryptionAgent.Content;
 
 /// <summary>HasSensitivity values (RFC 2156 Sensitivity header).</summary>
-public enum MessageSensitivity
+internal enum MessageSensitivity
 {
     /// <summary>No Sensitivity header.</summary>
     Normal,

@@ -1,7 +1,7 @@
 namespace ExchangeEncryptionAgent.Content;
 
 /// <summary>A transform could not process the message (malformed content, crypto failure). Never carries secrets.</summary>
-public sealed class MessageTransformException : System.Exception
+internal sealed class MessageTransformException : System.Exception
 {
     /// <summary>Creates the exception.</summary>
     public MessageTransformException(string message)

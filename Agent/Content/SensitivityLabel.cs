@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace ExchangeEncryptionAgent.Content;
 
 /// <summary>One Microsoft Purview sensitivity label read from the msip_labels header.</summary>
-public sealed class SensitivityLabel
+internal sealed class SensitivityLabel
 {
     private readonly Guid? _guid;
 

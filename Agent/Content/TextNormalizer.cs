@@ -7,7 +7,7 @@ namespace ExchangeEncryptionAgent.Content;
 /// Text as conditions see it: every run of whitespace (and control characters such as NUL) becomes one space, so a
 /// phrase in the policy matches across line breaks and folding. Applied once per text, never per condition.
 /// </summary>
-public static class TextNormalizer
+internal static class TextNormalizer
 {
     /// <summary>The longest value reported as a matched value.</summary>
     public const int MaxExcerptLength = 200;

@@ -7,7 +7,7 @@ namespace ExchangeEncryptionAgent.Content;
 /// ("strictly confidential") matches its words separated by any run of whitespace or control characters, so the
 /// text never needs a normalised copy.
 /// </summary>
-public static class WholeWordSearch
+internal static class WholeWordSearch
 {
     /// <summary>
     /// True when <paramref name="word"/> occurs in <paramref name="text"/> with no letter or digit glued to either end.

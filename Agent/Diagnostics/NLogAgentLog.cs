@@ -7,7 +7,7 @@ namespace ExchangeEncryptionAgent.Diagnostics;
 /// <see cref="IAgentLog"/> over a private NLog <see cref="LogFactory"/>. Each entry carries the catalogue ID as the
 /// event property <c>EventId</c> (used by the event-log target) and its name as <c>EventName</c>.
 /// </summary>
-public sealed class NLogAgentLog : IAgentLog
+internal sealed class NLogAgentLog : IAgentLog
 {
     /// <summary>The logger name every agent entry uses; NLog.config rules select on it.</summary>
     public const string LoggerName = "ExchangeEncryptionAgent";

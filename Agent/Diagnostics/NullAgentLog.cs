@@ -3,7 +3,7 @@ using System;
 namespace ExchangeEncryptionAgent.Diagnostics;
 
 /// <summary>A log that drops everything; for hosts that have not configured logging yet.</summary>
-public sealed class NullAgentLog : IAgentLog
+internal sealed class NullAgentLog : IAgentLog
 {
     /// <summary>The shared instance.</summary>
     public static readonly NullAgentLog Instance = new();

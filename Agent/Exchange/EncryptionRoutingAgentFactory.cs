@@ -29,8 +29,8 @@ public sealed class EncryptionRoutingAgentFactory : RoutingAgentFactory
     {
     }
 
-    /// <summary>For the simulator, the tool and tests: a runtime built elsewhere.</summary>
-    internal EncryptionRoutingAgentFactory(AgentRuntime runtime)
+    /// <summary>For other hosts of the same runtime (the simulator behind `eea process` and `eea demo`): a runtime built elsewhere.</summary>
+    public EncryptionRoutingAgentFactory(AgentRuntime runtime)
     {
         _runtime = Guard.NotNull(runtime);
         SafeLog(EventIds.AgentFactoryStarted, "ExchangeEncryptionAgent factory started (version " + typeof(EncryptionRoutingAgentFactory).Assembly.GetName().Version + ").");

@@ -10,7 +10,7 @@ namespace ExchangeEncryptionAgent.Policy;
 /// Writes the per-message decision event at the level the policy asks for (Settings/DecisionLogLevel), and one event
 /// per rule error. Addresses, rule and action names only; never content.
 /// </summary>
-public static class PolicyDecisionLog
+internal static class PolicyDecisionLog
 {
     /// <summary>The longest decision message written; the event log truncates long entries anyway.</summary>
     public const int MaxMessageLength = 8000;

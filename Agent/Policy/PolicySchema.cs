@@ -6,7 +6,7 @@ using System.Xml.Schema;
 namespace ExchangeEncryptionAgent.Policy;
 
 /// <summary>The policy XML schema, embedded in the agent assembly (the same bytes as Policies/policy.xsd).</summary>
-public static class PolicySchema
+internal static class PolicySchema
 {
     /// <summary>The target namespace of version 1 of the policy language.</summary>
     public const string Namespace = "urn:exchange-encryption-agent:policy:v1";

@@ -8,118 +8,13 @@ using ExchangeEncryptionAgent.Policy.Model;
 
 namespace ExchangeEncryptionAgent.Policy;
 
-/// <summary>What one load produced: a value, or the errors that prevented it.</summary>
-public sealed class LoadOutcome<T>
-    where T : class
-{
-    internal LoadOutcome(T? value, string description, IReadOnlyList<string> errors, bool isTransient)
-    {
-        Value = value;
-        Description = description;
-        Errors = errors;
-        IsTransient = isTransient;
-    }
-
-    /// <summary>The loaded value; null on failure.</summary>
-    public T? Value { get; }
-
-    /// <summary>What was loaded, for the success event (for example "12 rules, SHA-256 ab12...").</summary>
-    public string Description { get; }
-
-    /// <summary>Every error, formatted for administrators.</summary>
-    public IReadOnlyList<string> Errors { get; }
-
-    /// <summary>True when the failure may pass by itself (a file still being written): the watcher retries.</summary>
-    public bool IsTransient { get; }
-
-    /// <summary>True when <see cref="Value"/> is set.</summary>
-    public bool Succeeded => Value is not null;
-}
-
-/// <summary>Creates <see cref="LoadOutcome{T}"/> values.</summary>
-public static class LoadOutcome
-{
-    /// <summary>A successful load.</summary>
-    public static LoadOutcome<T> Success<T>(T value, string description)
-        where T : class
-        => new(Guard.NotNull(value), description ?? string.Empty, Array.Empty<string>(), false);
-
-    /// <summary>A failed load; <paramref name="isTransient"/> asks the watcher to retry.</summary>
-    public static LoadOutcome<T> Failure<T>(IReadOnlyList<string> errors, bool isTransient = false)
-        where T : class
-        => new(null, string.Empty, Guard.NotNull(errors), isTransient);
-
-    /// <summary>Loads a policy file (writing its load warnings to <paramref name="log"/>) as a watcher outcome.</summary>
-    public static LoadOutcome<PolicySet> FromPolicyFile(string path, IAgentLog? log = null) => FromPolicy(PolicyLoader.LoadFile(path, log));
-
-    /// <summary>Converts a policy load result.</summary>
-    public static LoadOutcome<PolicySet> FromPolicy(PolicyLoadResult result)
-    {
-        Guard.NotNull(result);
-        return result.Policy is { } policy
-            ? Success(policy, $"{policy.SourcePath}: {policy.Rules.Count} rules, SHA-256 {policy.Sha256}")
-            : Failure<PolicySet>(result.Errors.Select(e => e.ToString()).ToArray(), result.IsTransient);
-    }
-}
-
-/// <summary>Timing of a <see cref="PolicyWatcher{T}"/>.</summary>
-public sealed class PolicyWatcherOptions
-{
-    /// <summary>How long the folder must be quiet before a reload (editors write a file in several steps).</summary>
-    public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>
-    /// The longest a burst of changes may put the reload off: without it, a folder written more often than
-    /// <see cref="Debounce"/> (a tool rewriting a file every 100 ms) would never reload at all.
-    /// </summary>
-    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>Retries after a transient failure (a sharing violation); the delay doubles each time.</summary>
-    public int MaxRetries { get; init; } = 5;
-
-    /// <summary>The first retry delay.</summary>
-    public TimeSpan InitialRetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
-
-    /// <summary>File name filter of the watched folder ("*" for everything, for example the policy and its pki/ files).</summary>
-    public string Filter { get; init; } = "*";
-
-    /// <summary>Watch subfolders too.</summary>
-    public bool IncludeSubdirectories { get; init; } = true;
-
-    /// <summary>The debounce timer and retry back-off; tests pass a clock they move by hand.</summary>
-    internal IWatcherClock Clock { get; init; } = SystemWatcherClock.Instance;
-
-    /// <summary>
-    /// Where change notices come from; null for a <see cref="FileSystemWatcher"/> on the folder. Tests pass a trigger
-    /// they fire by hand. The watcher owns it and disposes it.
-    /// </summary>
-    internal IFolderChangeSource? Changes { get; init; }
-}
-
-/// <summary>Raised after every reload attempt, successful or not.</summary>
-public sealed class PolicyReloadedEventArgs<T> : EventArgs
-    where T : class
-{
-    internal PolicyReloadedEventArgs(LoadOutcome<T> outcome, T? current)
-    {
-        Outcome = outcome;
-        Current = current;
-    }
-
-    /// <summary>What the load produced.</summary>
-    public LoadOutcome<T> Outcome { get; }
-
-    /// <summary>The value in force after the attempt (the old one when the load failed).</summary>
-    public T? Current { get; }
-}
-
 /// <summary>
 /// Keeps a loaded value (a policy, or the lead's policy-plus-certificates snapshot) in step with a folder. Changes
 /// are debounced, transient failures are retried with back-off, and the new value replaces the old in one atomic
 /// swap only when the load succeeds: an invalid file never replaces a valid one. Success and failure are logged with
 /// event IDs. No exception ever leaves the watcher's threads. Dispose stops it.
 /// </summary>
-public sealed class PolicyWatcher<T> : IDisposable
+internal sealed class PolicyWatcher<T> : IDisposable
     where T : class
 {
     private static readonly string[] NothingLoaded = { "the loader returned nothing" };

@@ -15,7 +15,7 @@ namespace ExchangeEncryptionAgent.Policy;
 /// Loading what it writes gives an equivalent policy (tests check the round trip for every shipped policy); tools use
 /// it to generate policies. Comments and formatting of the original file are not kept.
 /// </summary>
-public static class PolicyWriter
+internal static class PolicyWriter
 {
     private static readonly XNamespace Ns = PolicySchema.Namespace;
 

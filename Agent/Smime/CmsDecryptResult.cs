@@ -4,17 +4,6 @@ using ExchangeEncryptionAgent.Certificates;
 
 namespace ExchangeEncryptionAgent.Smime;
 
-/// <summary>How an attempt to decrypt one CMS layer ended.</summary>
-internal enum CmsDecryptStatus
-{
-    /// <summary>A configured key decrypted it; the plaintext was authenticated (GCM) or fully unpadded (CBC).</summary>
-    Decrypted,
-    /// <summary>No RecipientInfo names a configured key.</summary>
-    NotForUs,
-    /// <summary>A RecipientInfo names a configured key but nothing could be decrypted (one uniform outcome).</summary>
-    Failed,
-}
-
 /// <summary>
 /// The result of decrypting one enveloped-data or authEnveloped-data layer. <see cref="Plaintext"/> is a temporary
 /// file positioned at 0, owned by the caller, and only ever set for a complete, verified plaintext.

@@ -58,7 +58,7 @@ public sealed class SmimeEncryptTransform : IMessageTransform
     /// The blind recipient this copy is for, when it is one; null for a copy to To/Cc recipients, whose encrypted
     /// content then carries no Bcc field at all.
     /// </param>
-    public SmimeEncryptTransform(
+    internal SmimeEncryptTransform(
         IReadOnlyList<SmimeRecipient> recipients,
         ContentEncryptionAlgorithm contentEncryption,
         bool headerProtection,
@@ -106,7 +106,7 @@ public sealed class SmimeEncryptTransform : IMessageTransform
     public string Name => "encrypt";
 
     /// <summary>The recipients whose keys the envelope will carry, in order.</summary>
-    public IReadOnlyList<SmimeRecipient> Recipients => _recipients;
+    internal IReadOnlyList<SmimeRecipient> Recipients => _recipients;
 
     /// <inheritdoc />
     public void Apply(Stream source, Stream destination, CancellationToken cancellationToken)

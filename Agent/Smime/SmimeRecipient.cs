@@ -4,7 +4,7 @@ using Org.BouncyCastle.X509;
 namespace ExchangeEncryptionAgent.Smime;
 
 /// <summary>One RecipientInfo of an envelope: a certificate and the RSA key transport to use for it.</summary>
-public sealed class SmimeRecipient
+internal sealed class SmimeRecipient
 {
     /// <summary>Creates a recipient.</summary>
     public SmimeRecipient(X509Certificate certificate, KeyTransportAlgorithm keyTransport = KeyTransportAlgorithm.RsaPkcs1)

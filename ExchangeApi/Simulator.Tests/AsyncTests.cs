@@ -26,29 +26,21 @@ public sealed class AsyncTests
     [Fact]
     public void WellBehavedAsync_ResumeWorkComplete_IsHealthy()
     {
-        var script = new AgentScript
-        {
-            Routed = call =>
+        using var result = RunRoutedOnWorker(
+            (context, item) =>
             {
-                var context = call.GetAsyncContext();
-                var item = call.Item;
-                _ = Task.Run(() =>
+                try
                 {
-                    try
-                    {
-                        context.Resume();
-                        using var write = item.GetMimeWriteStream()!;
-                        write.Write(Ascii(Rewritten));
-                    }
-                    finally
-                    {
-                        context.Complete();
-                    }
-                });
+                    context.Resume();
+                    using var write = item.GetMimeWriteStream()!;
+                    write.Write(Ascii(Rewritten));
+                }
+                finally
+                {
+                    context.Complete();
+                }
             },
-        };
-
-        using var result = Simulator.Run(() => new ScriptedAgentFactory(script), Plain());
+            Plain());
 
         Assert.True(result.Healthy, result.ToString());
         Assert.Equal(Rewritten, Assert.Single(result.Delivered).ReadAllText());
@@ -57,28 +49,20 @@ public sealed class AsyncTests
     [Fact]
     public void WorkerWithoutResume_IsRecorded()
     {
-        var script = new AgentScript
-        {
-            Routed = call =>
+        using var result = RunRoutedOnWorker(
+            (context, item) =>
             {
-                var context = call.GetAsyncContext();
-                var item = call.Item;
-                _ = Task.Run(() =>
+                try
                 {
-                    try
-                    {
-                        _ = item.Recipients.Count;
-                        _ = item.FromAddress;
-                    }
-                    finally
-                    {
-                        context.Complete();
-                    }
-                });
+                    _ = item.Recipients.Count;
+                    _ = item.FromAddress;
+                }
+                finally
+                {
+                    context.Complete();
+                }
             },
-        };
-
-        using var result = Simulator.Run(() => new ScriptedAgentFactory(script), Plain());
+            Plain());
 
         var violation = Assert.Single(result.Violations);
         Assert.Equal(ViolationNames.MExAgentDidNotCallResume, violation.Name);
@@ -101,7 +85,7 @@ public sealed class AsyncTests
             },
         };
 
-        using var result = Simulator.Run(() => new ScriptedAgentFactory(script), Plain());
+        using var result = Run(script, Plain());
 
         Assert.IsType<InvalidOperationException>(second);
         var violation = Assert.Single(result.Violations);
@@ -112,28 +96,20 @@ public sealed class AsyncTests
     [Fact]
     public void SlowAgent_IsNotAbandoned_ItsWorkCounts_And1050IsLoggedAfterwards()
     {
-        var script = new AgentScript
-        {
-            Routed = call =>
-            {
-                var context = call.GetAsyncContext();
-                var item = call.Item;
-                _ = Task.Run(() =>
-                {
-                    Thread.Sleep(400);
-                    context.Resume();
-                    using (var write = item.GetMimeWriteStream()!)
-                    {
-                        write.Write(Ascii(Rewritten));
-                    }
-
-                    context.Complete();
-                });
-            },
-        };
         var simulator = new TransportSimulator(new TransportSimulatorOptions { AsyncCompletionTimeout = TimeSpan.FromMilliseconds(100) });
+        using var result = RunRoutedOnWorker(
+            (context, item) =>
+            {
+                Thread.Sleep(400);
+                context.Resume();
+                using (var write = item.GetMimeWriteStream()!)
+                {
+                    write.Write(Ascii(Rewritten));
+                }
 
-        using var result = simulator.Run(() => new ScriptedAgentFactory(script), Plain(Bob, Carol));
+                context.Complete();
+            },
+            Plain(Bob, Carol), simulator);
 
         var violation = Assert.Single(result.Violations);
         Assert.Equal(ViolationNames.MExAgentTooSlow, violation.Name);
@@ -167,7 +143,7 @@ public sealed class AsyncTests
             HungAgentTimeout = TimeSpan.FromMilliseconds(300),
         });
 
-        using var result = simulator.Run(() => new ScriptedAgentFactory(script), Plain(Bob, Carol));
+        using var result = Run(script, Plain(Bob, Carol), simulator);
         release.Set();
         await worker!.WaitAsync(WorkerWait);
 
@@ -194,7 +170,7 @@ public sealed class AsyncTests
             },
         };
 
-        using var result = Simulator.Run(() => new ScriptedAgentFactory(script), Plain());
+        using var result = Run(script, Plain());
 
         Assert.IsType<InvalidOperationException>(second);
         Assert.True(result.Healthy, result.ToString());
@@ -224,7 +200,7 @@ public sealed class AsyncTests
             Categorized = call => GoAsync(call.GetAsyncContext),
         };
 
-        using var result = Simulator.Run(() => new ScriptedAgentFactory(script), Plain());
+        using var result = Run(script, Plain());
 
         Assert.Equal(4, completions);
         Assert.True(result.Healthy, result.ToString());
@@ -243,7 +219,7 @@ public sealed class AsyncTests
             },
         };
 
-        using var result = Simulator.Run(() => new ScriptedAgentFactory(script), Plain());
+        using var result = Run(script, Plain());
 
         var violation = Assert.Single(result.Violations);
         Assert.Equal(ViolationNames.AgentFault, violation.Name);
@@ -266,7 +242,7 @@ public sealed class AsyncTests
             },
         };
 
-        using var result = Simulator.Run(() => new ScriptedAgentFactory(script), Plain());
+        using var result = Run(script, Plain());
 
         var crash = Assert.Single(result.Crashes);
         Assert.Equal(TransportCrashKind.EdgeTransportCrashed, crash.Kind);
@@ -277,22 +253,14 @@ public sealed class AsyncTests
     [Fact]
     public void WriteStreamOpenAtComplete_RestoresContentAndClearsRecipients()
     {
-        var script = new AgentScript
-        {
-            Routed = call =>
+        using var result = RunRoutedOnWorker(
+            (context, item) =>
             {
-                var context = call.GetAsyncContext();
-                var item = call.Item;
-                _ = Task.Run(() =>
-                {
-                    context.Resume();
-                    item.GetMimeWriteStream()!.Write(Ascii(Rewritten));
-                    context.Complete();
-                });
+                context.Resume();
+                item.GetMimeWriteStream()!.Write(Ascii(Rewritten));
+                context.Complete();
             },
-        };
-
-        using var result = Simulator.Run(() => new ScriptedAgentFactory(script), Plain(Bob, Carol));
+            Plain(Bob, Carol));
 
         var violation = Assert.Single(result.Violations);
         Assert.Equal(ViolationNames.AgentDidNotCloseMimeStream, violation.Name);
@@ -324,10 +292,32 @@ public sealed class AsyncTests
             },
         };
 
-        using var result = Simulator.Run(() => new ScriptedAgentFactory(script), Plain(Bob, Carol));
+        using var result = Run(script, Plain(Bob, Carol));
 
         Assert.IsType<InvalidOperationException>(error);
         Assert.True(result.HasViolation(ViolationNames.AgentUsedMailItemAfterEvent), result.ToString());
         Assert.Equal(2, result.Delivered.Count);
+    }
+
+    /// <summary>One message through an agent that follows <paramref name="script"/>.</summary>
+    private static SimulationResult Run(AgentScript script, SimulatedMessage message, TransportSimulator? simulator = null)
+        => (simulator ?? Simulator).Run(() => new ScriptedAgentFactory(script), message);
+
+    /// <summary>
+    /// One message through an agent that goes asynchronous in OnRouted and does <paramref name="work"/> on a worker
+    /// thread, the way an agent hands slow work (certificate look-ups, encryption) to the thread pool.
+    /// </summary>
+    private static SimulationResult RunRoutedOnWorker(Action<AgentAsyncContext, MailItem> work, SimulatedMessage message, TransportSimulator? simulator = null)
+    {
+        var script = new AgentScript
+        {
+            Routed = call =>
+            {
+                var context = call.GetAsyncContext();
+                var item = call.Item;
+                _ = Task.Run(() => work(context, item));
+            },
+        };
+        return Run(script, message, simulator);
     }
 }

@@ -23,17 +23,12 @@ function Install-EncryptionAgent {
         [int] $ServiceTimeoutSeconds = 300
     )
 
-    Assert-SetupPrerequisite
-    $setup = New-SetupContext -PackageRoot $PackageRoot -InstallPath $InstallPath -TransportService $TransportService
-    $policy = Resolve-PolicyToActivate -Setup $setup -PolicyPath $PolicyPath
-    $registration = Get-AgentRegistration -Setup $setup
-    if ($null -ne $registration) {
-        Assert-RegistrationIsOurs -Setup $setup -Registration $registration
-    }
-    Assert-PriorityInRange -Setup $setup -Priority $Priority -Registration $registration
-    Assert-ExchangePermission -Setup $setup -AgentCmdlet 'Install-TransportAgent', 'Enable-TransportAgent', 'Set-TransportAgent' -ConnectorCmdlet (Get-ConnectorCmdlet -Setup $setup -Policy $policy -Skip:$SkipForcedTlsConnector)
-    $binaryChanges = @(Get-AgentBinaryChange -Setup $setup)
-    $versionChanges = @($binaryChanges | Where-Object { $_.NeedsRestart })
+    $checked = Confirm-AgentChange -Action Install -PackageRoot $PackageRoot -InstallPath $InstallPath -PolicyPath $PolicyPath -Priority $Priority -TransportService $TransportService -SkipForcedTlsConnector:$SkipForcedTlsConnector -AgentCmdlet 'Install-TransportAgent', 'Enable-TransportAgent', 'Set-TransportAgent'
+    $setup = $checked.Setup
+    $policy = $checked.Policy
+    $registration = $checked.Registration
+    $binaryChanges = $checked.BinaryChanges
+    $versionChanges = $checked.VersionChanges
     if ($null -ne $registration -and $versionChanges.Count -gt 0) {
         throw "Another version of $script:AgentName is installed in $($setup.InstallPath). Nothing was changed. Run install.ps1 -Action Upgrade to replace it."
     }

@@ -22,20 +22,11 @@ function Update-EncryptionAgent {
         [int] $ServiceTimeoutSeconds = 300
     )
 
-    Assert-SetupPrerequisite
-    $setup = New-SetupContext -PackageRoot $PackageRoot -InstallPath $InstallPath -TransportService $TransportService
-    $registration = Get-AgentRegistration -Setup $setup
-    if ($null -eq $registration) {
-        throw "$script:AgentName is not installed on this server ($($setup.TransportService) transport service). Nothing was changed. Run install.ps1 -Action Install."
-    }
-    Assert-RegistrationIsOurs -Setup $setup -Registration $registration
-    # Checked here, not when Set-TransportAgent runs: on a version change that is inside the window where the
-    # transport service is stopped, and a refusal there would cost a rollback.
-    Assert-PriorityInRange -Setup $setup -Priority $Priority -Registration $registration
-    $policy = Resolve-PolicyToActivate -Setup $setup -PolicyPath $PolicyPath
-    Assert-ExchangePermission -Setup $setup -AgentCmdlet 'Enable-TransportAgent', 'Set-TransportAgent' -ConnectorCmdlet (Get-ConnectorCmdlet -Setup $setup -Policy $policy -Skip:$SkipForcedTlsConnector)
-    $binaryChanges = @(Get-AgentBinaryChange -Setup $setup)
-    $versionChanges = @($binaryChanges | Where-Object { $_.NeedsRestart })
+    $checked = Confirm-AgentChange -Action Upgrade -PackageRoot $PackageRoot -InstallPath $InstallPath -PolicyPath $PolicyPath -Priority $Priority -TransportService $TransportService -SkipForcedTlsConnector:$SkipForcedTlsConnector -AgentCmdlet 'Enable-TransportAgent', 'Set-TransportAgent'
+    $setup = $checked.Setup
+    $policy = $checked.Policy
+    $binaryChanges = $checked.BinaryChanges
+    $versionChanges = $checked.VersionChanges
 
     # Everything that works with the service running comes first.
     $changes = New-Object System.Collections.Generic.List[string]

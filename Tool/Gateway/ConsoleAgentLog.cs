@@ -36,7 +36,7 @@ internal sealed class ConsoleAgentLog : IAgentLog, IDisposable
 
     public void Write(AgentEvent agentEvent, string message, Exception? exception = null)
     {
-        Guard.NotNull(agentEvent);
+        ArgumentNullException.ThrowIfNull(agentEvent);
         if (!IsEnabled(agentEvent.Level))
         {
             return;

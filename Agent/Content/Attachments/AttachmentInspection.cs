@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace ExchangeEncryptionAgent.Content.Attachments;
 
 /// <summary>What inspecting one attachment found: its files (itself first) and what could not be read, and why.</summary>
-public sealed class AttachmentInspection
+internal sealed class AttachmentInspection
 {
     internal AttachmentInspection(IReadOnlyList<InspectedFile> files, string? unsupported, string? passwordProtected, string? limitExceeded)
     {

@@ -6,7 +6,7 @@ namespace ExchangeEncryptionAgent.Content.Attachments;
 /// Bounds on attachment inspection, per top-level attachment. What goes past one of them is "could not inspect"
 /// (AttachmentProcessingLimitExceeded), never an exception and never a partial answer taken for a whole one.
 /// </summary>
-public static class AttachmentInspectionLimits
+internal static class AttachmentInspectionLimits
 {
     /// <summary>
     /// Containers (archives, attached messages) opened inside one another; the attachment itself is level 0, so a zip

@@ -1,37 +1,21 @@
-using System;
 using System.IO;
 
 namespace ExchangeEncryptionAgent.Content.Attachments;
 
 /// <summary>A read-only view that counts every byte read against the inspection budget (archive bombs stop at the bound).</summary>
-internal sealed class BudgetedStream : Stream
+internal sealed class BudgetedStream : ReadOnlyForwardStream
 {
-    private readonly Stream _inner;
     private readonly InspectionBudget _budget;
 
     public BudgetedStream(Stream inner, InspectionBudget budget)
+        : base(inner)
     {
-        _inner = inner;
         _budget = budget;
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
     }
 
     public override int Read(byte[] buffer, int offset, int count)
     {
-        var read = _inner.Read(buffer, offset, count);
+        var read = Inner.Read(buffer, offset, count);
         if (read > 0)
         {
             _budget.CountBytes(read);
@@ -39,25 +23,5 @@ internal sealed class BudgetedStream : Stream
         }
 
         return read;
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _inner.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }

@@ -1,7 +1,7 @@
 namespace ExchangeEncryptionAgent.Content.Attachments;
 
 /// <summary>One file found in an attachment: the attachment itself, an archive entry, or a part of an attached message.</summary>
-public sealed class InspectedFile
+internal sealed class InspectedFile
 {
     internal InspectedFile(string name, string path, string text)
     {

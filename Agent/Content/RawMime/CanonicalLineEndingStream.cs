@@ -12,9 +12,8 @@ namespace ExchangeEncryptionAgent.Content.RawMime;
 /// anything; the signature check needs exactly that (<see cref="ChangedLineEndings"/>) to decide whether to verify a
 /// second time over the bytes as stored.
 /// </remarks>
-internal sealed class CanonicalLineEndingStream : Stream
+internal sealed class CanonicalLineEndingStream : ReadOnlyForwardStream
 {
-    private readonly Stream _inner;
     private readonly byte[] _input = new byte[32 * 1024];
     private readonly byte[] _output = new byte[64 * 1024];
     private int _outputStart;
@@ -22,32 +21,18 @@ internal sealed class CanonicalLineEndingStream : Stream
     private bool _lastWasCarriageReturn;
 
     public CanonicalLineEndingStream(Stream inner)
+        : base(inner)
     {
-        _inner = Guard.NotNull(inner);
     }
 
     /// <summary>True once a bare LF was turned into CRLF: the stored bytes are not canonical.</summary>
     public bool ChangedLineEndings { get; private set; }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override int Read(byte[] buffer, int offset, int count)
     {
         if (_outputStart == _outputEnd)
         {
-            var read = _inner.Read(_input, 0, _input.Length);
+            var read = Inner.Read(_input, 0, _input.Length);
             if (read <= 0)
             {
                 return 0;
@@ -73,25 +58,5 @@ internal sealed class CanonicalLineEndingStream : Stream
         Array.Copy(_output, _outputStart, buffer, offset, take);
         _outputStart += take;
         return take;
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _inner.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }

@@ -6,7 +6,7 @@ using ExchangeEncryptionAgent.Content;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>Email addresses compared case-insensitively (the whole address; Exchange compares primary SMTP addresses).</summary>
-public sealed class AddressSet
+internal sealed class AddressSet
 {
     private readonly HashSet<string> _set;
 

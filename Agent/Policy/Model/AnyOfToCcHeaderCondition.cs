@@ -6,7 +6,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>AnyOfToCcHeader: one of the addresses is in the To or Cc header (a message condition, as in Exchange).</summary>
-public sealed class AnyOfToCcHeaderCondition : MessageCondition
+internal sealed class AnyOfToCcHeaderCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public AnyOfToCcHeaderCondition(IReadOnlyList<string> addresses)

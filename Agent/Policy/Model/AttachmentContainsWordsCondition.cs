@@ -5,7 +5,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>AttachmentContainsWords: the text of an attachment, or of a file inside one, contains one of the words (first AttachmentScanLimit characters of each).</summary>
-public sealed class AttachmentContainsWordsCondition : MessageCondition
+internal sealed class AttachmentContainsWordsCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public AttachmentContainsWordsCondition(WordList words)

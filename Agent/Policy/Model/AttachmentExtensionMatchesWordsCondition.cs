@@ -7,7 +7,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>AttachmentExtensionMatchesWords: the extension of an attachment, or of a file inside an archive or attached message, is one of the values.</summary>
-public sealed class AttachmentExtensionMatchesWordsCondition : MessageCondition
+internal sealed class AttachmentExtensionMatchesWordsCondition : MessageCondition
 {
     private readonly HashSet<string> _extensions;
 

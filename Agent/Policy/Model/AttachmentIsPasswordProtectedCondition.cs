@@ -7,7 +7,7 @@ namespace ExchangeEncryptionAgent.Policy.Model;
 // engine could not look into: "encrypt what we could not inspect" instead of "let it out because no word matched".
 
 /// <summary>AttachmentIsPasswordProtected: an attachment, or a file inside one, is encrypted (zip entry, Office document, PDF).</summary>
-public sealed class AttachmentIsPasswordProtectedCondition : MessageCondition
+internal sealed class AttachmentIsPasswordProtectedCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public AttachmentIsPasswordProtectedCondition()

@@ -7,7 +7,7 @@ namespace ExchangeEncryptionAgent.Policy.Model;
 // engine could not look into: "encrypt what we could not inspect" instead of "let it out because no word matched".
 
 /// <summary>AttachmentIsUnsupported: an attachment, or a file inside one, is of a type the engine cannot read text from.</summary>
-public sealed class AttachmentIsUnsupportedCondition : MessageCondition
+internal sealed class AttachmentIsUnsupportedCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public AttachmentIsUnsupportedCondition()

@@ -7,7 +7,7 @@ namespace ExchangeEncryptionAgent.Policy.Model;
 // engine could not look into: "encrypt what we could not inspect" instead of "let it out because no word matched".
 
 /// <summary>AttachmentMatchesPatterns: the text of an attachment, or of a file inside one, matches one of the patterns.</summary>
-public sealed class AttachmentMatchesPatternsCondition : MessageCondition
+internal sealed class AttachmentMatchesPatternsCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public AttachmentMatchesPatternsCondition(PatternList patterns)

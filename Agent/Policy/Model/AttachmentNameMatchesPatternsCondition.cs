@@ -5,7 +5,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>AttachmentNameMatchesPatterns: the name of an attachment, or of a file inside an archive or attached message, matches one of the patterns.</summary>
-public sealed class AttachmentNameMatchesPatternsCondition : MessageCondition
+internal sealed class AttachmentNameMatchesPatternsCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public AttachmentNameMatchesPatternsCondition(PatternList patterns)

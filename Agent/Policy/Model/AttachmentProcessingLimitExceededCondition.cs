@@ -10,7 +10,7 @@ namespace ExchangeEncryptionAgent.Policy.Model;
 /// AttachmentProcessingLimitExceeded: inspection of an attachment did not complete (nesting, size, file count or time
 /// bound; content no reader could parse), or the MIME tree itself was deeper than the engine reads.
 /// </summary>
-public sealed class AttachmentProcessingLimitExceededCondition : MessageCondition
+internal sealed class AttachmentProcessingLimitExceededCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public AttachmentProcessingLimitExceededCondition()

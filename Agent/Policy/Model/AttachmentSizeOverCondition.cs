@@ -5,7 +5,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>AttachmentSizeOver: an attachment's decoded size is greater than the value.</summary>
-public sealed class AttachmentSizeOverCondition : MessageCondition
+internal sealed class AttachmentSizeOverCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public AttachmentSizeOverCondition(long bytes)

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>&lt;Certificates&gt;: where certificates and keys come from. Only configured sources; nothing in a message is ever a trust anchor.</summary>
-public sealed class CertificateSettings
+internal sealed class CertificateSettings
 {
     /// <summary>&lt;TrustAnchors&gt;: root certificates chains must end at.</summary>
     public IReadOnlyList<CertificateSource> TrustAnchors { get; init; } = Array.Empty<CertificateSource>();

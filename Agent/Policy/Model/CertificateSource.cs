@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>One place certificates (and maybe private keys) are read from. Paths are relative to the policy file.</summary>
-public sealed class CertificateSource
+internal sealed class CertificateSource
 {
     /// <summary>The kind of source.</summary>
     public CertificateSourceKind Kind { get; init; }

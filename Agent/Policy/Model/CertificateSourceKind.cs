@@ -3,7 +3,7 @@ using System;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>Kind of certificate source.</summary>
-public enum CertificateSourceKind
+internal enum CertificateSourceKind
 {
     /// <summary>&lt;File Path=".."/&gt;: one PEM or DER file (may hold several certificates), or a PFX with PfxFile.</summary>
     File,

@@ -12,5 +12,5 @@ public sealed class DecryptSmimeAction : PolicyAction
     public InboundFailureAction OnFailure { get; init; } = InboundFailureAction.PassThrough;
 
     /// <summary>What decrypted CBC content without a valid signature inside the encryption becomes.</summary>
-    public UnsignedCbcContent UnsignedCbcContent { get; init; } = UnsignedCbcContent.Attachment;
+    internal UnsignedCbcContent UnsignedCbcContent { get; init; } = UnsignedCbcContent.Attachment;
 }

@@ -6,7 +6,7 @@ using ExchangeEncryptionAgent.Content;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>Domains matched exactly or as a parent domain: contoso.com matches contoso.com and mail.contoso.com.</summary>
-public sealed class DomainSet
+internal sealed class DomainSet
 {
     private readonly HashSet<string> _set;
 

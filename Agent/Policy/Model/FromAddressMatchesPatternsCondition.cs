@@ -5,7 +5,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>FromAddressMatchesPatterns: the sender address matches one of the patterns.</summary>
-public sealed class FromAddressMatchesPatternsCondition : MessageCondition
+internal sealed class FromAddressMatchesPatternsCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public FromAddressMatchesPatternsCondition(PatternList patterns, SenderAddressLocation location = SenderAddressLocation.Header)

@@ -6,7 +6,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>From: the sender address (which one: the rule's SenderAddressLocation) is one of the values.</summary>
-public sealed class FromCondition : MessageCondition
+internal sealed class FromCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public FromCondition(IReadOnlyList<string> addresses, SenderAddressLocation location = SenderAddressLocation.Header)

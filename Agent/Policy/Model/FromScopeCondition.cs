@@ -5,7 +5,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>FromScope: where the sender is.</summary>
-public sealed class FromScopeCondition : MessageCondition
+internal sealed class FromScopeCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public FromScopeCondition(OrganizationScope scope)

@@ -3,7 +3,7 @@ using System;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>&lt;Harvesting Enabled="false" Folder=".."/&gt;.</summary>
-public sealed class HarvestingSettings
+internal sealed class HarvestingSettings
 {
     /// <summary>Off by default.</summary>
     public bool Enabled { get; init; }

@@ -10,7 +10,7 @@ namespace ExchangeEncryptionAgent.Policy.Model;
 /// HasClassification: an Exchange message classification, by its ClassificationID (the GUID that
 /// Get-MessageClassification shows), read from X-MS-Exchange-Organization-Classification as Exchange writes it.
 /// </summary>
-public sealed class HasClassificationCondition : MessageCondition
+internal sealed class HasClassificationCondition : MessageCondition
 {
     private readonly HashSet<Guid> _ids;
 

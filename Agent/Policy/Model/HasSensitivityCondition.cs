@@ -7,7 +7,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>HasSensitivity: the Sensitivity header (RFC 2156); absent means Normal.</summary>
-public sealed class HasSensitivityCondition : MessageCondition
+internal sealed class HasSensitivityCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public HasSensitivityCondition(IReadOnlyList<MessageSensitivity> sensitivities)

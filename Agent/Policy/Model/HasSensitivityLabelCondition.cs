@@ -10,7 +10,7 @@ namespace ExchangeEncryptionAgent.Policy.Model;
 /// HasSensitivityLabel: an enabled Microsoft Purview sensitivity label (msip_labels header), by id or name. The header
 /// is written by the sender's client, so any sender can forge it: it counts only on mail submitted inside.
 /// </summary>
-public sealed class HasSensitivityLabelCondition : MessageCondition
+internal sealed class HasSensitivityLabelCondition : MessageCondition
 {
     private readonly LabelSelector[] _selectors;
 

@@ -5,7 +5,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>HeaderContainsWords: a header (every instance) contains one of the words.</summary>
-public sealed class HeaderContainsWordsCondition : MessageCondition
+internal sealed class HeaderContainsWordsCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public HeaderContainsWordsCondition(string header, WordList words)

@@ -5,7 +5,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>HeaderMatchesPatterns: a header (every instance) matches one of the patterns.</summary>
-public sealed class HeaderMatchesPatternsCondition : MessageCondition
+internal sealed class HeaderMatchesPatternsCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public HeaderMatchesPatternsCondition(string header, PatternList patterns)

@@ -5,7 +5,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>A condition on the message as a whole: it holds for every recipient or for none.</summary>
-public abstract class MessageCondition : PolicyCondition
+internal abstract class MessageCondition : PolicyCondition
 {
     private protected MessageCondition(string name, ConditionCost cost)
         : base(name, cost)

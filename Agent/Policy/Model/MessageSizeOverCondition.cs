@@ -5,7 +5,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>MessageSizeOver: the whole message (as received) is larger than the value.</summary>
-public sealed class MessageSizeOverCondition : MessageCondition
+internal sealed class MessageSizeOverCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public MessageSizeOverCondition(long bytes)

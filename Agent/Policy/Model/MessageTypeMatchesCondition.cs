@@ -6,7 +6,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>MessageTypeMatches: the message is one of the types.</summary>
-public sealed class MessageTypeMatchesCondition : MessageCondition
+internal sealed class MessageTypeMatchesCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public MessageTypeMatchesCondition(IReadOnlyList<MessageTypes> types)

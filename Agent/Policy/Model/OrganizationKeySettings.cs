@@ -3,7 +3,7 @@ using System;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>&lt;Key Name=".." Usage=".." ...source attributes/&gt;.</summary>
-public sealed class OrganizationKeySettings
+internal sealed class OrganizationKeySettings
 {
     /// <summary>Unique name rules refer to.</summary>
     public string Name { get; init; } = string.Empty;

@@ -3,7 +3,7 @@ using System;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>What an organisation key is for.</summary>
-public enum OrganizationKeyUsage
+internal enum OrganizationKeyUsage
 {
     /// <summary>Signs outbound mail for the organisation.</summary>
     Signing,

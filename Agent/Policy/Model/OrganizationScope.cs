@@ -5,7 +5,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>FromScope and SentToScope values (Exchange's).</summary>
-public enum OrganizationScope
+internal enum OrganizationScope
 {
     /// <summary>Inside the organisation.</summary>
     InOrganization,

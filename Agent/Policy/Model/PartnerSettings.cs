@@ -3,7 +3,7 @@ using System;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>&lt;Partner Domain=".." ContentEncryption=".." KeyTransport=".."/&gt;.</summary>
-public sealed class PartnerSettings
+internal sealed class PartnerSettings
 {
     /// <summary>The partner's domain (exact; "*.example.com" matches subdomains).</summary>
     public string Domain { get; init; } = string.Empty;

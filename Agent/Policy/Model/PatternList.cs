@@ -10,7 +10,7 @@ namespace ExchangeEncryptionAgent.Policy.Model;
 /// .NET regular expressions compiled once at load (CultureInvariant | IgnoreCase), each match bounded by the policy's
 /// RegexTimeout. A timeout surfaces as <see cref="RegexMatchTimeoutException"/>, which the evaluator turns into a rule error.
 /// </summary>
-public sealed class PatternList
+internal sealed class PatternList
 {
     /// <summary>The options every pattern is compiled with.</summary>
     public const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.IgnoreCase;

@@ -12,7 +12,7 @@ namespace ExchangeEncryptionAgent.Policy.Model;
 // Each condition has its own file, named after it.
 
 /// <summary>Base of every condition.</summary>
-public abstract class PolicyCondition
+internal abstract class PolicyCondition
 {
     private protected PolicyCondition(string name, ConditionCost cost)
     {

@@ -11,7 +11,7 @@ namespace ExchangeEncryptionAgent.Policy.Model;
 /// for whoever moves a policy with its files (the installer); the certificate loader resolves paths with
 /// <see cref="Resolve"/>, so both agree on where a relative path points. Windows stores are no files and not listed.
 /// </summary>
-public sealed class PolicyFileReferences
+internal sealed class PolicyFileReferences
 {
     private PolicyFileReferences(IReadOnlyList<string> files, IReadOnlyList<string> folders, IReadOnlyList<string> writtenAbsolute)
     {

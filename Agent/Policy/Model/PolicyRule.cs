@@ -37,22 +37,22 @@ public sealed class PolicyRule
     public bool StopRuleProcessing { get; init; }
 
     /// <summary>What a rule error (regex timeout) does.</summary>
-    public RuleErrorAction RuleErrorAction { get; init; } = RuleErrorAction.Protect;
+    internal RuleErrorAction RuleErrorAction { get; init; } = RuleErrorAction.Protect;
 
     /// <summary>True when the rule's actions protect content or refuse it (what <see cref="RuleErrorAction.Protect"/> applies).</summary>
     public bool IsProtective => Actions.Any(a => a is EncryptSmimeAction or SignSmimeAction or RouteRequireTlsAction or RejectMessageAction);
 
     /// <summary>Which sender address the rule's sender conditions read (Exchange's default: Header).</summary>
-    public SenderAddressLocation SenderAddressLocation { get; init; } = SenderAddressLocation.Header;
+    internal SenderAddressLocation SenderAddressLocation { get; init; } = SenderAddressLocation.Header;
 
     /// <summary>Free text for administrators.</summary>
     public string? Comments { get; init; }
 
     /// <summary>&lt;Conditions&gt;: all must hold (AND).</summary>
-    public IReadOnlyList<PolicyCondition> Conditions { get; init; } = Array.Empty<PolicyCondition>();
+    internal IReadOnlyList<PolicyCondition> Conditions { get; init; } = Array.Empty<PolicyCondition>();
 
     /// <summary>&lt;Exceptions&gt;: the ExceptIf twins; any one that holds suppresses the rule (OR).</summary>
-    public IReadOnlyList<PolicyCondition> Exceptions { get; init; } = Array.Empty<PolicyCondition>();
+    internal IReadOnlyList<PolicyCondition> Exceptions { get; init; } = Array.Empty<PolicyCondition>();
 
     /// <summary>Where the rule is declared (file:line:col).</summary>
     public string Location { get; init; } = string.Empty;

@@ -10,7 +10,7 @@ public sealed class PolicySet
     public PolicySettings Settings { get; init; } = new();
 
     /// <summary>&lt;Certificates&gt;.</summary>
-    public CertificateSettings Certificates { get; init; } = new();
+    internal CertificateSettings Certificates { get; init; } = new();
 
     /// <summary>&lt;Rules&gt;, ordered by priority (0 first).</summary>
     public IReadOnlyList<PolicyRule> Rules { get; init; } = new List<PolicyRule>();
@@ -29,7 +29,7 @@ public sealed class PolicySet
         => Path.GetDirectoryName(Path.GetFullPath(SourcePath.Length == 0 ? "." + Path.DirectorySeparatorChar : SourcePath)) ?? ".";
 
     /// <summary>Every file and folder the policy names, as absolute paths (see <see cref="PolicyFileReferences"/>).</summary>
-    public PolicyFileReferences References
+    internal PolicyFileReferences References
         => System.Threading.LazyInitializer.EnsureInitialized(ref _references, () => PolicyFileReferences.Of(Certificates, BaseDirectory))!;
 
     /// <summary>The partner domains of &lt;Partners&gt; (ExternalPartner scope), built once.</summary>

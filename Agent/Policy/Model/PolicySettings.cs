@@ -43,7 +43,7 @@ public sealed class PolicySettings
     public int MaxSmimeNestingDepth { get; init; } = 4;
 
     /// <summary>&lt;TnefHandling&gt;: a copy to protect that is still Summary-TNEF is converted to MIME, or takes the fallback chain.</summary>
-    public TnefHandling TnefHandling { get; init; } = TnefHandling.ConvertToMime;
+    internal TnefHandling TnefHandling { get; init; } = TnefHandling.ConvertToMime;
 
     /// <summary>The organisation domains as a case-insensitive set, built once.</summary>
     internal HashSet<string> OrganizationDomainSet

@@ -5,7 +5,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>RecipientAddressMatchesPatterns: the envelope recipient matches one of the patterns.</summary>
-public sealed class RecipientAddressMatchesPatternsCondition : RecipientCondition
+internal sealed class RecipientAddressMatchesPatternsCondition : RecipientCondition
 {
     /// <summary>Creates the condition.</summary>
     public RecipientAddressMatchesPatternsCondition(PatternList patterns)

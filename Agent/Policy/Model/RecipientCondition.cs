@@ -5,7 +5,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>A condition on one envelope recipient: it selects recipients.</summary>
-public abstract class RecipientCondition : PolicyCondition
+internal abstract class RecipientCondition : PolicyCondition
 {
     private protected RecipientCondition(string name)
         : base(name, ConditionCost.Envelope)

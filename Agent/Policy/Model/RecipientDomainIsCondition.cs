@@ -6,7 +6,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>RecipientDomainIs: the recipient's domain is one of the values or a subdomain of one.</summary>
-public sealed class RecipientDomainIsCondition : RecipientCondition
+internal sealed class RecipientDomainIsCondition : RecipientCondition
 {
     /// <summary>Creates the condition.</summary>
     public RecipientDomainIsCondition(IReadOnlyList<string> domains)

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>&lt;Revocation Check="true" OnlineFetch="false" WhenStatusUnknown="TreatAsUnusable"&gt;.</summary>
-public sealed class RevocationSettings
+internal sealed class RevocationSettings
 {
     /// <summary>Check revocation at all.</summary>
     public bool Check { get; init; } = true;

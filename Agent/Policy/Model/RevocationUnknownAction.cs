@@ -3,7 +3,7 @@ using System;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>What to do when revocation status cannot be established.</summary>
-public enum RevocationUnknownAction
+internal enum RevocationUnknownAction
 {
     /// <summary>The certificate is unusable (default).</summary>
     TreatAsUnusable,

@@ -7,7 +7,7 @@ namespace ExchangeEncryptionAgent.Policy.Model;
 /// the body is larger than the engine reads). The default never lets an attacker weaken protection by making the
 /// evaluation expensive.
 /// </summary>
-public enum RuleErrorAction
+internal enum RuleErrorAction
 {
     /// <summary>
     /// The default. A protective rule (one with EncryptSmime, SignSmime, RouteRequireTls or RejectMessage) acts as if

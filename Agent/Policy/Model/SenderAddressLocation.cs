@@ -5,7 +5,7 @@ namespace ExchangeEncryptionAgent.Policy.Model;
 /// ExceptIf twins) read; Exchange's rule property of the same name and values. One value per rule, so a rule never
 /// mixes the header address with the envelope address.
 /// </summary>
-public enum SenderAddressLocation
+internal enum SenderAddressLocation
 {
     /// <summary>The address in the From header only (Exchange's default).</summary>
     Header,

@@ -6,7 +6,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>SenderDomainIs: the sender address's domain is one of the values or a subdomain of one.</summary>
-public sealed class SenderDomainIsCondition : MessageCondition
+internal sealed class SenderDomainIsCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public SenderDomainIsCondition(IReadOnlyList<string> domains, SenderAddressLocation location = SenderAddressLocation.Header)

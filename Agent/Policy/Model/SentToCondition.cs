@@ -6,7 +6,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>SentTo: the envelope recipient is one of the values.</summary>
-public sealed class SentToCondition : RecipientCondition
+internal sealed class SentToCondition : RecipientCondition
 {
     /// <summary>Creates the condition.</summary>
     public SentToCondition(IReadOnlyList<string> addresses)

@@ -5,7 +5,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>SentToScope: where the recipient is.</summary>
-public sealed class SentToScopeCondition : RecipientCondition
+internal sealed class SentToScopeCondition : RecipientCondition
 {
     /// <summary>Creates the condition.</summary>
     public SentToScopeCondition(OrganizationScope scope)

@@ -5,7 +5,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>SubjectContainsWords.</summary>
-public sealed class SubjectContainsWordsCondition : MessageCondition
+internal sealed class SubjectContainsWordsCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public SubjectContainsWordsCondition(WordList words)

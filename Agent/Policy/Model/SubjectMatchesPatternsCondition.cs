@@ -5,7 +5,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>SubjectMatchesPatterns.</summary>
-public sealed class SubjectMatchesPatternsCondition : MessageCondition
+internal sealed class SubjectMatchesPatternsCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public SubjectMatchesPatternsCondition(PatternList patterns)

@@ -5,7 +5,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>SubjectOrBodyContainsWords: the Subject or the decoded body text (HTML read as text).</summary>
-public sealed class SubjectOrBodyContainsWordsCondition : MessageCondition
+internal sealed class SubjectOrBodyContainsWordsCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public SubjectOrBodyContainsWordsCondition(WordList words)

@@ -5,7 +5,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>SubjectOrBodyMatchesPatterns.</summary>
-public sealed class SubjectOrBodyMatchesPatternsCondition : MessageCondition
+internal sealed class SubjectOrBodyMatchesPatternsCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public SubjectOrBodyMatchesPatternsCondition(PatternList patterns)

@@ -4,7 +4,7 @@ namespace ExchangeEncryptionAgent.Policy.Model;
 /// &lt;TnefHandling&gt;: what happens to a copy that must be signed or encrypted while its content is still Outlook's
 /// Summary-TNEF (winmail.dat). Wrapped as it is, the partner would decrypt an attachment only Outlook can read.
 /// </summary>
-public enum TnefHandling
+internal enum TnefHandling
 {
     /// <summary>Convert the TNEF to MIME (text body, attachments as MIME parts) before signing and encrypting.</summary>
     ConvertToMime,

@@ -7,7 +7,7 @@ namespace ExchangeEncryptionAgent.Policy.Model;
 /// AES-CBC or 3DES) and no valid signature inside the encryption covers it. CBC is malleable: whoever captured the
 /// ciphertext can rewrite it so that the decrypted HTML sends the secret to an address of their choosing (EFAIL).
 /// </summary>
-public enum UnsignedCbcContent
+internal enum UnsignedCbcContent
 {
     /// <summary>Deliver a short notice with the decrypted content as an attachment that nothing renders unasked (the default).</summary>
     Attachment,

@@ -7,7 +7,7 @@ using ExchangeEncryptionAgent.Policy.Evaluation;
 namespace ExchangeEncryptionAgent.Policy.Model;
 
 /// <summary>WithImportance: the Importance (or X-Priority) of the message; absent means Normal.</summary>
-public sealed class WithImportanceCondition : MessageCondition
+internal sealed class WithImportanceCondition : MessageCondition
 {
     /// <summary>Creates the condition.</summary>
     public WithImportanceCondition(IReadOnlyList<MessageImportance> importances)

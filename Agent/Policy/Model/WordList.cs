@@ -9,7 +9,7 @@ namespace ExchangeEncryptionAgent.Policy.Model;
 /// Words or phrases matched as whole words, case-insensitively (<see cref="WholeWordSearch"/>). Whitespace inside a
 /// phrase matches any run of whitespace in the text.
 /// </summary>
-public sealed class WordList
+internal sealed class WordList
 {
     private readonly string[] _words;
     private readonly string[][] _tokens;

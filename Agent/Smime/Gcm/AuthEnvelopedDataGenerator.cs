@@ -24,7 +24,7 @@ namespace ExchangeEncryptionAgent.Smime.Gcm;
 /// <c>application/pkcs7-mime; smime-type=authEnveloped-data; name=smime.p7m</c> (RFC 8551 §3.2.2).
 /// Memory use is constant: ciphertext goes out in <see cref="ChunkSize"/> pieces as it is produced.
 /// </remarks>
-public static class AuthEnvelopedDataGenerator
+internal static class AuthEnvelopedDataGenerator
 {
     /// <summary>The smime-type parameter value for this content (RFC 8551 §3.2.2; RFC 7114 registry).</summary>
     public const string SmimeType = "authEnveloped-data";

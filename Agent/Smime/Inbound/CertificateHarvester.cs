@@ -14,7 +14,7 @@ namespace ExchangeEncryptionAgent.Smime.Inbound;
 /// can be encrypted to it; the certificate directory loads that folder as CertificateTrust.Harvested partner
 /// certificates on its next reload, and a rule can demand more than harvested trust. Off by default.
 /// </summary>
-public sealed class CertificateHarvester
+internal sealed class CertificateHarvester
 {
     private readonly HarvestingSettings _settings;
     private readonly IAgentLog _log;

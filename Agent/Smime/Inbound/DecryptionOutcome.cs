@@ -3,7 +3,7 @@ using Org.BouncyCastle.X509;
 namespace ExchangeEncryptionAgent.Smime.Inbound;
 
 /// <summary>What happened to an encrypted message, as stamped in X-EEA-Decryption (docs/headers.md).</summary>
-public enum DecryptionOutcome
+internal enum DecryptionOutcome
 {
     /// <summary>Nothing in the message was encrypted (no header is stamped).</summary>
     NotEncrypted,

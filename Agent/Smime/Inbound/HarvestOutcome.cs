@@ -7,7 +7,7 @@ using Org.BouncyCastle.X509;
 namespace ExchangeEncryptionAgent.Smime.Inbound;
 
 /// <summary>What <see cref="CertificateHarvester.Harvest"/> did.</summary>
-public enum HarvestOutcome
+internal enum HarvestOutcome
 {
     /// <summary>Harvesting is off (the default) or has no folder.</summary>
     Disabled,

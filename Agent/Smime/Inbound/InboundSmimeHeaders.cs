@@ -7,7 +7,7 @@ namespace ExchangeEncryptionAgent.Smime.Inbound;
 /// The values of the fields the inbound transform stamps (their names are in <see cref="Content.AgentHeaders"/>); their
 /// grammar is in docs/headers.md (public surface).
 /// </summary>
-public static class InboundSmimeHeaders
+internal static class InboundSmimeHeaders
 {
     /// <summary>The one text every decryption failure gets, whatever its cause (no padding-oracle distinctions).</summary>
     public const string UniformDecryptionFailure = "The S/MIME message could not be decrypted.";

@@ -4,7 +4,7 @@ using ExchangeEncryptionAgent.Policy.Model;
 namespace ExchangeEncryptionAgent.Smime.Inbound;
 
 /// <summary>What the pipeline asks of <see cref="InboundSmimeTransform"/> for one message.</summary>
-public sealed class InboundSmimeOptions
+internal sealed class InboundSmimeOptions
 {
     /// <summary>DecryptSmime, when a rule asks for it (only ever for internal recipients: the pipeline decides); null: nothing is decrypted.</summary>
     public DecryptSmimeAction? Decrypt { get; init; }

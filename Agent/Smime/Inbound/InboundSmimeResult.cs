@@ -4,7 +4,7 @@ using Org.BouncyCastle.X509;
 namespace ExchangeEncryptionAgent.Smime.Inbound;
 
 /// <summary>What <see cref="InboundSmimeTransform"/> did to one message, for the pipeline's plan and its JSON.</summary>
-public sealed class InboundSmimeResult
+internal sealed class InboundSmimeResult
 {
     /// <summary>Null when DecryptSmime did not apply.</summary>
     public DecryptionOutcome? Decryption { get; internal set; }

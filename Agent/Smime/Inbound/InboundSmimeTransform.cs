@@ -22,7 +22,7 @@ namespace ExchangeEncryptionAgent.Smime.Inbound;
 /// only when decryption failed and the rule says OnFailure=Defer, and for a header block too large to read; nothing
 /// is written then. Every other outcome is written to the destination: a message is never delivered partly decrypted.
 /// </remarks>
-public sealed class InboundSmimeTransform : IMessageTransform
+internal sealed class InboundSmimeTransform : IMessageTransform
 {
     private readonly InboundSmimeOptions _options;
     private readonly ICertificateDirectory _directory;

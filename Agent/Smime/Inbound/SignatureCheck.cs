@@ -5,7 +5,7 @@ using Org.BouncyCastle.X509;
 namespace ExchangeEncryptionAgent.Smime.Inbound;
 
 /// <summary>The result of checking one signed layer (the best of its SignerInfos).</summary>
-public sealed class SignatureCheck
+internal sealed class SignatureCheck
 {
     internal SignatureCheck(SignatureStatus status, SignatureProblem problem, string? signerAddress, X509Certificate? signerCertificate,
         IReadOnlyList<string>? certificateAddresses = null, bool bound = true)

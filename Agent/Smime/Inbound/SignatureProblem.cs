@@ -4,7 +4,7 @@ using Org.BouncyCastle.X509;
 namespace ExchangeEncryptionAgent.Smime.Inbound;
 
 /// <summary>Why a signature is not valid; the token in the X-EEA-Signature reason parameter.</summary>
-public enum SignatureProblem
+internal enum SignatureProblem
 {
     /// <summary>Nothing wrong.</summary>
     None,

@@ -4,7 +4,7 @@ using Org.BouncyCastle.X509;
 namespace ExchangeEncryptionAgent.Smime.Inbound;
 
 /// <summary>The verdict on an S/MIME signature, as stamped in X-EEA-Signature (docs/headers.md).</summary>
-public enum SignatureStatus
+internal enum SignatureStatus
 {
     /// <summary>No S/MIME signature was found.</summary>
     None,

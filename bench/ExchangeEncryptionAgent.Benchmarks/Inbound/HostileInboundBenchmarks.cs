@@ -44,11 +44,11 @@ public class HostileInboundBenchmarks
     }
 
     [Benchmark]
-    public DecryptionOutcome? HugeBase64OfZeros()
+    public int? HugeBase64OfZeros()
     {
         var transform = new InboundSmimeTransform(new InboundSmimeOptions { Decrypt = new DecryptSmimeAction() }, _directory, NullAgentLog.Instance);
         using var source = new MemoryStream(_message, writable: false);
         transform.Apply(source, Stream.Null, CancellationToken.None);
-        return transform.Result!.Decryption;
+        return (int?)transform.Result!.Decryption; // the outcome type is internal; its value keeps the work observable
     }
 }
