@@ -1,10 +1,6 @@
-using System.IO;
-using System.Threading;
 using BenchmarkDotNet.Attributes;
 using ExchangeEncryptionAgent.Benchmarks.Policy;
 using ExchangeEncryptionAgent.Certificates;
-using ExchangeEncryptionAgent.Diagnostics;
-using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Smime.Inbound;
 
 namespace ExchangeEncryptionAgent.Benchmarks.Inbound;
@@ -29,9 +25,7 @@ public class HostileStructureInboundBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var inputs = new InboundBenchmarkInputs(Path.Combine(Path.GetTempPath(), "eea-inbound-bench"));
-        inputs.EnsurePki();
-        _directory = inputs.Directory();
+        _directory = InboundBenchmarkInputs.HostileInputDirectory();
         var size = Megabytes * 1024 * 1024;
         _deepNesting = HostileMessages.DeepNesting(size);
         _unterminatedMultipart = HostileMessages.UnterminatedMultipart(size);
@@ -51,11 +45,5 @@ public class HostileStructureInboundBenchmarks
     [Benchmark]
     public InboundSmimeResult? BinaryGarbage() => Walk(_binaryGarbage);
 
-    private InboundSmimeResult? Walk(byte[] eml)
-    {
-        var transform = new InboundSmimeTransform(new InboundSmimeOptions { Decrypt = new DecryptSmimeAction() }, _directory, NullAgentLog.Instance);
-        using var source = new MemoryStream(eml, writable: false);
-        transform.Apply(source, Stream.Null, CancellationToken.None);
-        return transform.Result;
-    }
+    private InboundSmimeResult? Walk(byte[] eml) => InboundBenchmarkInputs.DecryptInto(_directory, eml);
 }
