@@ -120,4 +120,40 @@ public sealed class TnefContentTests
         _ = context.BodyText;
         _ = context.Types;
     }
+
+    /// <summary>
+    /// The two inputs afl reported as hangs (about 20 s each of MimeKit's TnefPart.ConvertToMessage skipping values in
+    /// the recipient table): a row stops before its property count (a value runs past the attribute), and MimeKit's
+    /// next row skips the rest unseen, among it a value count of billions that the bytes cannot hold. The row is
+    /// checked before the converter runs; the TNEF is unreadable, a rule error as for any malformed TNEF.
+    /// </summary>
+    [Theory]
+    [InlineData("slow-tnef-value-count-1.eml")]
+    [InlineData("slow-tnef-value-count-2.eml")]
+    public void FuzzInput_ValueCountThatTheBytesCannotHold_IsMalformedTnef(string name)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(RepoPaths.Root, "fuzz", "corpus", "rules", name));
+        using var context = Context(bytes, new MessageEnvelope("alice@contoso.example", new[] { new EnvelopeRecipientInput("bob@fabrikam.example") }, SubmissionOrigin.Mailbox));
+
+        Assert.True(context.ContainsTnef);
+        Assert.Contains("the TNEF data is malformed (", context.UnreadableContent, StringComparison.Ordinal);
+        Assert.Contains("a recipient row that ends before its count", context.UnreadableContent, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The same attack made by hand at both places MimeKit walks property lists: the work is bounded by the bytes
+    /// (a count of int.MaxValue in 12 bytes is refused), while a count the bytes can hold is read as before.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void MultiValuedNullPropertyWithHugeCount_IsMalformedTnef_NotAHang(bool recipientTable)
+    {
+        using var hostile = Open(TnefSample.Message(TnefSample.WithNullValues(int.MaxValue, recipientTable)));
+        using var plausible = Open(TnefSample.Message(TnefSample.WithNullValues(2, recipientTable)));
+
+        Assert.Contains($"a property of {int.MaxValue} values past what its attribute holds", hostile.UnreadableContent, StringComparison.Ordinal);
+        Assert.Null(plausible.UnreadableContent);
+        Assert.True(plausible.ContainsTnef);
+    }
 }

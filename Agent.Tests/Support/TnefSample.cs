@@ -45,6 +45,27 @@ internal static class TnefSample
         return stream.ToArray();
     }
 
+    /// <summary>
+    /// A TNEF stream whose one message-level attribute (attMAPIProps, or attRecipTable as one row) holds a single
+    /// multi-valued PT_NULL property claiming <paramref name="valueCount"/> values in the few bytes that follow.
+    /// </summary>
+    public static byte[] WithNullValues(int valueCount, bool recipientTable)
+    {
+        using var stream = new MemoryStream();
+        using var writer = new BinaryWriter(stream);
+        writer.Write(0x223E9F78u); // TNEF signature
+        writer.Write((ushort)0x0001); // legacy key
+        Attribute(writer, MessageLevel, 0x00089006, BitConverter.GetBytes(0x00010000)); // attTnefVersion
+        Attribute(writer, MessageLevel, 0x00078008, Encoding.ASCII.GetBytes("IPM.Note\0")); // attMessageClass
+
+        // One property: PT_MV_NULL (0x1001), id 0x6700, its value count, then nothing a value could be read from.
+        var property = Concat(BitConverter.GetBytes((ushort)0x1001), BitConverter.GetBytes((ushort)0x6700), BitConverter.GetBytes(valueCount), new byte[8]);
+        var list = Concat(BitConverter.GetBytes(1), property);
+        Attribute(writer, MessageLevel, recipientTable ? 0x00069004u : 0x00069003u, recipientTable ? Concat(BitConverter.GetBytes(1), list) : list);
+        writer.Flush();
+        return stream.ToArray();
+    }
+
     /// <summary>An RFC 5322 message whose content is the TNEF as winmail.dat, after an optional plain-text part.</summary>
     public static string Message(byte[] tnef, string from = "alice@contoso.example", string to = "dave@fabrikam.example", string subject = "Status", string? outerText = "See the attached message.")
     {

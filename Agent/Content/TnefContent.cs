@@ -69,7 +69,12 @@ internal sealed class TnefContent : IDisposable
             MessageSensitivity? sensitivity;
             using (var reader = new TnefReader(part.Content.Open(), codepage, TnefComplianceMode.Loose))
             {
-                (messageClass, sensitivity) = ReadMessageAttributes(reader);
+                (messageClass, sensitivity, var implausible) = ReadMessageAttributes(reader);
+                if (implausible is not null)
+                {
+                    return Failed("the TNEF data is malformed (" + implausible + ")");
+                }
+
                 // Loose mode reads past small faults (Outlook writes some); a wrong signature or a cut stream is not TNEF.
                 var fatal = reader.ComplianceStatus & (TnefComplianceStatus.InvalidTnefSignature | TnefComplianceStatus.StreamTruncated);
                 if (fatal != 0)
@@ -113,66 +118,139 @@ internal sealed class TnefContent : IDisposable
         }
     }
 
-    /// <summary>The message class and sensitivity from the message-level attributes; walks the whole stream.</summary>
-    private static (string? MessageClass, MessageSensitivity? Sensitivity) ReadMessageAttributes(TnefReader reader)
+    /// <summary>
+    /// The message class and sensitivity from the message-level attributes; walks the whole stream, every property
+    /// list included, and names the first count the bytes cannot hold (then the rest is not read).
+    /// </summary>
+    private static (string? MessageClass, MessageSensitivity? Sensitivity, string? Implausible) ReadMessageAttributes(TnefReader reader)
     {
         string? messageClass = null;
         string? attributeClass = null;
         MessageSensitivity? sensitivity = null;
         while (reader.ReadNextAttribute())
         {
-            if (reader.AttributeLevel != TnefAttributeLevel.Message)
-            {
-                // Attachment attributes are skipped unread, but walked: a cut or corrupt stream shows in ComplianceStatus.
-                continue;
-            }
-
             var property = reader.TnefPropertyReader;
-            if (reader.AttributeTag == TnefAttributeTag.MessageClass)
+            var message = reader.AttributeLevel == TnefAttributeLevel.Message;
+            if (message && reader.AttributeTag == TnefAttributeTag.MessageClass)
             {
-                // attMessageClass is an 8-bit string terminated by NUL, typed atpWord: MimeKit reads it only raw.
-                using (var raw = property.GetRawValueReadStream())
-                {
-                    var buffer = new byte[256];
-                    var count = 0;
-                    int read;
-                    while (count < buffer.Length && (read = raw.Read(buffer, count, buffer.Length - count)) > 0)
-                    {
-                        count += read;
-                    }
-
-                    attributeClass = Encoding.ASCII.GetString(buffer, 0, count).TrimEnd('\0', ' ');
-                }
-
+                attributeClass = ReadAttributeClass(property);
                 continue;
             }
 
-            if (reader.AttributeTag != TnefAttributeTag.MapiProperties)
+            string? implausible;
+            if (reader.AttributeTag == TnefAttributeTag.RecipientTable)
             {
+                implausible = WalkTable(reader);
+            }
+            else if (reader.AttributeTag is TnefAttributeTag.MapiProperties or TnefAttributeTag.Attachment)
+            {
+                var budget = ValueBudget(reader);
+                implausible = WalkProperties(property, ref budget, table: false, message ? p => ReadMessageProperty(p, ref messageClass, ref sensitivity) : null);
+            }
+            else
+            {
+                // Other attributes are skipped unread, but walked: a cut or corrupt stream shows in ComplianceStatus.
                 continue;
             }
 
-            while (property.ReadNextProperty())
+            if (implausible is not null)
             {
-                if (property.PropertyTag.Id == TnefPropertyId.MessageClass)
-                {
-                    messageClass = property.ReadValueAsString();
-                }
-                else if (property.PropertyTag.Id == TnefPropertyId.Sensitivity)
-                {
-                    sensitivity = property.ReadValueAsInt32() switch
-                    {
-                        1 => MessageSensitivity.Personal,
-                        2 => MessageSensitivity.Private,
-                        3 => MessageSensitivity.CompanyConfidential,
-                        _ => MessageSensitivity.Normal,
-                    };
-                }
+                return (null, null, implausible);
             }
         }
 
         // PR_MESSAGE_CLASS is the MAPI truth; attMessageClass is the legacy copy older writers give alone.
         messageClass = string.IsNullOrWhiteSpace(messageClass) ? attributeClass : messageClass;
-        return (string.IsNullOrWhiteSpace(messageClass) ? null : messageClass!.Trim(), sensitivity);
+        return (string.IsNullOrWhiteSpace(messageClass) ? null : messageClass!.Trim(), sensitivity, null);
+    }
+
+    /// <summary>attMessageClass is an 8-bit string terminated by NUL, typed atpWord: MimeKit reads it only raw.</summary>
+    private static string ReadAttributeClass(TnefPropertyReader property)
+    {
+        using var raw = property.GetRawValueReadStream();
+        var buffer = new byte[256];
+        var count = 0;
+        int read;
+        while (count < buffer.Length && (read = raw.Read(buffer, count, buffer.Length - count)) > 0)
+        {
+            count += read;
+        }
+
+        return Encoding.ASCII.GetString(buffer, 0, count).TrimEnd('\0', ' ');
+    }
+
+    private static void ReadMessageProperty(TnefPropertyReader property, ref string? messageClass, ref MessageSensitivity? sensitivity)
+    {
+        if (property.PropertyTag.Id == TnefPropertyId.MessageClass)
+        {
+            messageClass = property.ReadValueAsString();
+        }
+        else if (property.PropertyTag.Id == TnefPropertyId.Sensitivity)
+        {
+            sensitivity = property.ReadValueAsInt32() switch
+            {
+                1 => MessageSensitivity.Personal,
+                2 => MessageSensitivity.Private,
+                3 => MessageSensitivity.CompanyConfidential,
+                _ => MessageSensitivity.Normal,
+            };
+        }
+    }
+
+    /// <summary>
+    /// How many values the current attribute's bytes can hold. Every value TNEF counts takes at least four bytes of
+    /// the attribute (a tag, a length, a fixed-size value or a count), so an honest property list counts at most a
+    /// quarter of its length; the walk below may count the last property twice, hence half. MimeKit skips a value
+    /// without reading when its length is zero (PT_NULL, PT_UNSPECIFIED, a negative string length), once per value
+    /// counted: a count of 2^31 in a few bytes was 20 s of CPU (fuzz/corpus/rules/slow-*.eml).
+    /// </summary>
+    private static long ValueBudget(TnefReader reader) => (Math.Max(0, reader.AttributeRawValueLength) / 2) + 2;
+
+    /// <summary>attRecipTable: rows of property lists, all against the one attribute's budget.</summary>
+    private static string? WalkTable(TnefReader reader)
+    {
+        var property = reader.TnefPropertyReader;
+        var budget = ValueBudget(reader);
+        if (property.RowCount > budget)
+        {
+            return "a recipient table of " + property.RowCount + " rows in " + reader.AttributeRawValueLength + " bytes";
+        }
+
+        while (property.ReadNextRow())
+        {
+            if (WalkProperties(property, ref budget, table: true, null) is { } implausible)
+            {
+                return implausible;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Reads each property of the current list, checking its value count against <paramref name="budget"/> before
+    /// MimeKit skips those values on the next step. In a table, a row that ends before its count is refused too:
+    /// MimeKit's next row would skip the rest of it unseen.
+    /// </summary>
+    private static string? WalkProperties(TnefPropertyReader property, ref long budget, bool table, Action<TnefPropertyReader>? read)
+    {
+        var seen = 0;
+        while (true)
+        {
+            var more = property.ReadNextProperty();
+            budget -= Math.Max(1, property.ValueCount);
+            if (budget < 0)
+            {
+                return "a property of " + property.ValueCount + " values past what its attribute holds";
+            }
+
+            if (!more)
+            {
+                return table && seen < property.PropertyCount ? "a recipient row that ends before its count" : null;
+            }
+
+            seen++;
+            read?.Invoke(property);
+        }
     }
 }

@@ -11,7 +11,8 @@ namespace ExchangeEncryptionAgent.Benchmarks;
 /// <summary>
 /// BenchmarkDotNet by default. Side-by-side modes against openssl:
 /// "smime-vs-openssl [sizes...]" (outbound encrypt), "inbound-vs-openssl [sizes in MB...]" (decrypt and verify);
-/// "--quick" gives a rough best-of-N timing of the policy benchmarks while optimising on a shared machine.
+/// "--quick" gives a rough best-of-N timing of the policy benchmarks while optimising on a shared machine,
+/// "--quick-hostile" only that of the hostile message classes.
 /// Their child modes ("smime-encrypt-once MESSAGE CERT", "inbound-once OPERATION FOLDER MESSAGE ITERATIONS") are the
 /// processes whose peak memory is measured.
 /// </summary>
@@ -24,6 +25,12 @@ public static class Program
         if (mode == "--quick")
         {
             QuickPolicyTimings();
+            return 0;
+        }
+
+        if (mode == "--quick-hostile")
+        {
+            QuickHostileTimings();
             return 0;
         }
 
@@ -76,12 +83,36 @@ public static class Program
             Report($"OneLongHeaderLine {megabytes} MB", 1, () => hostile.OneLongHeaderLine());
             Report($"OneLongFoldedHeader {megabytes} MB", 1, () => hostile.OneLongFoldedHeader());
         }
+
+        QuickHostileTimings();
     }
 
-    private static void Report(string name, int iterations, Func<object> action)
+    /// <summary>Every hostile class at 1 and 8 MB, best of three: the table in docs/performance.md.</summary>
+    private static void QuickHostileTimings()
+    {
+        foreach (var megabytes in new[] { 1, 8 })
+        {
+            var rules = new HostileMessageBenchmarks { Megabytes = megabytes };
+            rules.Setup();
+            Report($"rules ManyHeaderFields {megabytes} MB", 1, () => rules.ManyHeaderFields(), 3);
+            Report($"rules DeepNesting {megabytes} MB", 1, () => rules.DeepNesting(), 3);
+            Report($"rules BrokenBase64 {megabytes} MB", 1, () => rules.BrokenBase64(), 3);
+            Report($"rules UnterminatedMultipart {megabytes} MB", 1, () => rules.UnterminatedMultipart(), 3);
+            Report($"rules BinaryGarbage {megabytes} MB", 1, () => rules.BinaryGarbage(), 3);
+            Report($"rules ManyTinyParts {megabytes} MB", 1, () => rules.ManyTinyParts(), 3);
+            var inbound = new HostileStructureInboundBenchmarks { Megabytes = megabytes };
+            inbound.Setup();
+            Report($"inbound DeepNesting {megabytes} MB", 1, () => inbound.DeepNesting()!, 3);
+            Report($"inbound UnterminatedMultipart {megabytes} MB", 1, () => inbound.UnterminatedMultipart()!, 3);
+            Report($"inbound ManyTinyParts {megabytes} MB", 1, () => inbound.ManyTinyParts()!, 3);
+            Report($"inbound BinaryGarbage {megabytes} MB", 1, () => inbound.BinaryGarbage()!, 3);
+        }
+    }
+
+    private static void Report(string name, int iterations, Func<object> action, int rounds = 7)
     {
         var best = TimeSpan.MaxValue;
-        for (var round = 0; round < 7; round++)
+        for (var round = 0; round < rounds; round++)
         {
             var watch = Stopwatch.StartNew();
             for (var i = 0; i < iterations; i++)

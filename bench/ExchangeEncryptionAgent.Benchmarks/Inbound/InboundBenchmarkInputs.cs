@@ -3,7 +3,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using System.Threading;
 using ExchangeEncryptionAgent.Certificates;
+using ExchangeEncryptionAgent.Diagnostics;
+using ExchangeEncryptionAgent.Policy.Model;
+using ExchangeEncryptionAgent.Smime.Inbound;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.OpenSsl;
 using Org.BouncyCastle.X509;
@@ -26,6 +30,23 @@ internal sealed class InboundBenchmarkInputs
     public string Folder { get; }
 
     public string Path(string name) => System.IO.Path.Combine(Folder, name);
+
+    /// <summary>The decrypting directory of the hostile-input benchmarks (their own folder, PKI made once).</summary>
+    public static ICertificateDirectory HostileInputDirectory()
+    {
+        var inputs = new InboundBenchmarkInputs(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "eea-inbound-bench"));
+        inputs.EnsurePki();
+        return inputs.Directory();
+    }
+
+    /// <summary>One message through the inbound transform with Decrypt (defaults otherwise), output discarded.</summary>
+    public static InboundSmimeResult DecryptInto(ICertificateDirectory directory, byte[] eml)
+    {
+        var transform = new InboundSmimeTransform(new InboundSmimeOptions { Decrypt = new DecryptSmimeAction() }, directory, NullAgentLog.Instance);
+        using var source = new MemoryStream(eml, writable: false);
+        transform.Apply(source, Stream.Null, CancellationToken.None);
+        return transform.Result!;
+    }
 
     /// <summary>Creates the PKI once (idempotent).</summary>
     public void EnsurePki()
