@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(1 25 100)
 runs=${RUNS:-3}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-dotnet build -c Release Tool/eea.csproj -v q -nologo >/dev/null
+[ -n "${NO_BUILD:-}" ] || dotnet build -c Release Tool/eea.csproj -v q -nologo >/dev/null
 eea="$PWD/Tool/bin/Release/net10.0/eea"
 "$eea" demo --out "$work/demo" >/dev/null
 pki="$work/demo/pki"
@@ -59,16 +59,17 @@ make_message() { # $1 = size in KB, $2 = file: a text part and a base64 attachme
   } > "$2"
 }
 
-seconds() { # runs "$@" once, prints wall seconds
-  local start end
-  start=$(date +%s%N); "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }; end=$(date +%s%N)
-  awk -v n=$(( end - start )) 'BEGIN { printf "%.3f", n / 1e9 }'
+seconds() { # runs "$@" once, prints "wall cpu" seconds (cpu = user + system of the children, far less sensitive to a shared machine's load)
+  local TIMEFORMAT='%R %U %S'
+  { time "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; kill $$; }; } 2> "$work/time"
+  awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$work/time"
 }
 
-median() { # median of RUNS runs of "$@"
-  local i times=()
-  for (( i = 0; i < runs; i++ )); do times+=("$(seconds "$@")"); done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+median() { # "wall cpu": the median of each over RUNS runs of "$@"
+  local i
+  for (( i = 0; i < runs; i++ )); do seconds "$@"; done > "$work/runs"
+  echo "$(cut -d' ' -f1 "$work/runs" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')" \
+    "$(cut -d' ' -f2 "$work/runs" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')"
 }
 
 eea_process() { # $1 = recipient, $2 = message
@@ -83,16 +84,21 @@ openssl_sign_encrypt() { openssl_sign "$1" && openssl cms -encrypt -aes256 -stre
 make_message 1 "$work/small.eml"
 echo "openssl: $(openssl version); $(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg); runs per figure: $runs"
 echo
-echo "| message | treatment | eea process s | start (1 KB) s | eea minus start s | openssl s | ratio | load average |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "Each cell: wall s / CPU s (user + system). Ratio: (eea minus start) / openssl."
+echo
+echo "| message | treatment | eea process | start (1 KB) | eea minus start | openssl | ratio wall | ratio CPU | load average |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for mb in "${sizes[@]}"; do
   make_message $(( mb * 1024 )) "$work/in.eml"
   actual=$(awk -v b="$(stat -c %s "$work/in.eml")" 'BEGIN { printf "%.0f", b / 1048576 }')
   for treatment in signed signed+encrypted; do
     if [ "$treatment" = signed ]; then rcpt=frank@tailspin.example; ossl=openssl_sign; else rcpt=dave@fabrikam.example; ossl=openssl_sign_encrypt; fi
-    start=$(median eea_process "$rcpt" "$work/small.eml")
-    ours=$(median eea_process "$rcpt" "$work/in.eml")
-    theirs=$(median "$ossl" "$work/in.eml")
-    echo "| ${actual} MB | $treatment | $ours | $start | $(awk -v a="$ours" -v b="$start" 'BEGIN { printf "%.3f", a - b }') | $theirs | $(awk -v a="$ours" -v b="$start" -v c="$theirs" 'BEGIN { printf "%.2f", (a - b) / c }') | $(cut -d' ' -f1 /proc/loadavg) |"
+    read -r start_wall start_cpu <<< "$(median eea_process "$rcpt" "$work/small.eml")"
+    read -r ours_wall ours_cpu <<< "$(median eea_process "$rcpt" "$work/in.eml")"
+    read -r theirs_wall theirs_cpu <<< "$(median "$ossl" "$work/in.eml")"
+    awk -v m="$actual MB" -v t="$treatment" -v ow="$ours_wall" -v oc="$ours_cpu" -v sw="$start_wall" -v sc="$start_cpu" \
+        -v tw="$theirs_wall" -v tc="$theirs_cpu" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+      printf "| %s | %s | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2f | %.2f | %s |\n",
+        m, t, ow, oc, sw, sc, ow - sw, oc - sc, tw, tc, (ow - sw) / tw, (oc - sc) / (tc > 0 ? tc : 0.01), load }'
   done
 done

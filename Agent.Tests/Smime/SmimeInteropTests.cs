@@ -2,9 +2,11 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text;
+using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Smime;
 using ExchangeEncryptionAgent.Tests.Support;
+using Org.BouncyCastle.Crypto.Parameters;
 using Xunit;
 
 namespace ExchangeEncryptionAgent.Tests.Smime;
@@ -174,6 +176,19 @@ public sealed class SmimeInteropTests : IClassFixture<GpgsmHome>, IDisposable
         Assert.DoesNotContain("Content-Transfer-Encoding: binary", signedText, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("\r\nFrom ", signedText, StringComparison.Ordinal);
         Assert.DoesNotContain(" \r\n", signedText, StringComparison.Ordinal);
+        AssertVerifies(output, content, signature);
+    }
+
+    [Fact]
+    public void ClearSigned_WithAKeyWithoutCrtParameters_VerifiesWithOpenSslAndGpgsm()
+    {
+        // The platform's RSA takes CRT keys only; any other RSA key signs with BouncyCastle's, over the same platform digest.
+        var crt = (RsaPrivateCrtKeyParameters)Pki.SignerEntry.PrivateKey;
+        var signer = new PrivateKeyEntry(Pki.SignerEntry.Name, Pki.SignerEntry.Certificate, new RsaKeyParameters(true, crt.Modulus, crt.Exponent), Pki.SignerEntry.Chain);
+
+        var output = SmimeTestKit.Apply(new SmimeSignTransform(signer), SampleMessages.Mixed);
+
+        var (content, signature) = SmimeTestKit.SplitDetached(output);
         AssertVerifies(output, content, signature);
     }
 
