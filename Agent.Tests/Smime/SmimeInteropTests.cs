@@ -2,9 +2,11 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text;
+using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Smime;
 using ExchangeEncryptionAgent.Tests.Support;
+using Org.BouncyCastle.Crypto.Parameters;
 using Xunit;
 
 namespace ExchangeEncryptionAgent.Tests.Smime;
@@ -131,6 +133,66 @@ public sealed class SmimeInteropTests : IClassFixture<GpgsmHome>, IDisposable
     }
 
     [Fact]
+    public void ClearSigned_SevenBitEntity_IsSignedByteForByte_AndVerifiesWithOpenSslAndGpgsm()
+    {
+        // Quoted-printable text and a base64 attachment: nothing for the re-encoding to change, so the entity is signed
+        // as it lies in the message (the fast path), and both tools still verify it.
+        var entity = "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n" + SampleMessages.Body
+            .Replace("Content-Transfer-Encoding: 8bit", "Content-Transfer-Encoding: quoted-printable", StringComparison.Ordinal)
+            .Replace("Gr\u00fc\u00dfe aus K\u00f6ln \u2013", "Gr=C3=BC=C3=9Fe aus K=C3=B6ln =E2=80=93", StringComparison.Ordinal)
+            .Replace("From the desk", "=46rom the desk", StringComparison.Ordinal);
+        var message = Encoding.ASCII.GetBytes(SampleMessages.OuterHeaders + "MIME-Version: 1.0\r\n" + entity);
+
+        var output = SmimeTestKit.Apply(new SmimeSignTransform(Pki.SignerEntry), message);
+
+        var (content, signature) = SmimeTestKit.SplitDetached(output);
+        Assert.Equal(Encoding.ASCII.GetBytes(entity), content);
+        AssertVerifies(output, content, signature);
+    }
+
+    [Theory]
+    [InlineData("Content-Transfer-Encoding: 8bit", "The numbers are attached.")]
+    [InlineData("Content-Transfer-Encoding: binary", "The numbers are attached.")]
+    [InlineData("Content-Transfer-Encoding: 7bit", "The numbers are attached.   ")]
+    [InlineData("Content-Transfer-Encoding: 7bit", "The numbers are attached.\r\nFrom Carol")]
+    [InlineData("Content-Transfer-Encoding: 7bit", "The numbers are attached.\nBare line feed")]
+    public void ClearSigned_EntityARelayCouldChange_IsReEncoded_AndVerifiesWithOpenSslAndGpgsm(string encodingField, string text)
+    {
+        // 7-bit bytes under an 8bit/binary label, trailing spaces, a "From " line, a bare LF: each is something a relay
+        // may rewrite, so the entity must go through the re-encoding (not be signed as it is), and still verify.
+        var body = SampleMessages.Body
+            .Replace("From the desk of Carol", "Regards, Carol", StringComparison.Ordinal)
+            .Replace("Content-Transfer-Encoding: 8bit", encodingField, StringComparison.Ordinal)
+            .Replace("Gr\u00fc\u00dfe aus K\u00f6ln \u2013 the numbers are attached.", text, StringComparison.Ordinal);
+        var entity = "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n" + body;
+        var message = Encoding.ASCII.GetBytes(SampleMessages.OuterHeaders + "MIME-Version: 1.0\r\n" + entity);
+
+        var output = SmimeTestKit.Apply(new SmimeSignTransform(Pki.SignerEntry), message);
+
+        var (content, signature) = SmimeTestKit.SplitDetached(output);
+        Assert.NotEqual(Encoding.ASCII.GetBytes(entity), content);
+        var signedText = Encoding.ASCII.GetString(content);
+        Assert.DoesNotContain("Content-Transfer-Encoding: 8bit", signedText, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Content-Transfer-Encoding: binary", signedText, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("\r\nFrom ", signedText, StringComparison.Ordinal);
+        Assert.DoesNotContain(" \r\n", signedText, StringComparison.Ordinal);
+        AssertVerifies(output, content, signature);
+    }
+
+    [Fact]
+    public void ClearSigned_WithAKeyWithoutCrtParameters_VerifiesWithOpenSslAndGpgsm()
+    {
+        // The platform's RSA takes CRT keys only; any other RSA key signs with BouncyCastle's, over the same platform digest.
+        var crt = (RsaPrivateCrtKeyParameters)Pki.SignerEntry.PrivateKey;
+        var signer = new PrivateKeyEntry(Pki.SignerEntry.Name, Pki.SignerEntry.Certificate, new RsaKeyParameters(true, crt.Modulus, crt.Exponent), Pki.SignerEntry.Chain);
+
+        var output = SmimeTestKit.Apply(new SmimeSignTransform(signer), SampleMessages.Mixed);
+
+        var (content, signature) = SmimeTestKit.SplitDetached(output);
+        AssertVerifies(output, content, signature);
+    }
+
+    [Fact]
     public void ClearSigned_TamperedContent_FailsWithOpenSslAndGpgsm()
     {
         var output = SmimeTestKit.Apply(new SmimeSignTransform(Pki.SignerEntry), SampleMessages.Mixed);
@@ -201,6 +263,17 @@ public sealed class SmimeInteropTests : IClassFixture<GpgsmHome>, IDisposable
 
         var verified = OpenSsl("cms", "-verify", "-purpose", "smimesign", "-inform", "SMIME", "-in", decrypted, "-CAfile", Pki.PathOf("ca.crt"), "-out", "/dev/null");
         Assert.True(verified.ExitCode == 0, verified.ToString());
+    }
+
+    private void AssertVerifies(byte[] output, byte[] content, byte[] signature)
+    {
+        var verified = OpenSsl("cms", "-verify", "-purpose", "smimesign", "-inform", "SMIME", "-in", Save("signed.eml", output), "-CAfile", Pki.PathOf("ca.crt"), "-out", "/dev/null");
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+        Assert.True(content.All(b => b < 128), "the signed entity must be 7-bit");
+        File.WriteAllBytes(Path.Combine(_directory, "content.bin"), content);
+        File.WriteAllBytes(Path.Combine(_directory, "sig.der"), signature);
+        var gpgsm = _gpgsm.Run(null, "--verify", Path.Combine(_directory, "sig.der"), Path.Combine(_directory, "content.bin"));
+        Assert.True(gpgsm.ExitCode == 0 && gpgsm.StandardOutput.Contains("[GNUPG:] GOODSIG", StringComparison.Ordinal), gpgsm.ToString());
     }
 
     private byte[] OpenSslDecrypt(string file, string name)

@@ -51,6 +51,14 @@ internal static class SmimeAlgorithms
         _ => throw new ArgumentOutOfRangeException(nameof(digest), digest, "unknown digest"),
     };
 
+    /// <summary>The platform's name of the digest, for hashing the content with IncrementalHash.</summary>
+    public static System.Security.Cryptography.HashAlgorithmName HashName(SignatureDigest digest) => digest switch
+    {
+        SignatureDigest.Sha256 => System.Security.Cryptography.HashAlgorithmName.SHA256,
+        SignatureDigest.Sha512 => System.Security.Cryptography.HashAlgorithmName.SHA512,
+        _ => throw new ArgumentOutOfRangeException(nameof(digest), digest, "unknown digest"),
+    };
+
     /// <summary>The multipart/signed micalg parameter (RFC 8551 §3.5.3.2).</summary>
     public static string Micalg(SignatureDigest digest) => digest switch
     {

@@ -21,10 +21,11 @@ using Org.BouncyCastle.X509;
 namespace ExchangeEncryptionAgent.Smime;
 
 /// <summary>
-/// Signs the body entity of a message for its sender or the organisation (RFC 8551 §3.5), streaming with
-/// BouncyCastle's CmsSignedDataStreamGenerator. Clear: multipart/signed (RFC 1847) over the entity prepared to
-/// 7-bit first (RFC 8551 §3.1.3), spooled through a temporary file. Opaque: signed-data with the entity bytes
-/// encapsulated as they are. The top-level RFC 5322 fields stay outside, as with encryption.
+/// Signs the body entity of a message for its sender or the organisation (RFC 8551 §3.5), streaming. Clear:
+/// multipart/signed (RFC 1847) over the entity as it is when it is already safe to sign (<see cref="SevenBitCleanEntity"/>),
+/// else prepared to 7-bit first (RFC 8551 §3.1.3) through a temporary file; hashed and signed with the platform's
+/// SHA-2 and RSA, BouncyCastle building the CMS structure. Opaque: BouncyCastle's CmsSignedDataStreamGenerator,
+/// signed-data with the entity bytes encapsulated as they are. The top-level RFC 5322 fields stay outside, as with encryption.
 /// Signed attributes: contentType, messageDigest, signingTime, SMIMECapabilities (and BouncyCastle's
 /// CMSAlgorithmProtection, RFC 6211). The signer certificate and its chain are included (RFC 8550 §2.3).
 /// </summary>
@@ -91,7 +92,7 @@ public sealed class SmimeSignTransform : IMessageTransform
             }
         }
         catch (Exception ex) when (ex is CmsException or IOException or InvalidOperationException or SecurityUtilityException
-            or Org.BouncyCastle.Crypto.CryptoException or FormatException or ParseException)
+            or Org.BouncyCastle.Crypto.CryptoException or CryptographicException or FormatException or ParseException)
         {
             _log.Write(EventIds.MessageSignFailed, "S/MIME signing failed: " + ex.Message, ex);
             throw new MessageTransformException("S/MIME signing failed: " + ex.Message, ex);
@@ -110,14 +111,7 @@ public sealed class SmimeSignTransform : IMessageTransform
         var base64 = new Base64LineStream(destination);
         using (var signed = CreateGenerator().Open(base64, encapsulate: true))
         {
-            foreach (var field in header.Fields.Where(f => f.IsEntityField))
-            {
-                signed.Write(field.Raw, 0, field.Raw.Length);
-            }
-
-            signed.Write(header.Separator, 0, header.Separator.Length);
-            source.Position = header.BodyOffset;
-            StreamCopy.Copy(source, signed, cancellationToken, StreamCopy.CmsWriteChunk);
+            WriteEntityAsIs(source, header, signed, cancellationToken, StreamCopy.CmsWriteChunk);
         }
 
         base64.Complete();
@@ -125,8 +119,13 @@ public sealed class SmimeSignTransform : IMessageTransform
 
     private void WriteClearSigned(Stream source, RawHeaderBlock header, Stream destination, CancellationToken cancellationToken)
     {
-        using var prepared = _temporaryFiles.Create();
-        SevenBitEntityWriter.Write(source, prepared, cancellationToken);
+        // An entity that is already safe to sign as it is (most mail: text in quoted-printable, attachments in
+        // base64) is copied from the source; only one with 8bit or binary content is re-encoded through a spool file.
+        using var prepared = SevenBitCleanEntity.IsClean(source, header, cancellationToken) ? null : _temporaryFiles.Create();
+        if (prepared is not null)
+        {
+            SevenBitEntityWriter.Write(source, prepared, cancellationToken);
+        }
 
         var boundary = NewBoundary();
         OuterHeaderWriter.WriteKeptFields(destination, header, null);
@@ -137,11 +136,22 @@ public sealed class SmimeSignTransform : IMessageTransform
         WriteAscii(destination, "--" + boundary + "\r\n");
 
         // The signed bytes are exactly the first body part: everything up to, not including, the CRLF that
-        // belongs to the next delimiter (RFC 2046 §5.1.1, RFC 1847 §2.1).
-        prepared.Position = 0;
-        var signature = PlatformRsaSignatureFactory.Supports(_signer.PrivateKey)
-            ? SignDetachedWithPlatformRsa(prepared, destination, cancellationToken)
-            : SignDetachedStreaming(prepared, destination, cancellationToken);
+        // belongs to the next delimiter (RFC 2046 §5.1.1, RFC 1847 §2.1). They are digested as they are written.
+        byte[] digest;
+        using (var digesting = new DigestingStream(destination, SmimeAlgorithms.HashName(_digest)))
+        {
+            if (prepared is null)
+            {
+                WriteEntityAsIs(source, header, digesting, cancellationToken);
+            }
+            else
+            {
+                prepared.Position = 0;
+                StreamCopy.Copy(prepared, digesting, cancellationToken);
+            }
+
+            digest = digesting.GetDigest();
+        }
 
         WriteAscii(destination, "\r\n--" + boundary + "\r\n");
         OuterHeaderWriter.WriteField(destination, "Content-Type", "application/pkcs7-signature; name=\"smime.p7s\"");
@@ -151,40 +161,54 @@ public sealed class SmimeSignTransform : IMessageTransform
 
         // The detached SignedData is small (no content): re-encode BouncyCastle's BER as DER, which every reader
         // (gpgsm included) parses.
-        var der = Asn1Object.FromByteArray(signature).GetEncoded(Asn1Encodable.Der);
+        var der = Asn1Object.FromByteArray(SignDigest(digest)).GetEncoded(Asn1Encodable.Der);
         var base64 = new Base64LineStream(destination);
         base64.Write(der, 0, der.Length);
         base64.Complete();
         WriteAscii(destination, "--" + boundary + "--\r\n");
     }
 
-    /// <summary>
-    /// The detached SignedData (BER) over <paramref name="prepared"/>, copied to <paramref name="destination"/> as it
-    /// is digested. The RSA operation is the platform's (<see cref="PlatformRsaSignatureFactory"/>): BouncyCastle's
-    /// streaming generator takes only a BouncyCastle key, and its RSA was the largest cost of a signed message.
-    /// </summary>
-    private byte[] SignDetachedWithPlatformRsa(Stream prepared, Stream destination, CancellationToken cancellationToken)
+    /// <summary>The body entity as it is: its Content-* fields, the empty line, the body.</summary>
+    private static void WriteEntityAsIs(Stream source, RawHeaderBlock header, Stream output, CancellationToken cancellationToken, int writeChunk = CopyBufferSize)
     {
-        var generator = new CmsSignedDataGenerator(new SecureRandom());
-        var factory = new PlatformRsaSignatureFactory((RsaPrivateCrtKeyParameters)_signer.PrivateKey, _digest, _padding);
-        generator.AddSignerInfoGenerator(new SignerInfoGeneratorBuilder()
-            .WithSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(SignedAttributes()))
-            .Build(factory, _signer.Certificate));
-        generator.AddCertificates(SignerCertificates());
-        var content = new CopyingProcessable(prepared, destination, cancellationToken);
-        return generator.Generate(content, encapsulate: false).GetEncoded();
-    }
-
-    /// <summary>The same with BouncyCastle's own RSA, for a key the platform path does not take (no CRT parameters).</summary>
-    private byte[] SignDetachedStreaming(Stream prepared, Stream destination, CancellationToken cancellationToken)
-    {
-        var signature = new MemoryStream();
-        using (var signing = CreateGenerator().Open(signature, encapsulate: false))
+        foreach (var field in header.Fields.Where(f => f.IsEntityField))
         {
-            new CopyingProcessable(prepared, destination, cancellationToken).Write(signing);
+            output.Write(field.Raw, 0, field.Raw.Length);
         }
 
-        return signature.ToArray();
+        output.Write(header.Separator, 0, header.Separator.Length);
+        source.Position = header.BodyOffset;
+        StreamCopy.Copy(source, output, cancellationToken, writeChunk);
+    }
+
+    /// <summary>
+    /// The detached SignedData (BER) for content whose <paramref name="digest"/> was taken with the platform's hash.
+    /// The messageDigest attribute is ours, so BouncyCastle keeps it (its attribute generator only fills in what is
+    /// missing) and is given no content to hash. The RSA operation is the platform's
+    /// (<see cref="PlatformRsaSignatureFactory"/>) for a CRT key; BouncyCastle's own for a key without CRT parameters.
+    /// </summary>
+    private byte[] SignDigest(byte[] digest)
+    {
+        var attributes = new Asn1EncodableVector(
+            SmimeAlgorithms.SmimeCapabilities(),
+            new Org.BouncyCastle.Asn1.Cms.Attribute(CmsAttributes.MessageDigest, new DerSet(new DerOctetString(digest))));
+        var signedAttributes = new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes));
+        var generator = new CmsSignedDataGenerator(new SecureRandom());
+        if (_signer.PrivateKey is RsaPrivateCrtKeyParameters crtKey)
+        {
+            var factory = new PlatformRsaSignatureFactory(crtKey, _digest, _padding);
+            generator.AddSignerInfoGenerator(new SignerInfoGeneratorBuilder()
+                .WithSignedAttributeGenerator(signedAttributes)
+                .Build(factory, _signer.Certificate));
+        }
+        else
+        {
+            generator.AddSigner(_signer.PrivateKey, _signer.Certificate, SmimeAlgorithms.SignatureOid(_padding),
+                SmimeAlgorithms.DigestOid(_digest), signedAttributes, null);
+        }
+
+        generator.AddCertificates(SignerCertificates());
+        return generator.Generate(new CmsProcessableByteArray(Array.Empty<byte>()), encapsulate: false).GetEncoded();
     }
 
     private CmsSignedDataStreamGenerator CreateGenerator()
@@ -222,34 +246,5 @@ public sealed class SmimeSignTransform : IMessageTransform
     {
         var bytes = System.Text.Encoding.ASCII.GetBytes(text);
         output.Write(bytes, 0, bytes.Length);
-    }
-
-    /// <summary>What the detached signature covers, read once: digested by BouncyCastle and copied out as it goes.</summary>
-    private sealed class CopyingProcessable : CmsTypedData
-    {
-        private readonly Stream _source;
-        private readonly Stream _copy;
-        private readonly CancellationToken _cancellationToken;
-
-        public CopyingProcessable(Stream source, Stream copy, CancellationToken cancellationToken)
-        {
-            _source = source;
-            _copy = copy;
-            _cancellationToken = cancellationToken;
-        }
-
-        public DerObjectIdentifier ContentType => CmsObjectIdentifiers.Data;
-
-        public void Write(Stream outStream)
-        {
-            var buffer = new byte[CopyBufferSize];
-            int read;
-            while ((read = _source.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                _cancellationToken.ThrowIfCancellationRequested();
-                outStream.Write(buffer, 0, read);
-                _copy.Write(buffer, 0, read);
-            }
-        }
     }
 }

@@ -10,11 +10,11 @@ namespace ExchangeEncryptionAgent.Benchmarks;
 
 /// <summary>
 /// BenchmarkDotNet by default. Side-by-side modes against openssl:
-/// "smime-vs-openssl [sizes...]" (outbound encrypt), "inbound-vs-openssl [sizes in MB...]" (decrypt and verify);
-/// "--quick" gives a rough best-of-N timing of the policy benchmarks while optimising on a shared machine,
-/// "--quick-hostile" only that of the hostile message classes.
-/// Their child modes ("smime-encrypt-once MESSAGE CERT", "inbound-once OPERATION FOLDER MESSAGE ITERATIONS") are the
-/// processes whose peak memory is measured.
+/// "smime-vs-openssl [operations...] [sizes...]" (outbound encrypt and sign), "inbound-vs-openssl [sizes in MB...]"
+/// (decrypt and verify); "--quick" gives a rough best-of-N timing of the policy benchmarks while optimising on a shared
+/// machine, "--quick-hostile" only that of the hostile message classes. Their child modes ("smime-encrypt-once
+/// MESSAGE CERT", "smime-sign-once Clear|Opaque MESSAGE CERT KEY", "inbound-once OPERATION FOLDER MESSAGE ITERATIONS")
+/// are the processes whose peak memory is measured.
 /// </summary>
 public static class Program
 {
@@ -39,9 +39,14 @@ public static class Program
             return SmimeVersusOpenSsl.Run(args.Skip(1).ToArray());
         }
 
-        if (mode == SmimeVersusOpenSsl.ChildMode)
+        if (mode == SmimeVersusOpenSsl.EncryptChildMode)
         {
             return SmimeVersusOpenSsl.EncryptOnce(args[1], args[2]);
+        }
+
+        if (mode == SmimeVersusOpenSsl.SignChildMode)
+        {
+            return SmimeVersusOpenSsl.SignOnce(args[1], args[2], args[3], args[4]);
         }
 
         if (mode == InboundVersusOpenSsl.Mode)

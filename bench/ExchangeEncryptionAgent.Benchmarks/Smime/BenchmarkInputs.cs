@@ -60,4 +60,18 @@ internal static class BenchmarkInputs
 
         return certificate;
     }
+
+    /// <summary>A self-signed RSA-2048 signer certificate and its key (PEM files; no validation happens in the benchmark).</summary>
+    public static (string Certificate, string Key) Signer(string directory)
+    {
+        var certificate = Path.Combine(directory, "signer.crt");
+        var key = Path.Combine(directory, "signer.key");
+        if (!File.Exists(certificate))
+        {
+            Tool.Run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=Benchmark Signer/emailAddress=carol@contoso.example",
+                "-addext", "keyUsage=digitalSignature", "-addext", "extendedKeyUsage=emailProtection", "-keyout", key, "-out", certificate);
+        }
+
+        return (certificate, key);
+    }
 }
