@@ -10,7 +10,7 @@ namespace ExchangeEncryptionAgent.Processing;
 /// A rule's fallback step counts as the treatment it leads to (a RejectMessage fallback rejects, a DeferMessage
 /// fallback defers, and defer ranks just below reject: nothing is delivered until the demand can be met).
 /// </summary>
-internal static class TreatmentStrictness
+public static class TreatmentStrictness
 {
     /// <summary>Strictest first, as `eea test` prints them.</summary>
     public static IReadOnlyList<string> Order { get; } = new[] { "reject", "encrypt", "forced-tls", "sign", "none" };

@@ -118,19 +118,16 @@ internal sealed class DemoCommand : ICommand
 
         var dave = pki["dave"];
         var signer = new PrivateKeyEntry("dave", dave.Certificate, dave.KeyPair.Private, new[] { pki["ca"].Certificate });
-        var chain = new TransformChain(new TemporaryFileFactory(Path.Combine(directory, ".spool")));
+        // Signed, then encrypted to the organisation: the reply a partner would send. Small enough for memory.
         using (var plain = new MemoryStream(Resource("Samples/inbound-reply.plain.eml")))
-        using (var protectedReply = chain.Run(plain, new IMessageTransform[]
-        {
-            new SmimeSignTransform(signer, SignatureFormat.Clear, SignatureDigest.Sha256, SignaturePadding.Pkcs1),
-            new SmimeEncryptTransform(new[] { pki["contoso-decryption"].Certificate }),
-        }, CancellationToken.None))
+        using (var signed = new MemoryStream())
         using (var file = File.Create(Path.Combine(directory, "inbound-reply.eml")))
         {
-            protectedReply.CopyTo(file);
+            new SmimeSignTransform(signer, SignatureFormat.Clear, SignatureDigest.Sha256, SignaturePadding.Pkcs1).Apply(plain, signed, CancellationToken.None);
+            signed.Position = 0;
+            new SmimeEncryptTransform(new[] { pki["contoso-decryption"].Certificate }).Apply(signed, file, CancellationToken.None);
         }
 
-        Directory.Delete(Path.Combine(directory, ".spool"), recursive: true);
         return directory;
     }
 

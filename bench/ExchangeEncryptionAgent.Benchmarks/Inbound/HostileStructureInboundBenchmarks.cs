@@ -34,16 +34,16 @@ public class HostileStructureInboundBenchmarks
     }
 
     [Benchmark]
-    public InboundSmimeResult? DeepNesting() => Walk(_deepNesting);
+    public int? DeepNesting() => Walk(_deepNesting);
 
     [Benchmark]
-    public InboundSmimeResult? UnterminatedMultipart() => Walk(_unterminatedMultipart);
+    public int? UnterminatedMultipart() => Walk(_unterminatedMultipart);
 
     [Benchmark]
-    public InboundSmimeResult? ManyTinyParts() => Walk(_manyTinyParts);
+    public int? ManyTinyParts() => Walk(_manyTinyParts);
 
     [Benchmark]
-    public InboundSmimeResult? BinaryGarbage() => Walk(_binaryGarbage);
+    public int? BinaryGarbage() => Walk(_binaryGarbage);
 
-    private InboundSmimeResult? Walk(byte[] eml) => InboundBenchmarkInputs.DecryptInto(_directory, eml);
+    private int? Walk(byte[] eml) => (int?)InboundBenchmarkInputs.DecryptInto(_directory, eml).Decryption; // the result type is internal; its value keeps the work observable
 }
