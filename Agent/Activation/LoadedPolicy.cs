@@ -9,9 +9,9 @@ namespace ExchangeEncryptionAgent.Activation;
 
 /// <summary>
 /// A policy and the certificates it configures, loaded together and swapped in together: a message is never
-/// planned with one version's rules and another version's keys.
+/// planned with one version's rules and another version's keys. Disposed when a newer version replaces it.
 /// </summary>
-public sealed class LoadedPolicy
+public sealed class LoadedPolicy : IDisposable
 {
     /// <summary>Creates the pair.</summary>
     public LoadedPolicy(PolicySet policy, ICertificateDirectory certificates)
@@ -25,6 +25,9 @@ public sealed class LoadedPolicy
 
     /// <summary>The certificates and keys the policy names.</summary>
     public ICertificateDirectory Certificates { get; }
+
+    /// <summary>Releases the platform keys of the certificates (safe while a message of this version is in flight).</summary>
+    public void Dispose() => (Certificates as IDisposable)?.Dispose();
 
     /// <summary>
     /// Loads <paramref name="policyPath"/> and its certificates (paths relative to the policy file). Any fatal policy
