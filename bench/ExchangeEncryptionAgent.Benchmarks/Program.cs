@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Linq;
 using BenchmarkDotNet.Running;
 using ExchangeEncryptionAgent.Benchmarks.Inbound;
+using ExchangeEncryptionAgent.Benchmarks.Pipeline;
 using ExchangeEncryptionAgent.Benchmarks.Policy;
 using ExchangeEncryptionAgent.Benchmarks.Smime;
 
@@ -10,7 +11,8 @@ namespace ExchangeEncryptionAgent.Benchmarks;
 
 /// <summary>
 /// BenchmarkDotNet by default. Side-by-side modes against openssl:
-/// "smime-vs-openssl [sizes...]" (outbound encrypt), "inbound-vs-openssl [sizes in MB...]" (decrypt and verify);
+/// "smime-vs-openssl [sizes...]" (outbound encrypt), "inbound-vs-openssl [sizes in MB...]" (decrypt and verify),
+/// "small-throughput POLICY [COUNT]" (10 KB messages through the whole pipeline beside openssl speed);
 /// "--quick" gives a rough best-of-N timing of the policy benchmarks while optimising on a shared machine.
 /// Their child modes ("smime-encrypt-once MESSAGE CERT", "inbound-once OPERATION FOLDER MESSAGE ITERATIONS") are the
 /// processes whose peak memory is measured.
@@ -35,6 +37,11 @@ public static class Program
         if (mode == SmimeVersusOpenSsl.ChildMode)
         {
             return SmimeVersusOpenSsl.EncryptOnce(args[1], args[2]);
+        }
+
+        if (mode == SmallMessageThroughput.Mode)
+        {
+            return SmallMessageThroughput.Run(args.Skip(1).ToArray());
         }
 
         if (mode == InboundVersusOpenSsl.Mode)
