@@ -26,8 +26,17 @@ public sealed class LoadedPolicy : IDisposable
     /// <summary>The certificates and keys the policy names.</summary>
     public ICertificateDirectory Certificates { get; }
 
-    /// <summary>Releases the platform keys of the certificates (safe while a message of this version is in flight).</summary>
-    public void Dispose() => (Certificates as IDisposable)?.Dispose();
+    /// <summary>Releases the platform RSA keys made from this version's private keys (safe while a message of it is in flight).</summary>
+    public void Dispose()
+    {
+        if (Certificates is CertificateDirectory directory)
+        {
+            foreach (var entry in directory.PrivateKeys)
+            {
+                Smime.PlatformRsaKey.Release(entry.PrivateKey);
+            }
+        }
+    }
 
     /// <summary>
     /// Loads <paramref name="policyPath"/> and its certificates (paths relative to the policy file). Any fatal policy

@@ -11,10 +11,9 @@ namespace ExchangeEncryptionAgent.Certificates;
 /// The certificates and keys of one policy, loaded and indexed once by <see cref="Load"/>: partner gateway
 /// certificates by explicit domain mapping and by subjectAltName dNSName, personal certificates by rfc822Name and
 /// the emailAddress DN attribute, organisation keys by name, sender keys by address. Per message there are only
-/// dictionary lookups and (cached) validation. Immutable and thread-safe; a reload builds a new instance, and
-/// disposing the replaced one releases the platform RSA keys its private keys were given.
+/// dictionary lookups and (cached) validation. Immutable and thread-safe; a reload builds a new instance.
 /// </summary>
-public sealed class CertificateDirectory : ICertificateDirectory, IDisposable
+public sealed class CertificateDirectory : ICertificateDirectory
 {
     private const int ReasonsInFailure = 3;
 
@@ -68,14 +67,8 @@ public sealed class CertificateDirectory : ICertificateDirectory, IDisposable
     /// <inheritdoc />
     public ICertificateValidator Validator => _validator;
 
-    /// <summary>Releases the platform keys made for this directory's private keys; lookups keep working.</summary>
-    public void Dispose()
-    {
-        foreach (var entry in _organizationKeys.SelectMany(k => k.Entries).Concat(_senderKeys.Values.SelectMany(v => v)))
-        {
-            Smime.PlatformRsaKey.Release(entry.PrivateKey);
-        }
-    }
+    /// <summary>Every private key of this directory (organisation and sender keys), for releasing what was made from them.</summary>
+    public IEnumerable<PrivateKeyEntry> PrivateKeys => _organizationKeys.SelectMany(k => k.Entries).Concat(_senderKeys.Values.SelectMany(v => v));
 
     /// <summary>
     /// Reads every configured source (paths relative to <paramref name="baseDirectory"/>, the policy's folder) and
