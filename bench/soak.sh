@@ -3,8 +3,9 @@
 # (encrypt, sign, both, reject, forced-TLS route, pass, inbound decrypt) through the simulated transport and the real
 # agent, while the policy and a certificate are rewritten every 100 ms (valid and invalid versions in turn).
 # It is the CI soak test (Agent.Tests/Reliability/SoakTests.cs) with more messages; its assertions are the same:
-# every message with its defined outcome, no temporary file left, no exception into the host, managed heap, resident
-# memory and open file descriptors flat after warm-up (last sample against the first one after warm-up).
+# every message with its defined outcome, no temporary file left, no exception into the host, managed heap and open
+# file descriptors flat after warm-up (last sample against the first one after warm-up), resident memory by its peaks
+# (the last quarter's highest sample within the margin of the second quarter's; docs/reliability.md "Soak").
 # Usage: bench/soak.sh [MESSAGES] [REPORT_FILE] [MINUTES]
 # The figures (and a CSV series) go to REPORT_FILE; MINUTES (optional) ends the run early, as a completed run, on a
 # machine too loaded for MESSAGES in the time there is. Progress lines go to REPORT_FILE.progress as it runs.

@@ -13,7 +13,11 @@ using ExchangeEncryptionAgent.Tests.Processing;
 namespace ExchangeEncryptionAgent.Tests.Reliability;
 
 /// <summary>One reading of the process during a soak.</summary>
-internal sealed record SoakSample(int Messages, TimeSpan Elapsed, long HeapBytes, long RssBytes, int Handles);
+/// <remarks>
+/// GcCommittedBytes is what the runtime's collector holds from the operating system (live objects plus free space it
+/// keeps for the next allocations): resident memory minus it is native memory (runtime, OpenSSL, the C allocator).
+/// </remarks>
+internal sealed record SoakSample(int Messages, TimeSpan Elapsed, long HeapBytes, long GcCommittedBytes, long RssBytes, int Handles);
 
 /// <summary>What a soak saw.</summary>
 internal sealed class SoakReport
@@ -39,6 +43,19 @@ internal sealed class SoakReport
 
     public SoakSample Last => Samples[^1];
 
+    /// <summary>
+    /// The highest resident memory over one quarter (0 to 3) of the samples from the baseline on. Resident memory swings
+    /// with the allocators' caching (docs/reliability.md "Soak"), so one late sample says little; a leak shows as the
+    /// last quarter's peak above the second quarter's.
+    /// </summary>
+    public long PeakResident(int quarter)
+    {
+        var afterWarmUp = Samples.Skip(1).ToList();
+        var start = afterWarmUp.Count * quarter / 4;
+        var end = Math.Max(start + 1, afterWarmUp.Count * (quarter + 1) / 4);
+        return afterWarmUp.Skip(start).Take(end - start).Max(s => s.RssBytes);
+    }
+
     public string Describe()
     {
         var text = new StringBuilder();
@@ -48,10 +65,10 @@ internal sealed class SoakReport
             text.AppendLine(CultureInfo.InvariantCulture, $"  {outcome.Key.Class} -> {outcome.Key.Outcome}: {outcome.Value}");
         }
 
-        text.AppendLine("messages,elapsed_s,heap_mb,rss_mb,fds");
+        text.AppendLine("messages,elapsed_s,heap_mb,gc_committed_mb,rss_mb,fds");
         foreach (var s in Samples)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"{s.Messages},{s.Elapsed.TotalSeconds:0.0},{s.HeapBytes / 1048576.0:0.0},{s.RssBytes / 1048576.0:0.0},{s.Handles}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{s.Messages},{s.Elapsed.TotalSeconds:0.0},{s.HeapBytes / 1048576.0:0.0},{s.GcCommittedBytes / 1048576.0:0.0},{s.RssBytes / 1048576.0:0.0},{s.Handles}");
         }
 
         foreach (var problem in Problems.Take(20))
@@ -218,6 +235,6 @@ internal static class Soak
         var heap = GC.GetTotalMemory(forceFullCollection: true);
         using var process = Process.GetCurrentProcess();
         var handles = Directory.Exists("/proc/self/fd") ? Directory.GetFiles("/proc/self/fd").Length : process.HandleCount;
-        return new SoakSample(messages, elapsed, heap, process.WorkingSet64, handles);
+        return new SoakSample(messages, elapsed, heap, GC.GetGCMemoryInfo().TotalCommittedBytes, process.WorkingSet64, handles);
     }
 }

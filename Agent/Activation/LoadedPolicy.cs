@@ -9,9 +9,9 @@ namespace ExchangeEncryptionAgent.Activation;
 
 /// <summary>
 /// A policy and the certificates it configures, loaded together and swapped in together: a message is never
-/// planned with one version's rules and another version's keys.
+/// planned with one version's rules and another version's keys. Disposed when a newer version replaces it.
 /// </summary>
-public sealed class LoadedPolicy
+public sealed class LoadedPolicy : IDisposable
 {
     /// <summary>Creates the pair.</summary>
     internal LoadedPolicy(PolicySet policy, ICertificateDirectory certificates)
@@ -25,6 +25,18 @@ public sealed class LoadedPolicy
 
     /// <summary>The certificates and keys the policy names.</summary>
     internal ICertificateDirectory Certificates { get; }
+
+    /// <summary>Releases the platform RSA keys made from this version's private keys (safe while a message of it is in flight).</summary>
+    public void Dispose()
+    {
+        if (Certificates is CertificateDirectory directory)
+        {
+            foreach (var entry in directory.PrivateKeys)
+            {
+                Smime.PlatformRsaKey.Release(entry.PrivateKey);
+            }
+        }
+    }
 
     /// <summary>
     /// Loads <paramref name="policyPath"/> and its certificates (paths relative to the policy file). Any fatal policy

@@ -67,6 +67,9 @@ internal sealed class CertificateDirectory : ICertificateDirectory
     /// <inheritdoc />
     public ICertificateValidator Validator => _validator;
 
+    /// <summary>Every private key of this directory (organisation and sender keys), for releasing what was made from them.</summary>
+    public IEnumerable<PrivateKeyEntry> PrivateKeys => _organizationKeys.SelectMany(k => k.Entries).Concat(_senderKeys.Values.SelectMany(v => v));
+
     /// <summary>
     /// Reads every configured source (paths relative to <paramref name="baseDirectory"/>, the policy's folder) and
     /// builds the directory. Never throws for bad files: problems come back as errors (fatal) and warnings.

@@ -90,7 +90,8 @@ internal sealed class PolicyWatcher<T> : IDisposable
             var outcome = LoadWithRetry();
             if (outcome.Value is { } value)
             {
-                Interlocked.Exchange(ref _current, value);
+                // The replaced version's native resources (platform keys) go now, not at finalisation.
+                (Interlocked.Exchange(ref _current, value) as IDisposable)?.Dispose();
                 _log.Write(EventIds.PolicyLoaded, "Policy loaded: " + outcome.Description);
             }
             else

@@ -8,7 +8,6 @@ using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Security;
 
 namespace ExchangeEncryptionAgent.Smime;
 
@@ -20,13 +19,13 @@ namespace ExchangeEncryptionAgent.Smime;
 /// </summary>
 internal sealed class PlatformRsaSignatureFactory : ISignatureFactory
 {
-    private readonly RSAParameters _key;
+    private readonly PlatformRsaKey _key;
     private readonly HashAlgorithmName _hash;
     private readonly RSASignaturePadding _padding;
 
     public PlatformRsaSignatureFactory(RsaPrivateCrtKeyParameters key, SignatureDigest digest, SignaturePadding padding)
     {
-        _key = DotNetUtilities.ToRSAParameters(Guard.NotNull(key));
+        _key = PlatformRsaKey.For(Guard.NotNull(key));
         (_hash, var digestOid, var saltLength) = digest switch
         {
             SignatureDigest.Sha256 => (HashAlgorithmName.SHA256, NistObjectIdentifiers.IdSha256, 32),
@@ -52,22 +51,12 @@ internal sealed class PlatformRsaSignatureFactory : ISignatureFactory
     public object AlgorithmDetails { get; }
 
     /// <summary>Whether <paramref name="key"/> can be signed with here (a CRT private key: what PEM/PKCS#8 files hold).</summary>
-    public static bool Supports(AsymmetricKeyParameter key) => key is RsaPrivateCrtKeyParameters;
+    public static bool Supports(AsymmetricKeyParameter key) => PlatformRsaKey.Supports(key);
 
     /// <inheritdoc />
     public IStreamCalculator<IBlockResult> CreateCalculator() => new Calculator(this);
 
-    private byte[] Sign(byte[] data)
-    {
-#if NETFRAMEWORK
-        // RSA.Create() is the CryptoAPI provider on .NET Framework, which has no PSS; CNG has both paddings.
-        using var rsa = new RSACng();
-#else
-        using var rsa = RSA.Create();
-#endif
-        rsa.ImportParameters(_key);
-        return rsa.SignData(data, _hash, _padding);
-    }
+    private byte[] Sign(byte[] data) => _key.Use(rsa => rsa.SignData(data, _hash, _padding));
 
     /// <summary>Collects what BouncyCastle signs (the DER of the signed attributes: a few hundred bytes).</summary>
     private sealed class Calculator : IStreamCalculator<IBlockResult>, IDisposable

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Linq;
 using BenchmarkDotNet.Running;
 using ExchangeEncryptionAgent.Benchmarks.Inbound;
+using ExchangeEncryptionAgent.Benchmarks.Pipeline;
 using ExchangeEncryptionAgent.Benchmarks.Policy;
 using ExchangeEncryptionAgent.Benchmarks.Smime;
 
@@ -11,10 +12,11 @@ namespace ExchangeEncryptionAgent.Benchmarks;
 /// <summary>
 /// BenchmarkDotNet by default. Side-by-side modes against openssl:
 /// "smime-vs-openssl [operations...] [sizes...]" (outbound encrypt and sign), "inbound-vs-openssl [sizes in MB...]"
-/// (decrypt and verify); "--quick" gives a rough best-of-N timing of the policy benchmarks while optimising on a shared
-/// machine, "--quick-hostile" only that of the hostile message classes. Their child modes ("smime-encrypt-once
-/// MESSAGE CERT", "smime-sign-once Clear|Opaque MESSAGE CERT KEY", "inbound-once OPERATION FOLDER MESSAGE ITERATIONS")
-/// are the processes whose peak memory is measured.
+/// (decrypt and verify), "small-throughput POLICY [COUNT]" (10 KB messages through the whole pipeline beside openssl
+/// speed); "--quick" gives a rough best-of-N timing of the policy benchmarks while optimising on a shared machine,
+/// "--quick-hostile" only that of the hostile message classes. Their child modes ("smime-encrypt-once MESSAGE CERT",
+/// "smime-sign-once Clear|Opaque MESSAGE CERT KEY", "inbound-once OPERATION FOLDER MESSAGE ITERATIONS") are the
+/// processes whose peak memory is measured.
 /// </summary>
 public static class Program
 {
@@ -47,6 +49,11 @@ public static class Program
         if (mode == SmimeVersusOpenSsl.SignChildMode)
         {
             return SmimeVersusOpenSsl.SignOnce(args[1], args[2], args[3], args[4]);
+        }
+
+        if (mode == SmallMessageThroughput.Mode)
+        {
+            return SmallMessageThroughput.Run(args.Skip(1).ToArray());
         }
 
         if (mode == InboundVersusOpenSsl.Mode)

@@ -8,6 +8,8 @@ using ExchangeEncryptionAgent.Content.RawMime;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Smime.Inbound;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Cms;
 using Xunit;
 using static ExchangeEncryptionAgent.Tests.Support.SmimeTestMessages;
 
@@ -30,6 +32,7 @@ public sealed class BadInputTests
     {
         "truncated-cbc", "truncated-gcm", "corrupted-cbc-padding", "corrupted-gcm-ciphertext", "corrupted-gcm-tag",
         "wrong-key-cbc", "wrong-key-gcm", "broken-base64", "empty-body", "garbage-cms",
+        "corrupted-key-pkcs1", "corrupted-key-oaep", "corrupted-key-gcm",
     };
 
     public static TheoryData<string> Corruptions => new(CorruptionNames);
@@ -225,6 +228,11 @@ public sealed class BadInputTests
             // ... and with the 16-byte GCM tag after the ciphertext.
             "corrupted-gcm-ciphertext" => (MutateCms(gcm, der => Flip(der, der.Length - 16 - 2 - 3, 0x01)), _pki.Directory()),
             "corrupted-gcm-tag" => (MutateCms(gcm, der => Flip(der, der.Length - 1, 0x01)), _pki.Directory()),
+            // The padding-oracle attack (Bleichenbacher, Manger): an altered RSA-encrypted content key must fail
+            // exactly like a wrong key, whichever RSA implementation unwraps it and whatever it throws.
+            "corrupted-key-pkcs1" => (MutateCms(cbc, CorruptEncryptedKey), _pki.Directory()),
+            "corrupted-key-oaep" => (MutateCms(OpenSslEncrypt(_pki, Entity(Marker), "aes256", true, "gateway.crt"), CorruptEncryptedKey), _pki.Directory()),
+            "corrupted-key-gcm" => (MutateCms(gcm, CorruptEncryptedKey), _pki.Directory()),
             "wrong-key-cbc" => (cbc, _pki.Directory(wrongKey)),
             "wrong-key-gcm" => (gcm, _pki.Directory(wrongKey)),
             "broken-base64" => (InsertIntoBody(cbc, "!A*B%"), _pki.Directory()),
@@ -238,6 +246,19 @@ public sealed class BadInputTests
     {
         der[index] ^= mask;
         return der;
+    }
+
+    /// <summary>Flips one bit in the middle of the first RecipientInfo's encryptedKey (the RSA ciphertext).</summary>
+    private static byte[] CorruptEncryptedKey(byte[] der)
+    {
+        var contentInfo = ContentInfo.GetInstance(Asn1Object.FromByteArray(der));
+        var recipientInfos = CmsObjectIdentifiers.AuthEnvelopedData.Equals(contentInfo.ContentType)
+            ? AuthEnvelopedData.GetInstance(contentInfo.Content).RecipientInfos
+            : EnvelopedData.GetInstance(contentInfo.Content).RecipientInfos;
+        var encryptedKey = KeyTransRecipientInfo.GetInstance(RecipientInfo.GetInstance(recipientInfos[0]).Info).EncryptedKey.GetOctets();
+        var at = der.AsSpan().IndexOf(encryptedKey);
+        Assert.True(at > 0);
+        return Flip(der, at + (encryptedKey.Length / 2), 0x01);
     }
 
     private static byte[] InsertIntoBody(byte[] message, string junk)

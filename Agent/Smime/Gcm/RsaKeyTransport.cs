@@ -1,4 +1,5 @@
 using System;
+using System.Security.Cryptography;
 using ExchangeEncryptionAgent.Policy.Model;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Cms;
@@ -62,14 +63,28 @@ internal static class RsaKeyTransport
     public static byte[] Unwrap(KeyTransRecipientInfo info, AsymmetricKeyParameter privateKey)
     {
         var algorithm = info.KeyEncryptionAlgorithm;
+        var encrypted = info.EncryptedKey.GetOctets();
         IAsymmetricBlockCipher cipher;
         if (PkcsObjectIdentifiers.RsaEncryption.Equals(algorithm.Algorithm))
         {
+            if (privateKey is RsaPrivateCrtKeyParameters platformKey)
+            {
+                // The platform throws CryptographicException on bad padding where BouncyCastle throws
+                // InvalidCipherTextException: callers treat both alike, so the outcome stays one uniform failure.
+                return PlatformRsaKey.For(platformKey).Use(rsa => rsa.Decrypt(encrypted, RSAEncryptionPadding.Pkcs1));
+            }
+
             cipher = new Pkcs1Encoding(new RsaBlindedEngine());
         }
         else if (PkcsObjectIdentifiers.IdRsaesOaep.Equals(algorithm.Algorithm))
         {
-            cipher = CreateOaep(algorithm.Parameters);
+            var parameters = ReadOaepParameters(algorithm.Parameters);
+            if (privateKey is RsaPrivateCrtKeyParameters platformKey && PlatformOaep(parameters) is { } padding)
+            {
+                return PlatformRsaKey.For(platformKey).Use(rsa => rsa.Decrypt(encrypted, padding));
+            }
+
+            cipher = CreateOaep(parameters);
         }
         else
         {
@@ -77,16 +92,50 @@ internal static class RsaKeyTransport
         }
 
         cipher.Init(false, privateKey);
-        var encrypted = info.EncryptedKey.GetOctets();
         return cipher.ProcessBlock(encrypted, 0, encrypted.Length);
     }
 
-    private static OaepEncoding CreateOaep(Asn1Encodable? encodedParameters)
-    {
+    private static RsaesOaepParameters ReadOaepParameters(Asn1Encodable? encodedParameters)
         // Absent parameters mean the RFC 3560 defaults: SHA-1, MGF1 with SHA-1, empty label.
-        var parameters = encodedParameters is null || encodedParameters is Asn1Null
+        => encodedParameters is null || encodedParameters is Asn1Null
             ? new RsaesOaepParameters()
             : RsaesOaepParameters.GetInstance(encodedParameters);
+
+    /// <summary>
+    /// The platform's OAEP when it can do what <paramref name="parameters"/> say: MGF1 with the same hash as the
+    /// label hash, no label (what every S/MIME client writes); null sends the rest to BouncyCastle.
+    /// </summary>
+    private static RSAEncryptionPadding? PlatformOaep(RsaesOaepParameters parameters)
+    {
+        var hash = parameters.HashAlgorithm.Algorithm;
+        if (!PkcsObjectIdentifiers.IdMgf1.Equals(parameters.MaskGenAlgorithm.Algorithm)
+            || !hash.Equals(AlgorithmIdentifier.GetInstance(parameters.MaskGenAlgorithm.Parameters).Algorithm)
+            || !PkcsObjectIdentifiers.IdPSpecified.Equals(parameters.PSourceAlgorithm.Algorithm)
+            || Asn1OctetString.GetInstance(parameters.PSourceAlgorithm.Parameters).GetOctets().Length != 0)
+        {
+            return null;
+        }
+
+        if (NistObjectIdentifiers.IdSha256.Equals(hash))
+        {
+            return RSAEncryptionPadding.OaepSHA256;
+        }
+
+        if (NistObjectIdentifiers.IdSha384.Equals(hash))
+        {
+            return RSAEncryptionPadding.OaepSHA384;
+        }
+
+        if (NistObjectIdentifiers.IdSha512.Equals(hash))
+        {
+            return RSAEncryptionPadding.OaepSHA512;
+        }
+
+        return OiwObjectIdentifiers.IdSha1.Equals(hash) ? RSAEncryptionPadding.OaepSHA1 : null;
+    }
+
+    private static OaepEncoding CreateOaep(RsaesOaepParameters parameters)
+    {
         var hash = CreateDigest(parameters.HashAlgorithm.Algorithm);
         if (!PkcsObjectIdentifiers.IdMgf1.Equals(parameters.MaskGenAlgorithm.Algorithm))
         {
