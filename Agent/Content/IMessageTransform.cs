@@ -7,7 +7,7 @@ namespace ExchangeEncryptionAgent.Content;
 /// One step that turns a complete RFC 5322 message into another (rewrite headers, sign, encrypt, decrypt...).
 /// Transforms stream: memory must not grow with message size. The pipeline chains them through temporary files.
 /// </summary>
-public interface IMessageTransform
+internal interface IMessageTransform
 {
     /// <summary>A short name for logs and plans (for example "encrypt", "sign", "headers").</summary>
     string Name { get; }

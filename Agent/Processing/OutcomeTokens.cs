@@ -5,7 +5,7 @@ namespace ExchangeEncryptionAgent.Processing;
 /// (docs/headers.md lists each; a test keeps the two in step). For display only: they are derived from the fields of
 /// a copy's treatment (CopyTreatment.Outcome) and never decide which recipients share a copy.
 /// </summary>
-public static class OutcomeTokens
+internal static class OutcomeTokens
 {
     /// <summary>Encrypted with S/MIME.</summary>
     public const string Encrypted = "encrypted";

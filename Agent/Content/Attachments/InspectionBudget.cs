@@ -66,18 +66,22 @@ internal sealed class InspectionBudget
     /// </summary>
     public Stream Spool(Stream source)
     {
-        Stream target = new MemoryStream();
+        var memory = new MemoryStream();
+        Stream target = memory;
         var buffer = new byte[81920];
         try
         {
             int read;
             while ((read = source.Read(buffer, 0, buffer.Length)) > 0)
             {
-                if (target is MemoryStream memory && memory.Length + read > AttachmentInspectionLimits.MaxInMemorySpoolBytes)
+                // Moved out once. Not "target is MemoryStream": an in-memory factory's file is one too, and testing the
+                // type copied everything again on every read (quadratic; a zip bomb then ran into the time limit).
+                if (target == memory && memory.Length + read > AttachmentInspectionLimits.MaxInMemorySpoolBytes)
                 {
                     var file = _temporaryFiles.Create();
                     memory.Position = 0;
                     memory.CopyTo(file);
+                    memory.Dispose();
                     target = file;
                 }
 
