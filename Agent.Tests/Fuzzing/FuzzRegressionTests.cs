@@ -89,6 +89,6 @@ public sealed class FuzzRegressionTests : IDisposable
     {
         Decrypt = new DecryptSmimeAction { OnFailure = onFailure },
         ReceivedUtc = FuzzFixture.ReceivedUtc,
-        TemporaryDirectory = _fixture.SpoolDirectory,
+        TemporaryFiles = new TemporaryFileFactory(_fixture.SpoolDirectory),
     };
 }

@@ -98,7 +98,7 @@ public sealed class CopyBuilder
             ReceivedUtc = inbound.ReceivedUtc,
             MaxNestingDepth = policy.Policy.Settings.MaxSmimeNestingDepth,
             MessageId = inbound.MessageId,
-            TemporaryDirectory = TemporaryFiles.Directory,
+            TemporaryFiles = TemporaryFiles,
         };
         var transform = new InboundSmimeTransform(options, policy.Certificates, _log);
         var harvesting = policy.Policy.Certificates.Harvesting;

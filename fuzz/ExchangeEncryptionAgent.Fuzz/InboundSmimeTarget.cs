@@ -41,7 +41,7 @@ public sealed class InboundSmimeTarget : IFuzzTarget
             Verify = new VerifySmimeAction { InvalidSubjectTag = "[signature invalid]", ValidSubjectTag = "[signed]" },
             ReceivedUtc = FuzzFixture.ReceivedUtc,
             MessageId = "fuzz",
-            TemporaryDirectory = _fixture.SpoolDirectory,
+            TemporaryFiles = new TemporaryFileFactory(_fixture.SpoolDirectory),
         };
         var transform = new InboundSmimeTransform(options, _fixture.Policy.Certificates, _log);
         using var output = new MemoryStream();

@@ -198,7 +198,7 @@ public sealed class DecryptionTests
     {
         var folder = Path.Combine(_pki.Folder, "scratch-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var options = new InboundSmimeOptions { Decrypt = new DecryptSmimeAction { UnsignedCbcContent = UnsignedCbcContent.Deliver }, TemporaryDirectory = folder };
+        var options = new InboundSmimeOptions { Decrypt = new DecryptSmimeAction { UnsignedCbcContent = UnsignedCbcContent.Deliver }, TemporaryFiles = new TemporaryFileFactory(folder) };
         var good = OpenSslEncrypt(_pki, Entity(), "aes256", false, "gateway.crt");
         var bad = MutateCms(good, der => der[..^40]);
 

@@ -21,6 +21,9 @@ internal sealed class InboundSmimeOptions
     /// <summary>The Message-ID or host identifier, for events only.</summary>
     public string? MessageId { get; init; }
 
-    /// <summary>Folder for the temporary files plaintext passes through; null: memory (callers without a runtime; the engine always sets it).</summary>
-    public string? TemporaryDirectory { get; init; }
+    /// <summary>
+    /// Where the temporary files plaintext passes through come from: the runtime's one factory (the engine always sets
+    /// it); null: memory (callers without a runtime).
+    /// </summary>
+    public TemporaryFileFactory? TemporaryFiles { get; init; }
 }

@@ -69,7 +69,7 @@ internal sealed class InboundSmimeTransform : IMessageTransform
                 _log.Write(EventIds.ForgedVerdictHeadersRemoved, $"{label}: removed {result.ForgedHeadersRemoved} {AgentHeaders.Prefix}* header field(s) that came from outside.");
             }
 
-            var walker = new SmimeLayerWalker(_options, _directory, _log, (_options.TemporaryDirectory is { Length: > 0 } folder ? new TemporaryFileFactory(folder) : TemporaryFileFactory.InMemory), temporaryStreams);
+            var walker = new SmimeLayerWalker(_options, _directory, _log, _options.TemporaryFiles ?? TemporaryFileFactory.InMemory, temporaryStreams);
             var walk = walker.Walk(message, result, cancellationToken);
             var shown = ShownIdentity(message, walk, label, out var innerFromShown);
             RecordSignature(walk, shown, result, label);
