@@ -24,15 +24,14 @@ namespace ExchangeEncryptionAgent.Smime;
 /// Signs the body entity of a message for its sender or the organisation (RFC 8551 §3.5), streaming. Clear:
 /// multipart/signed (RFC 1847) over the entity as it is when it is already safe to sign (<see cref="SevenBitCleanEntity"/>),
 /// else prepared to 7-bit first (RFC 8551 §3.1.3) through a temporary file; hashed and signed with the platform's
-/// SHA-2 and RSA, BouncyCastle building the CMS structure. Opaque: BouncyCastle's CmsSignedDataStreamGenerator,
-/// signed-data with the entity bytes encapsulated as they are. The top-level RFC 5322 fields stay outside, as with encryption.
-/// Signed attributes: contentType, messageDigest, signingTime, SMIMECapabilities (and BouncyCastle's
-/// CMSAlgorithmProtection, RFC 6211). The signer certificate and its chain are included (RFC 8550 §2.3).
+/// SHA-2 and RSA, BouncyCastle building the CMS structure. Opaque: signed-data with the entity bytes encapsulated as
+/// they are (base64 as a whole, so 8bit content needs no re-encoding), streamed by <see cref="SignedDataWriter"/> with
+/// the same platform hash and the same SignerInfo as a clear signature. The top-level RFC 5322 fields stay outside,
+/// as with encryption. Signed attributes: contentType, messageDigest, signingTime, SMIMECapabilities (and
+/// BouncyCastle's CMSAlgorithmProtection, RFC 6211). The signer certificate and its chain are included (RFC 8550 §2.3).
 /// </summary>
 public sealed class SmimeSignTransform : IMessageTransform
 {
-    private const int CopyBufferSize = 64 * 1024;
-
     private readonly PrivateKeyEntry _signer;
     private readonly SignatureFormat _format;
     private readonly SignatureDigest _digest;
@@ -109,9 +108,10 @@ public sealed class SmimeSignTransform : IMessageTransform
         OuterHeaderWriter.WriteEnd(destination);
 
         var base64 = new Base64LineStream(destination);
-        using (var signed = CreateGenerator().Open(base64, encapsulate: true))
+        using (var signed = new SignedDataWriter(base64, SmimeAlgorithms.HashName(_digest), SmimeAlgorithms.DigestOid(_digest)))
         {
-            WriteEntityAsIs(source, header, signed, cancellationToken, StreamCopy.CmsWriteChunk);
+            WriteEntityAsIs(source, header, signed.Content, cancellationToken);
+            signed.Complete(digest => SignedData.GetInstance(SignDigest(digest).ContentInfo.Content));
         }
 
         base64.Complete();
@@ -161,7 +161,7 @@ public sealed class SmimeSignTransform : IMessageTransform
 
         // The detached SignedData is small (no content): re-encode BouncyCastle's BER as DER, which every reader
         // (gpgsm included) parses.
-        var der = Asn1Object.FromByteArray(SignDigest(digest)).GetEncoded(Asn1Encodable.Der);
+        var der = SignDigest(digest).ContentInfo.GetEncoded(Asn1Encodable.Der);
         var base64 = new Base64LineStream(destination);
         base64.Write(der, 0, der.Length);
         base64.Complete();
@@ -169,7 +169,7 @@ public sealed class SmimeSignTransform : IMessageTransform
     }
 
     /// <summary>The body entity as it is: its Content-* fields, the empty line, the body.</summary>
-    private static void WriteEntityAsIs(Stream source, RawHeaderBlock header, Stream output, CancellationToken cancellationToken, int writeChunk = CopyBufferSize)
+    private static void WriteEntityAsIs(Stream source, RawHeaderBlock header, Stream output, CancellationToken cancellationToken)
     {
         foreach (var field in header.Fields.Where(f => f.IsEntityField))
         {
@@ -178,16 +178,17 @@ public sealed class SmimeSignTransform : IMessageTransform
 
         output.Write(header.Separator, 0, header.Separator.Length);
         source.Position = header.BodyOffset;
-        StreamCopy.Copy(source, output, cancellationToken, writeChunk);
+        StreamCopy.Copy(source, output, cancellationToken);
     }
 
     /// <summary>
-    /// The detached SignedData (BER) for content whose <paramref name="digest"/> was taken with the platform's hash.
+    /// The detached SignedData for content whose <paramref name="digest"/> was taken with the platform's hash: the
+    /// signature of a clear-signed message, and the certificates and SignerInfo of an opaque one.
     /// The messageDigest attribute is ours, so BouncyCastle keeps it (its attribute generator only fills in what is
     /// missing) and is given no content to hash. The RSA operation is the platform's
     /// (<see cref="PlatformRsaSignatureFactory"/>) for a CRT key; BouncyCastle's own for a key without CRT parameters.
     /// </summary>
-    private byte[] SignDigest(byte[] digest)
+    private CmsSignedData SignDigest(byte[] digest)
     {
         var attributes = new Asn1EncodableVector(
             SmimeAlgorithms.SmimeCapabilities(),
@@ -208,19 +209,8 @@ public sealed class SmimeSignTransform : IMessageTransform
         }
 
         generator.AddCertificates(SignerCertificates());
-        return generator.Generate(new CmsProcessableByteArray(Array.Empty<byte>()), encapsulate: false).GetEncoded();
+        return generator.Generate(new CmsProcessableByteArray(Array.Empty<byte>()), encapsulate: false);
     }
-
-    private CmsSignedDataStreamGenerator CreateGenerator()
-    {
-        var generator = new CmsSignedDataStreamGenerator(new SecureRandom());
-        generator.AddSigner(_signer.PrivateKey, _signer.Certificate, SmimeAlgorithms.SignatureOid(_padding),
-            SmimeAlgorithms.DigestOid(_digest), new DefaultSignedAttributeTableGenerator(SignedAttributes()), null);
-        generator.AddCertificates(SignerCertificates());
-        return generator;
-    }
-
-    private static AttributeTable SignedAttributes() => new(new Asn1EncodableVector(SmimeAlgorithms.SmimeCapabilities()));
 
     private IStore<X509Certificate> SignerCertificates()
     {

@@ -9,19 +9,7 @@ internal static class StreamCopy
 {
     private const int ReadBufferSize = 64 * 1024;
 
-    /// <summary>
-    /// BouncyCastle's CipherStream allocates a new output array for every Write(byte[]) call, but encrypts a
-    /// Write(ReadOnlySpan) of up to 4096 bytes of output on the stack (Streams.DefaultBufferSize, 64-bit). Writing
-    /// CMS content in spans of this size keeps the garbage per message constant on .NET; on .NET Framework (no span
-    /// overloads) large chunks keep the number of short-lived arrays small.
-    /// </summary>
-#if NET
-    public const int CmsWriteChunk = 4096 - 32;
-#else
-    public const int CmsWriteChunk = ReadBufferSize;
-#endif
-
-    public static long Copy(Stream source, Stream destination, CancellationToken cancellationToken, int writeChunk = ReadBufferSize)
+    public static long Copy(Stream source, Stream destination, CancellationToken cancellationToken)
     {
         var buffer = new byte[ReadBufferSize];
         long total = 0;
@@ -29,15 +17,11 @@ internal static class StreamCopy
         while ((read = source.Read(buffer, 0, buffer.Length)) > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            for (var offset = 0; offset < read; offset += writeChunk)
-            {
-                var count = Math.Min(writeChunk, read - offset);
 #if NET
-                destination.Write(new ReadOnlySpan<byte>(buffer, offset, count));
+            destination.Write(new ReadOnlySpan<byte>(buffer, 0, read));
 #else
-                destination.Write(buffer, offset, count);
+            destination.Write(buffer, 0, read);
 #endif
-            }
 
             total += read;
         }
