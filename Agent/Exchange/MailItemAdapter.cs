@@ -109,25 +109,25 @@ internal sealed class MailItemAdapter
 
         var (copyIndex, recipients) = groups[0];
         var copy = plan.Copies[copyIndex];
+        var fork = groups.Count > 1 || current.Count > recipients.Count;
+        if (!fork && !copy.ChangesContent)
+        {
+            // Nothing inbound for anyone: no digest recorded, so the deciding stage plans the whole message (inbound
+            // steps included, which on this content are none). Two SHA-256 passes fewer over every outbound message.
+            return null;
+        }
+
         var result = _content.Build(copy, cancellationToken);
         return () =>
         {
             using (result)
             {
-                if (groups.Count > 1 || current.Count > recipients.Count)
+                if (fork)
                 {
                     _source.Fork(recipients);
                 }
 
-                if (result is not null)
-                {
-                    _content.Write(result.Content);
-                    _mailItem.Properties[InboundDigestProperty] = result.Digest;
-                }
-                else
-                {
-                    _mailItem.Properties[InboundDigestProperty] = _content.Digest();
-                }
+                _mailItem.Properties[InboundDigestProperty] = result is null ? _content.Digest() : _content.Write(result);
             }
         };
     }
@@ -277,8 +277,7 @@ internal sealed class MailItemAdapter
         {
             using (result)
             {
-                _content.Write(result.Content);
-                _mailItem.Properties[WrittenDigestProperty] = result.Digest;
+                _mailItem.Properties[WrittenDigestProperty] = _content.Write(result);
             }
         };
     }

@@ -10,7 +10,7 @@ namespace ExchangeEncryptionAgent.Exchange;
 
 /// <summary>
 /// The content of one MailItem: read it seekable, hash it, have the engine build a planned copy into a temporary file,
-/// and write a finished file back in the one way Exchange's write stream allows. <see cref="MailItemAdapter"/> decides when.
+/// and write a finished file back in the one way Exchange's write stream allows (hashing what it writes). <see cref="MailItemAdapter"/> decides when.
 /// </summary>
 internal sealed class MailItemContent
 {
@@ -45,70 +45,40 @@ internal sealed class MailItemContent
     public string Digest()
     {
         using var content = Open();
-        return Digest(content);
-    }
-
-    private static string Digest(Stream content)
-    {
         using var sha = SHA256.Create();
         content.Position = 0;
-        var digest = Convert.ToBase64String(sha.ComputeHash(content));
-        content.Position = 0;
-        return digest;
+        return Convert.ToBase64String(sha.ComputeHash(content));
     }
 
     /// <summary>
-    /// Builds <paramref name="copy"/> into a temporary file (not yet written to the item) and hashes it; null when the
-    /// copy's content is the item's as it is.
+    /// Builds <paramref name="copy"/> into a delete-on-close temporary file (not yet written to the item) that the
+    /// caller disposes; null when the copy's content is the item's as it is.
     /// </summary>
-    public TransformResult? Build(PlannedCopy copy, CancellationToken cancellationToken)
+    public Stream? Build(PlannedCopy copy, CancellationToken cancellationToken)
     {
-        Stream? result;
-        using (var content = Open())
-        {
-            result = _builder.Build(copy, content, cancellationToken);
-        }
-
-        if (result is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return new TransformResult(result, Digest(result));
-        }
-        catch
-        {
-            result.Dispose();
-            throw;
-        }
+        using var content = Open();
+        return _builder.Build(copy, content, cancellationToken);
     }
 
     /// <summary>
     /// The write stream cannot seek, refuses writes after Flush, and must be closed before the handler completes or
     /// Exchange restores the old content and drops every recipient: copy a finished file in one go and close it.
+    /// Returns the SHA-256 (base64) of exactly what was written, hashed on the way rather than by reading the file again.
     /// </summary>
-    public void Write(Stream result)
+    public string Write(Stream result)
     {
         using var destination = _mailItem.GetMimeWriteStream() ?? throw new InvalidOperationException("Exchange refused a write stream for this message.");
+        using var sha = SHA256.Create();
         result.Position = 0;
-        result.CopyTo(destination, 81920);
-    }
-
-    /// <summary>A transformed copy in a delete-on-close file, and its SHA-256.</summary>
-    internal sealed class TransformResult : IDisposable
-    {
-        public TransformResult(Stream content, string digest)
+        var buffer = new byte[81920];
+        int read;
+        while ((read = result.Read(buffer, 0, buffer.Length)) > 0)
         {
-            Content = content;
-            Digest = digest;
+            sha.TransformBlock(buffer, 0, read, null, 0);
+            destination.Write(buffer, 0, read);
         }
 
-        public Stream Content { get; }
-
-        public string Digest { get; }
-
-        public void Dispose() => Content.Dispose();
+        sha.TransformFinalBlock(buffer, 0, 0);
+        return Convert.ToBase64String(sha.Hash!);
     }
 }

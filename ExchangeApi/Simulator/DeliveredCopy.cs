@@ -49,6 +49,10 @@ public sealed class DeliveredCopy
         source.CopyTo(target);
     }
 
+    // As SaveTo, but the run's own file is renamed to path rather than copied (OpenRead reads it there afterwards):
+    // for callers that keep the copies, such as eea process, on the same volume as the run's temporary directory.
+    public void MoveTo(string path) => _content.MoveTo(path);
+
     public DeliveredRecipient Recipient(string address) =>
         Recipients.FirstOrDefault(r => string.Equals(r.Address, address, StringComparison.OrdinalIgnoreCase))
         ?? throw new KeyNotFoundException(address + " is not a recipient of this copy.");

@@ -8,7 +8,8 @@ using Microsoft.Exchange.Data.Transport;
 namespace ExchangeApi.Simulator;
 
 // What arrives at the categorizer: MAIL FROM (may be "<>"), the recipients and the MIME content. The simulator spools the
-// content into a temporary file at the start of a run, so a message of any size runs in bounded memory.
+// content into a temporary file at the start of a run, so a message of any size runs in bounded memory; content that
+// already is a file (FromFile) is read where it lies instead, one copy of the message fewer.
 public sealed class SimulatedMessage
 {
     private readonly Func<Stream> _openContent;
@@ -44,11 +45,15 @@ public sealed class SimulatedMessage
     // ActiveSync through the store driver) means the content is Summary-TNEF until content conversion (see SummaryTnef).
     public DeliveryMethod? InboundDeliveryMethod { get; init; }
 
+    // The file is only ever read (every write stream goes to a new file of the run), so it must not change while the run lasts.
     public static SimulatedMessage FromFile(string fromAddress, IEnumerable<SimulatedRecipient> recipients, string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return new SimulatedMessage(fromAddress, recipients, () => File.OpenRead(path));
+        return new SimulatedMessage(fromAddress, recipients, () => File.OpenRead(path)) { ContentPath = Path.GetFullPath(path) };
     }
+
+    // A file holding the content, read in place instead of spooled (FromFile sets it); null: spool what OpenContent gives.
+    public string? ContentPath { get; init; }
 
     public static SimulatedMessage FromBytes(string fromAddress, IEnumerable<SimulatedRecipient> recipients, byte[] content)
     {

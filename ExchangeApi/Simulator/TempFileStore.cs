@@ -42,6 +42,13 @@ internal sealed class TempFileStore : IDisposable
         return new ContentFile(path, this);
     }
 
+    // A file the caller owns, read in place (never written nor deleted by the run: content files are immutable).
+    public ContentFile Adopt(string path)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        return new ContentFile(path, this, owned: false);
+    }
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -70,18 +77,39 @@ internal sealed class ContentFile
     private readonly TempFileStore _store;
     private MessageFacts? _facts;
 
-    public ContentFile(string path, TempFileStore store)
+    private bool _owned;
+
+    public ContentFile(string path, TempFileStore store, bool owned = true)
     {
         Path = path;
         _store = store;
+        _owned = owned;
         Length = new FileInfo(path).Length;
     }
 
-    public string Path { get; }
+    public string Path { get; private set; }
 
     public long Length { get; }
 
     public MessageFacts Facts => _facts ??= MessageFacts.Read(this);
+
+    // Gives the content to the caller at destination: a rename when the run's store owns the file (no copy of the
+    // content; later readers read it there), a copy when it is the caller's own input or was already given away.
+    public void MoveTo(string destination)
+    {
+        ObjectDisposedException.ThrowIf(_store.IsDisposed, typeof(SimulationResult));
+        if (_owned)
+        {
+            File.Move(Path, destination);
+            Path = destination;
+            _owned = false;
+            return;
+        }
+
+        using var source = OpenRead();
+        using var target = new FileStream(destination, FileMode.Create, FileAccess.Write, FileShare.None);
+        source.CopyTo(target, 81920);
+    }
 
     public FileStream OpenRead()
     {

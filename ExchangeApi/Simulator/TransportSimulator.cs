@@ -93,7 +93,7 @@ public sealed class TransportSimulator
         ContentFile content;
         try
         {
-            content = store.Spool(message.OpenContent);
+            content = message.ContentPath is { } path ? store.Adopt(path) : store.Spool(message.OpenContent);
         }
         catch
         {

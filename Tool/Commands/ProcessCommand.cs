@@ -70,8 +70,8 @@ internal sealed class ProcessCommand : ICommand
                     return Program.ExitUsage;
                 }
 
-                using var exchange = new SimulatedExchange(runtime, domains);
-                using var run = exchange.Run(mailFrom, line.All("--rcpt"), () => File.OpenRead(message), origin);
+                using var exchange = new SimulatedExchange(runtime, domains, spool);
+                using var run = exchange.Run(mailFrom, line.All("--rcpt"), message, origin);
                 var plan = PlanWriter.Write(run, output, Path.GetFileName(message));
                 File.WriteAllText(Path.Combine(output, "plan.json"), plan);
                 stdout.WriteLine(PlanWriter.Describe(run, Path.GetFileName(message)));

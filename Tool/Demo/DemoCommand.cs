@@ -83,7 +83,7 @@ internal sealed class DemoCommand : ICommand
             foreach (var sample in Samples)
             {
                 var input = Path.Combine(inputs, sample.File);
-                using var run = exchange.Run(sample.MailFrom, sample.Recipients, () => File.OpenRead(input));
+                using var run = exchange.Run(sample.MailFrom, sample.Recipients, input);
                 var folder = Path.GetFileNameWithoutExtension(sample.File);
                 var written = PlanWriter.WriteCopies(run, Path.Combine(output, folder));
                 stdout.WriteLine();

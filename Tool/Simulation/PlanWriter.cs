@@ -27,7 +27,7 @@ internal static class PlanWriter
         foreach (var delivered in run.Result.Delivered)
         {
             var file = $"{prefix}{++n}.eml";
-            delivered.SaveTo(Path.Combine(directory, file));
+            delivered.MoveTo(Path.Combine(directory, file));
             var planned = run.PlannedFor(delivered);
             written.Add(new WrittenCopy(file, delivered, SimulatedRun.ProtectionName(planned), planned?.Protection == Processing.CopyProtection.Decrypted));
         }

@@ -22,8 +22,15 @@ internal sealed class SimulatedExchange : IDisposable
     private readonly IReadOnlyList<string> _organizationDomains;
     private readonly EncryptionRoutingAgentFactory _factory;
 
-    public SimulatedExchange(AgentRuntime runtime, IReadOnlyList<string> organizationDomains)
+    private readonly string? _temporaryDirectory;
+
+    /// <summary>
+    /// <paramref name="temporaryDirectory"/>: where the simulated transport keeps its content files (null: the system's
+    /// temporary folder); on the volume of the output folder, the copies written there are renamed, not copied.
+    /// </summary>
+    public SimulatedExchange(AgentRuntime runtime, IReadOnlyList<string> organizationDomains, string? temporaryDirectory = null)
     {
+        _temporaryDirectory = temporaryDirectory;
         _recorder = new RecordingProcessor(runtime.Processor);
         _organizationDomains = organizationDomains;
 
@@ -32,12 +39,19 @@ internal sealed class SimulatedExchange : IDisposable
         _factory = new EncryptionRoutingAgentFactory(new AgentRuntime(runtime.Settings, runtime.Log, _recorder, runtime.Builder));
     }
 
-    /// <summary>Processes one message; the caller disposes the result (it owns the copies' temporary files).</summary>
-    public SimulatedRun Run(string mailFrom, IReadOnlyList<string> recipients, Func<Stream> openContent, SubmissionOrigin? origin = null)
+    /// <summary>
+    /// Processes the message in the file <paramref name="contentPath"/>, which the simulator reads in place (it must not
+    /// change meanwhile); the caller disposes the result (it owns the copies' temporary files).
+    /// </summary>
+    public SimulatedRun Run(string mailFrom, IReadOnlyList<string> recipients, string contentPath, SubmissionOrigin? origin = null)
     {
         var simulated = recipients.Select(r => new SimulatedRecipient(r, IsInternal(r))).ToList();
-        var options = new TransportSimulatorOptions { AcceptedDomains = _organizationDomains.ToArray() };
-        var message = new SimulatedMessage(mailFrom.Length == 0 ? "<>" : mailFrom, simulated, openContent) { Origin = ToSimulated(origin) };
+        var options = new TransportSimulatorOptions { AcceptedDomains = _organizationDomains.ToArray(), TemporaryDirectory = _temporaryDirectory };
+        var message = new SimulatedMessage(mailFrom.Length == 0 ? "<>" : mailFrom, simulated, () => File.OpenRead(contentPath))
+        {
+            Origin = ToSimulated(origin),
+            ContentPath = Path.GetFullPath(contentPath),
+        };
         var result = new TransportSimulator(options).Run(_factory, message);
         var envelope = _recorder.TakeEnvelope();
         return new SimulatedRun(result, _recorder.TakeCopies()) { Envelope = envelope };
