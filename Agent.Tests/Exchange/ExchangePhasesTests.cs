@@ -197,7 +197,50 @@ public sealed class ExchangePhasesTests : IClassFixture<PipelineFixture>
         Assert.Contains("Wire the money today.", seenByTransportRules, StringComparison.Ordinal);
         Assert.DoesNotContain("X-EEA-Signature: valid", seenByTransportRules, StringComparison.Ordinal);
         Assert.DoesNotContain("X-EEA-Signature: valid", run.CopyFor(Ed).ReadAllText(), StringComparison.Ordinal);
+        // The inbound stage wrote Ed's content and recorded its digest (hashed while writing); the last content written,
+        // by whichever stage, has the SHA-256 of exactly the bytes delivered.
+        var delivered = run.CopyFor(Ed);
+        Assert.True(delivered.Properties.ContainsKey(MailItemAdapter.InboundDigestProperty));
+        var lastWritten = delivered.Properties.TryGetValue(MailItemAdapter.WrittenDigestProperty, out var written) ? written : delivered.Properties[MailItemAdapter.InboundDigestProperty];
+        Assert.Equal(Sha256(delivered.ReadAllBytes()), lastWritten);
     }
+
+    [Fact]
+    public void OutboundMail_NothingInbound_RecordsNoInboundDigest_AndTheWrittenDigestIsTheDeliveredBytes()
+    {
+        var policy = Load(_fixture.WritePolicy(EncryptForFabrikam));
+        // Larger than the write buffer, so the copy reaches the write stream in several writes, each hashed on the way.
+        var body = string.Concat(Enumerable.Repeat("Confidential figures, line after line of them.\r\n", 6000));
+        var message = SimulatedMessage.FromText(Alice, [External(Dave)], TestMessages.Crlf($"""
+            From: Alice <alice@contoso.example>
+            To: {Dave}
+            Subject: Figures
+            MIME-Version: 1.0
+            Content-Type: text/plain; charset=utf-8
+            """) + "\r\n" + body);
+
+        using var run = Run(() => policy, message);
+
+        Assert.True(run.Result.Healthy, run.Result.ToString());
+        var delivered = run.CopyFor(Dave);
+        var bytes = delivered.ReadAllBytes();
+        Assert.True(bytes.Length > 3 * 81920, bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("application/pkcs7-mime", ContentType(bytes));
+        Assert.DoesNotContain("Confidential figures", Encoding.ASCII.GetString(bytes), StringComparison.Ordinal);
+        Assert.Contains(body, Encoding.UTF8.GetString(_fixture.Decrypt(bytes, "fabrikam-gateway")), StringComparison.Ordinal);
+        // Plain outbound mail: the inbound stage changed nothing and recorded no digest (two hash passes saved); the
+        // loop guard's digest is the SHA-256 of the bytes delivered.
+        Assert.False(delivered.Properties.ContainsKey(MailItemAdapter.InboundDigestProperty));
+        Assert.Equal(Sha256(bytes), delivered.Properties[MailItemAdapter.WrittenDigestProperty]);
+    }
+
+    private static string ContentType(byte[] message)
+    {
+        using var parsed = MimeMessage.Load(new MemoryStream(message));
+        return parsed.Body?.ContentType.MimeType ?? string.Empty;
+    }
+
+    private static string Sha256(byte[] bytes) => Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(bytes));
 
     [Fact]
     public void HungWorker_IsDeferredAtTheTimeLimit_AndNeverHoldsTheMessage()

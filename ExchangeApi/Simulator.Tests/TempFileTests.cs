@@ -43,6 +43,67 @@ public sealed class TempFileTests : IDisposable
     }
 
     [Fact]
+    public void FromFile_IsReadInPlace_NeverCopiedWrittenOrDeleted()
+    {
+        var input = Path.Combine(_parent, "input.eml");
+        File.WriteAllText(input, PlainMime);
+        string? seen = null;
+        var script = new AgentScript
+        {
+            Routed = call =>
+            {
+                using var reader = new StreamReader(call.Item.GetMimeReadStream()!);
+                seen = reader.ReadToEnd();
+            },
+        };
+        var simulator = new TransportSimulator(new TransportSimulatorOptions { TemporaryDirectory = _parent });
+
+        var result = simulator.Run(() => new ScriptedAgentFactory(script), SimulatedMessage.FromFile(Sender, [Bob], input));
+        var directory = result.TemporaryDirectory;
+
+        Assert.True(result.Healthy, result.ToString());
+        Assert.Equal(PlainMime, seen);
+        Assert.Empty(Directory.GetFiles(directory)); // no spooled copy of the input
+        var copy = Assert.Single(result.Delivered);
+        var saved = Path.Combine(_parent, "saved.eml");
+        copy.MoveTo(saved); // the input is the caller's: copied, never moved away
+        result.Dispose();
+        Assert.Equal(PlainMime, File.ReadAllText(input));
+        Assert.Equal(PlainMime, File.ReadAllText(saved));
+        Assert.False(Directory.Exists(directory));
+    }
+
+    [Fact]
+    public void MoveTo_RenamesTheRunsOwnFile_WhichStaysReadableThere_AndSurvivesDispose()
+    {
+        var rewritten = PlainMime + "X-Rewritten: yes\r\n";
+        var script = new AgentScript
+        {
+            Routed = call =>
+            {
+                using var write = call.Item.GetMimeWriteStream()!;
+                write.Write(Ascii(rewritten));
+            },
+        };
+        var simulator = new TransportSimulator(new TransportSimulatorOptions { TemporaryDirectory = _parent });
+        var result = simulator.Run(() => new ScriptedAgentFactory(script), Plain());
+        var directory = result.TemporaryDirectory;
+        var copy = Assert.Single(result.Delivered);
+        var moved = Path.Combine(_parent, "moved.eml");
+
+        copy.MoveTo(moved);
+
+        Assert.Single(Directory.GetFiles(directory)); // only the spooled input is left: the rewrite was renamed, not copied
+        Assert.Equal(rewritten, copy.ReadAllText()); // read where it now lies
+        var again = Path.Combine(_parent, "again.eml");
+        copy.MoveTo(again); // already given away: a copy
+        Assert.Equal(rewritten, File.ReadAllText(again));
+        result.Dispose();
+        Assert.Equal(rewritten, File.ReadAllText(moved));
+        Assert.False(Directory.Exists(directory));
+    }
+
+    [Fact]
     public void FactoryConstructorFailure_LeavesNoTemporaryFiles()
     {
         var simulator = new TransportSimulator(new TransportSimulatorOptions { TemporaryDirectory = _parent });
