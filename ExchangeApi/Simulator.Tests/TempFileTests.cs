@@ -90,6 +90,7 @@ public sealed class TempFileTests : IDisposable
         var directory = result.TemporaryDirectory;
         var copy = Assert.Single(result.Delivered);
         var moved = Path.Combine(_parent, "moved.eml");
+        File.WriteAllText(moved, "an earlier run's copy"); // replaced, as SaveTo replaces
 
         copy.MoveTo(moved);
 

@@ -100,7 +100,7 @@ internal sealed class ContentFile
         ObjectDisposedException.ThrowIf(_store.IsDisposed, typeof(SimulationResult));
         if (_owned)
         {
-            File.Move(Path, destination);
+            File.Move(Path, destination, overwrite: true);
             Path = destination;
             _owned = false;
             return;

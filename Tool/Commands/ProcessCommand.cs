@@ -60,6 +60,8 @@ internal sealed class ProcessCommand : ICommand
                 return Program.ExitInvalidInput;
             }
 
+            // Created owner-only before anything writes to it: the simulated transport keeps its content files here too.
+            OwnerOnlyFiles.EnsureDirectory(spool, tightenExisting: true);
             using (var runtime = AgentRuntimeFactory.CreateForPolicy(policySet, new AgentSettings(), logging.Log, spool))
             {
                 var domains = policySet.Policy.Settings.OrganizationDomains;
