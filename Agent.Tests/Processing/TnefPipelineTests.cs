@@ -160,4 +160,29 @@ public sealed class TnefPipelineTests : IClassFixture<PipelineFixture>
         Assert.True(run.Logged(EventIds.ContentUnreadable));
         Assert.True(run.Logged(EventIds.TnefProtectionFallback));
     }
+
+    [Theory]
+    [InlineData(0x7FFFFFF0, false)]
+    [InlineData(0x7FFFFFF0, true)]
+    [InlineData(0x60000000, false)]
+    [InlineData(0x60000000, true)]
+    public void TnefClaimingGigabytes_ToBeProtected_IsMalformed_TakesTheFallbackChain(int claimedLength, bool inAttribute)
+    {
+        // Attack: a winmail.dat of a few hundred bytes whose attachment data (a PT_BINARY property, or the
+        // attAttachData attribute itself) claims 1.5 or 2 GB, so that a reader sizes an array from it (an
+        // OutOfMemoryException, which the content layer never catches, or a 1.5 GB allocation in the host). MimeKit
+        // 4.18.2 happens to bound both and converts the cut attachment as if it were whole; the engine refuses the
+        // lie itself before conversion: malformed TNEF, the rule's fallback, never plain text.
+        var policy = _fixture.WritePolicy(Rules);
+        var eml = TnefSample.Message(TnefSample.WithHugeBinaryLength(claimedLength, inAttribute));
+
+        using var run = _fixture.Run(policy, Encoding.ASCII.GetBytes(eml), SimulatedOrigin.Mailbox, Alice, "dave@fabrikam.example");
+
+        Assert.True(run.Result.Healthy, run.Result.ToString());
+        Assert.True(run.Logged(EventIds.ContentUnreadable), string.Join("\n", run.Log));
+        Assert.Contains(run.Log, l => l.Contains("the TNEF data is malformed", StringComparison.Ordinal));
+        Assert.True(run.Logged(EventIds.TnefProtectionFallback));
+        Assert.Equal("dave@fabrikam.example", Assert.Single(run.Result.NonDeliveries).Recipient);
+        Assert.Empty(run.Result.Delivered);
+    }
 }

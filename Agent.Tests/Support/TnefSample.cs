@@ -66,6 +66,42 @@ internal static class TnefSample
         return stream.ToArray();
     }
 
+    /// <summary>
+    /// A TNEF stream with one attachment whose PR_ATTACH_DATA_BIN (PT_BINARY, inside attAttachment) claims
+    /// <paramref name="claimedLength"/> bytes while a few follow; with <paramref name="inAttribute"/>, the length is
+    /// instead the attAttachData attribute's own (the attribute, not a property, claims the gigabytes).
+    /// </summary>
+    public static byte[] WithHugeBinaryLength(int claimedLength, bool inAttribute)
+    {
+        using var stream = new MemoryStream();
+        using var writer = new BinaryWriter(stream);
+        writer.Write(0x223E9F78u); // TNEF signature
+        writer.Write((ushort)0x0001); // legacy key
+        Attribute(writer, MessageLevel, 0x00089006, BitConverter.GetBytes(0x00010000)); // attTnefVersion
+        Attribute(writer, MessageLevel, 0x00078008, Encoding.ASCII.GetBytes("IPM.Note\0")); // attMessageClass
+        var render = Concat(BitConverter.GetBytes((ushort)1), BitConverter.GetBytes(-1), BitConverter.GetBytes((ushort)0), BitConverter.GetBytes((ushort)0), BitConverter.GetBytes(0));
+        Attribute(writer, AttachmentLevel, 0x00069002, render); // attAttachRenderData
+        Attribute(writer, AttachmentLevel, 0x00018010, Encoding.ASCII.GetBytes("huge.bin\0")); // attAttachTitle
+        var tail = new byte[16];
+        if (inAttribute)
+        {
+            // attAttachData whose length field claims the gigabytes; 16 bytes follow, then the stream ends.
+            writer.Write(AttachmentLevel);
+            writer.Write(0x0006800Fu);
+            writer.Write(claimedLength);
+            writer.Write(tail);
+        }
+        else
+        {
+            // attAttachment: one property, PR_ATTACH_DATA_BIN (0x3701, PT_BINARY 0x0102), one value claiming the gigabytes.
+            var properties = Concat(BitConverter.GetBytes(1), BitConverter.GetBytes((ushort)0x0102), BitConverter.GetBytes((ushort)0x3701), BitConverter.GetBytes(1), BitConverter.GetBytes(claimedLength), tail);
+            Attribute(writer, AttachmentLevel, 0x00069005, properties);
+        }
+
+        writer.Flush();
+        return stream.ToArray();
+    }
+
     /// <summary>An RFC 5322 message whose content is the TNEF as winmail.dat, after an optional plain-text part.</summary>
     public static string Message(byte[] tnef, string from = "alice@contoso.example", string to = "dave@fabrikam.example", string subject = "Status", string? outerText = "See the attached message.")
     {

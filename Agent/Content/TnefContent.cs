@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Text;
 using MimeKit;
 using MimeKit.Tnef;
@@ -64,10 +65,11 @@ internal sealed class TnefContent : IDisposable
                 return Failed($"the TNEF part is larger than {MessageContextLimits.MaxTnefBytes / (1024 * 1024)} MB");
             }
 
+            var decoded = Decode(part);
             var codepage = CodepageOf(part);
             string? messageClass;
             MessageSensitivity? sensitivity;
-            using (var reader = new TnefReader(part.Content.Open(), codepage, TnefComplianceMode.Loose))
+            using (var reader = new TnefReader(new MemoryStream(decoded, writable: false), codepage, TnefComplianceMode.Loose))
             {
                 (messageClass, sensitivity, var implausible) = ReadMessageAttributes(reader);
                 if (implausible is not null)
@@ -81,6 +83,14 @@ internal sealed class TnefContent : IDisposable
                 {
                     return Failed("the TNEF data is malformed (" + fatal + ")");
                 }
+            }
+
+            // Every length the stream declares is checked against the bytes that follow it before the converter
+            // sizes an array from it: a few bytes claiming 2 GB must never become a 2 GB allocation (or an
+            // OutOfMemoryException in the host), whatever the MimeKit version bounds by itself.
+            if (TnefLengths.FindImplausible(decoded) is { } implausibleLength)
+            {
+                return Failed("the TNEF data is malformed (" + implausibleLength + ")");
             }
 
             var tnef = part as TnefPart ?? new TnefPart { Content = part.Content };
@@ -99,6 +109,14 @@ internal sealed class TnefContent : IDisposable
     public void Dispose() => Message?.Dispose();
 
     private static TnefContent Failed(string reason) => new(null, null, null, reason);
+
+    /// <summary>The part's content decoded; the caller has bounded its size (the size as transferred bounds it).</summary>
+    private static byte[] Decode(MimePart part)
+    {
+        using var decoded = new MemoryStream();
+        part.Content!.DecodeTo(decoded);
+        return decoded.ToArray();
+    }
 
     private static int CodepageOf(MimePart part)
     {
