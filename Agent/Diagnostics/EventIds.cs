@@ -304,6 +304,10 @@ public static class EventIds
     public static readonly AgentEvent GatewaySessionFaulted = new(5008, nameof(GatewaySessionFaulted), AgentEventLevel.Warning,
         "An SMTP session between Postfix and the gateway failed (connection lost, protocol error); nothing was acknowledged, so Postfix retries.");
 
+    /// <summary>GatewaySessionDropped.</summary>
+    public static readonly AgentEvent GatewaySessionDropped = new(5009, nameof(GatewaySessionDropped), AgentEventLevel.Warning,
+        "An SMTP session ended during DATA, before the message's final dot (the client disconnected or Postfix stopped); nothing was spooled, relayed or acknowledged, so the sender keeps the message and retries.");
+
     // 9000–9099: internal errors (caught at the Exchange boundary).
 
     /// <summary>An unexpected exception was caught at the Exchange boundary.</summary>

@@ -43,7 +43,7 @@ internal sealed class GatewayHost
         services.Add(new GatewayMessageStore(relay, _runtime, _options.Listeners));
         services.Add((SmtpServer.Net.IEndpointListenerFactory)new NoDelayListenerFactory());
         var server = new global::SmtpServer.SmtpServer(builder.Build(), services);
-        server.SessionFaulted += (_, e) => _runtime.Log.Write(EventIds.GatewaySessionFaulted, "An SMTP session with Postfix failed; Postfix keeps the message and retries.", e.Exception);
+        new DataPhaseWatch(_runtime.Log).Attach(server);
         _runtime.Log.Write(EventIds.GatewayStarted, $"Gateway started: {_options}.");
         try
         {

@@ -33,6 +33,7 @@ internal sealed class GatewayMessageStore : MessageStore
     public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
         var id = Guid.NewGuid().ToString("N")[..12];
+        DataPhaseWatch.MessageComplete(context);
         try
         {
             var listener = _listeners.FirstOrDefault(l => l.EndPoint.Equals(context.EndpointDefinition.Endpoint));
