@@ -98,6 +98,71 @@ public sealed class RuleErrorTests
     }
 
     [Fact]
+    public void SpreadsheetHiddenPastTheMimePartLimit_GetsTheRulesProtection()
+    {
+        // Attack: thousands of tiny parts before the spreadsheet, hoping the engine gives up and the protective rule
+        // sees "no attachment". Past MaxMimeParts the message is unreadable: a rule error, and the rule applies.
+        var policy = _fixture.WritePolicy("""
+            <Rule Name="No spreadsheets to Northwind" Priority="0">
+              <Conditions>
+                <RecipientDomainIs><Value>northwind.example</Value></RecipientDomainIs>
+                <AttachmentExtensionMatchesWords><Value>xlsx</Value></AttachmentExtensionMatchesWords>
+              </Conditions>
+              <Actions><RejectMessage EnhancedStatusCode="5.7.1" Reason="Spreadsheets are not sent to partners" /></Actions>
+            </Rule>
+            """);
+        var mime = new StringBuilder("From: alice@contoso.example\r\nTo: bob@northwind.example\r\nSubject: hello\r\nMIME-Version: 1.0\r\n")
+            .Append("Content-Type: multipart/mixed; boundary=\"p\"\r\n\r\n");
+        for (var i = 0; i < ExchangeEncryptionAgent.Content.MessageContextLimits.MaxMimeParts + 10; i++)
+        {
+            mime.Append("--p\r\n\r\nx\r\n");
+        }
+
+        mime.Append("--p\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"payroll.xlsx\"\r\n\r\nPK\r\n--p--\r\n");
+
+        using var run = _fixture.Run(policy, mime.ToString(), Alice, "bob@northwind.example");
+
+        Assert.True(run.Logged(EventIds.ContentUnreadable), string.Join("\n", run.Log));
+        Assert.Contains(run.Log, l => l.Contains("MIME parts", StringComparison.Ordinal));
+        Assert.True(run.Logged(EventIds.PolicyRuleErrorProtected));
+        Assert.Equal("bob@northwind.example", Assert.Single(run.Result.NonDeliveries).Recipient);
+        Assert.Empty(run.Result.Delivered);
+    }
+
+    [Fact]
+    public void SpreadsheetDeclaredAfterTwelveThousandHeaderFields_IsStillSeen()
+    {
+        // Attack: bury Content-Type (and From) after more header fields than the engine parses, hoping the thinned
+        // header block turns the message into plain text without the attachment. The fields that shape the message
+        // are kept wherever they stand; only fields no condition can see are dropped.
+        var policy = _fixture.WritePolicy("""
+            <Rule Name="No spreadsheets to Northwind" Priority="0">
+              <Conditions>
+                <RecipientDomainIs><Value>northwind.example</Value></RecipientDomainIs>
+                <AttachmentExtensionMatchesWords><Value>xlsx</Value></AttachmentExtensionMatchesWords>
+              </Conditions>
+              <Actions><RejectMessage EnhancedStatusCode="5.7.1" Reason="Spreadsheets are not sent to partners" /></Actions>
+            </Rule>
+            """);
+        var mime = new StringBuilder("To: bob@northwind.example\r\nSubject: hello\r\n");
+        for (var i = 0; i < ExchangeEncryptionAgent.Content.MessageContextLimits.MaxIndexedHeaders + 2000; i++)
+        {
+            mime.Append("X-F: ").Append(i).Append("\r\n");
+        }
+
+        mime.Append("From: alice@contoso.example\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"p\"\r\n\r\n")
+            .Append("--p\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n")
+            .Append("--p\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"payroll.xlsx\"\r\n\r\nPK\r\n--p--\r\n");
+
+        using var run = _fixture.Run(policy, mime.ToString(), Alice, "bob@northwind.example");
+
+        Assert.True(run.Result.Healthy, run.Result.ToString());
+        Assert.False(run.Logged(EventIds.ContentUnreadable), string.Join("\n", run.Log));
+        Assert.Equal("bob@northwind.example", Assert.Single(run.Result.NonDeliveries).Recipient);
+        Assert.Empty(run.Result.Delivered);
+    }
+
+    [Fact]
     public void SpentEvaluationBudget_DoesNotLetTheProtectiveRuleSlipByEither()
     {
         // A cheap, harmless rule first reads the 30 MB body and spends the 10 ms budget; the card rule after it uses

@@ -23,6 +23,7 @@ public sealed class MessageContext : IDisposable
     private readonly long _start;
     private readonly bool _leaveOpen;
     private Stream? _parseView;
+    private Stream? _boundedView;
     private bool _parsed;
     private bool _disposed;
     private MimeMessage? _message;
@@ -240,6 +241,7 @@ public sealed class MessageContext : IDisposable
         _disposed = true;
         _structure.Dispose();
         _message?.Dispose();
+        _boundedView?.Dispose();
         _parseView?.Dispose();
         if (!_leaveOpen)
         {
@@ -266,8 +268,14 @@ public sealed class MessageContext : IDisposable
             var options = new ParserOptions { MaxMimeDepth = MessageContextLimits.MaxMimeDepth };
             var parseStream = HeaderFieldLimiter.ForParsing(_stream, _start);
             _parseView = ReferenceEquals(parseStream, _stream) ? null : parseStream;
-            _message = MimeMessage.Load(options, parseStream, persistent: true);
+            var bounded = DelimiterLineLimiter.Bound(parseStream, out var tooManyParts);
+            _boundedView = ReferenceEquals(bounded, parseStream) ? null : bounded;
+            _message = MimeMessage.Load(options, bounded, persistent: true);
             _structure = MessageStructure.Walk(_message, _temporaryFiles);
+            if (tooManyParts)
+            {
+                _structure.MarkUnreadable("more than " + MessageContextLimits.MaxMimeParts + " MIME parts");
+            }
         }
 #pragma warning disable CA1031 // Any content problem is a result: the caller must never see an exception for bad mail.
         catch (Exception ex) when (ex is not OutOfMemoryException)

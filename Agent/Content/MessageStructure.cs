@@ -70,13 +70,23 @@ internal sealed class MessageStructure : IDisposable
         // Each entry carries its TNEF depth: 0 for the message's own MIME, n inside the n-th nested TNEF.
         var stack = new Stack<(MimeEntity Entity, int TnefDepth)>();
         stack.Push((body, 0));
+        var examined = 0;
         while (stack.Count > 0)
         {
+            if (++examined > MessageContextLimits.MaxMimeParts)
+            {
+                // What lies past the limit cannot answer a condition: rules that need it get a rule error.
+                structure.UnreadableContent ??= "more than " + MessageContextLimits.MaxMimeParts + " MIME parts";
+                break;
+            }
+
             var (entity, depth) = stack.Pop();
             switch (entity)
             {
                 case Multipart multipart:
-                    for (var i = multipart.Count - 1; i >= 0; i--)
+                    // Children past the limit would never be examined: the stack holds no more than it can use.
+                    var children = Math.Min(multipart.Count, MessageContextLimits.MaxMimeParts);
+                    for (var i = children - 1; i >= 0; i--)
                     {
                         stack.Push((multipart[i], depth));
                     }
@@ -100,6 +110,9 @@ internal sealed class MessageStructure : IDisposable
 
         return structure;
     }
+
+    /// <summary>Records why part of the message was not examined (the first reason stays).</summary>
+    public void MarkUnreadable(string reason) => UnreadableContent ??= reason;
 
     /// <summary>Opens a TNEF part; returns its content as MIME, or null (then winmail.dat counts as an attachment).</summary>
     private MimeMessage? OpenTnef(MimePart part, int depth)

@@ -32,7 +32,8 @@ public static class Program
 
         if (mode == "--quick-hostile")
         {
-            QuickHostileTimings();
+            // Optional: a class name (ManyHeaderFields, UnterminatedMultipart, ...) and sizes in MB, to time one class alone.
+            QuickHostileTimings(args.Length > 1 ? args[1] : null, args.Skip(2).Select(int.Parse).ToArray());
             return 0;
         }
 
@@ -99,25 +100,38 @@ public static class Program
         QuickHostileTimings();
     }
 
-    /// <summary>Every hostile class at 1 and 8 MB, best of three: the table in docs/performance.md.</summary>
-    private static void QuickHostileTimings()
+    /// <summary>
+    /// Every hostile class at 1 and 8 MB, best of three: the table in docs/performance.md. With <paramref name="only"/>,
+    /// that class alone (rules and inbound paths), at <paramref name="sizes"/> MB when given.
+    /// </summary>
+    private static void QuickHostileTimings(string? only = null, int[]? sizes = null)
     {
-        foreach (var megabytes in new[] { 1, 8 })
+        foreach (var megabytes in sizes is { Length: > 0 } ? sizes : new[] { 1, 8 })
         {
             var rules = new HostileMessageBenchmarks { Megabytes = megabytes };
             rules.Setup();
-            Report($"rules ManyHeaderFields {megabytes} MB", 1, () => rules.ManyHeaderFields(), 3);
-            Report($"rules DeepNesting {megabytes} MB", 1, () => rules.DeepNesting(), 3);
-            Report($"rules BrokenBase64 {megabytes} MB", 1, () => rules.BrokenBase64(), 3);
-            Report($"rules UnterminatedMultipart {megabytes} MB", 1, () => rules.UnterminatedMultipart(), 3);
-            Report($"rules BinaryGarbage {megabytes} MB", 1, () => rules.BinaryGarbage(), 3);
-            Report($"rules ManyTinyParts {megabytes} MB", 1, () => rules.ManyTinyParts(), 3);
             var inbound = new HostileStructureInboundBenchmarks { Megabytes = megabytes };
             inbound.Setup();
-            Report($"inbound DeepNesting {megabytes} MB", 1, () => inbound.DeepNesting()!, 3);
-            Report($"inbound UnterminatedMultipart {megabytes} MB", 1, () => inbound.UnterminatedMultipart()!, 3);
-            Report($"inbound ManyTinyParts {megabytes} MB", 1, () => inbound.ManyTinyParts()!, 3);
-            Report($"inbound BinaryGarbage {megabytes} MB", 1, () => inbound.BinaryGarbage()!, 3);
+            var runs = new (string Name, Func<object> Action)[]
+            {
+                ("rules ManyHeaderFields", () => rules.ManyHeaderFields()),
+                ("rules DeepNesting", () => rules.DeepNesting()),
+                ("rules BrokenBase64", () => rules.BrokenBase64()),
+                ("rules UnterminatedMultipart", () => rules.UnterminatedMultipart()),
+                ("rules BinaryGarbage", () => rules.BinaryGarbage()),
+                ("rules ManyTinyParts", () => rules.ManyTinyParts()),
+                ("inbound DeepNesting", () => inbound.DeepNesting()!),
+                ("inbound UnterminatedMultipart", () => inbound.UnterminatedMultipart()!),
+                ("inbound ManyTinyParts", () => inbound.ManyTinyParts()!),
+                ("inbound BinaryGarbage", () => inbound.BinaryGarbage()!),
+            };
+            foreach (var (name, action) in runs)
+            {
+                if (only is null || name.EndsWith(" " + only, StringComparison.Ordinal))
+                {
+                    Report($"{name} {megabytes} MB", 1, action, 3);
+                }
+            }
         }
     }
 
