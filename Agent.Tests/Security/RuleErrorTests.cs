@@ -43,6 +43,16 @@ public sealed class RuleErrorTests
         return builder.Append("card ").Append(Card).Append("\r\n").ToString();
     });
 
+    private const string SpreadsheetRule = """
+        <Rule Name="No spreadsheets to Northwind" Priority="0">
+          <Conditions>
+            <RecipientDomainIs><Value>northwind.example</Value></RecipientDomainIs>
+            <AttachmentExtensionMatchesWords><Value>xlsx</Value></AttachmentExtensionMatchesWords>
+          </Conditions>
+          <Actions><RejectMessage EnhancedStatusCode="5.7.1" Reason="Spreadsheets are not sent to partners" /></Actions>
+        </Rule>
+        """;
+
     private readonly PipelineFixture _fixture;
 
     public RuleErrorTests(PipelineFixture fixture) => _fixture = fixture;
@@ -102,15 +112,7 @@ public sealed class RuleErrorTests
     {
         // Attack: thousands of tiny parts before the spreadsheet, hoping the engine gives up and the protective rule
         // sees "no attachment". Past MaxMimeParts the message is unreadable: a rule error, and the rule applies.
-        var policy = _fixture.WritePolicy("""
-            <Rule Name="No spreadsheets to Northwind" Priority="0">
-              <Conditions>
-                <RecipientDomainIs><Value>northwind.example</Value></RecipientDomainIs>
-                <AttachmentExtensionMatchesWords><Value>xlsx</Value></AttachmentExtensionMatchesWords>
-              </Conditions>
-              <Actions><RejectMessage EnhancedStatusCode="5.7.1" Reason="Spreadsheets are not sent to partners" /></Actions>
-            </Rule>
-            """);
+        var policy = _fixture.WritePolicy(SpreadsheetRule);
         var mime = new StringBuilder("From: alice@contoso.example\r\nTo: bob@northwind.example\r\nSubject: hello\r\nMIME-Version: 1.0\r\n")
             .Append("Content-Type: multipart/mixed; boundary=\"p\"\r\n\r\n");
         for (var i = 0; i < ExchangeEncryptionAgent.Content.MessageContextLimits.MaxMimeParts + 10; i++)
@@ -135,15 +137,7 @@ public sealed class RuleErrorTests
         // Attack: bury Content-Type (and From) after more header fields than the engine parses, hoping the thinned
         // header block turns the message into plain text without the attachment. The fields that shape the message
         // are kept wherever they stand; only fields no condition can see are dropped.
-        var policy = _fixture.WritePolicy("""
-            <Rule Name="No spreadsheets to Northwind" Priority="0">
-              <Conditions>
-                <RecipientDomainIs><Value>northwind.example</Value></RecipientDomainIs>
-                <AttachmentExtensionMatchesWords><Value>xlsx</Value></AttachmentExtensionMatchesWords>
-              </Conditions>
-              <Actions><RejectMessage EnhancedStatusCode="5.7.1" Reason="Spreadsheets are not sent to partners" /></Actions>
-            </Rule>
-            """);
+        var policy = _fixture.WritePolicy(SpreadsheetRule);
         var mime = new StringBuilder("To: bob@northwind.example\r\nSubject: hello\r\n");
         for (var i = 0; i < ExchangeEncryptionAgent.Content.MessageContextLimits.MaxIndexedHeaders + 2000; i++)
         {

@@ -53,10 +53,7 @@ internal static class TnefSample
     {
         using var stream = new MemoryStream();
         using var writer = new BinaryWriter(stream);
-        writer.Write(0x223E9F78u); // TNEF signature
-        writer.Write((ushort)0x0001); // legacy key
-        Attribute(writer, MessageLevel, 0x00089006, BitConverter.GetBytes(0x00010000)); // attTnefVersion
-        Attribute(writer, MessageLevel, 0x00078008, Encoding.ASCII.GetBytes("IPM.Note\0")); // attMessageClass
+        WriteNoteStart(writer);
 
         // One property: PT_MV_NULL (0x1001), id 0x6700, its value count, then nothing a value could be read from.
         var property = Concat(BitConverter.GetBytes((ushort)0x1001), BitConverter.GetBytes((ushort)0x6700), BitConverter.GetBytes(valueCount), new byte[8]);
@@ -75,10 +72,7 @@ internal static class TnefSample
     {
         using var stream = new MemoryStream();
         using var writer = new BinaryWriter(stream);
-        writer.Write(0x223E9F78u); // TNEF signature
-        writer.Write((ushort)0x0001); // legacy key
-        Attribute(writer, MessageLevel, 0x00089006, BitConverter.GetBytes(0x00010000)); // attTnefVersion
-        Attribute(writer, MessageLevel, 0x00078008, Encoding.ASCII.GetBytes("IPM.Note\0")); // attMessageClass
+        WriteNoteStart(writer);
         var render = Concat(BitConverter.GetBytes((ushort)1), BitConverter.GetBytes(-1), BitConverter.GetBytes((ushort)0), BitConverter.GetBytes((ushort)0), BitConverter.GetBytes(0));
         Attribute(writer, AttachmentLevel, 0x00069002, render); // attAttachRenderData
         Attribute(writer, AttachmentLevel, 0x00018010, Encoding.ASCII.GetBytes("huge.bin\0")); // attAttachTitle
@@ -123,6 +117,15 @@ internal static class TnefSample
         builder.Append(Convert.ToBase64String(tnef, Base64FormattingOptions.InsertLineBreaks)).Append("\r\n");
         builder.Append("--tnef-boundary--\r\n");
         return builder.ToString();
+    }
+
+    /// <summary>The TNEF signature, legacy key, version and an IPM.Note message class: what every hostile sample starts with.</summary>
+    private static void WriteNoteStart(BinaryWriter writer)
+    {
+        writer.Write(0x223E9F78u); // TNEF signature
+        writer.Write((ushort)0x0001); // legacy key
+        Attribute(writer, MessageLevel, 0x00089006, BitConverter.GetBytes(0x00010000)); // attTnefVersion
+        Attribute(writer, MessageLevel, 0x00078008, Encoding.ASCII.GetBytes("IPM.Note\0")); // attMessageClass
     }
 
     private static void Attribute(BinaryWriter writer, byte level, uint tag, byte[] data)
