@@ -41,9 +41,9 @@ public sealed class GatewayDroppedSessionTests : IDisposable
                 "--policy", policy, "--listen", $"127.0.0.1:{gatewayPort}", "--reinject", $"127.0.0.1:{((IPEndPoint)reinjection.LocalEndpoint).Port}",
                 "--spool", spool, "--hostname", "gateway.eea.test");
 
-            using (var client = new TcpClient())
+            // Event 5000 is written just before SmtpServer binds its listeners: the first connection may come too early.
+            using (var client = Poll.Until(() => TryConnect(gatewayPort), Bound, () => "the gateway's listener\n" + gateway.Output()))
             {
-                client.Connect(IPAddress.Loopback, gatewayPort);
                 var stream = client.GetStream();
                 using var reader = new StreamReader(stream, Encoding.ASCII);
                 Expect(reader, "220");
@@ -84,6 +84,21 @@ public sealed class GatewayDroppedSessionTests : IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+        }
+    }
+
+    private static TcpClient? TryConnect(int port)
+    {
+        var client = new TcpClient();
+        try
+        {
+            client.Connect(IPAddress.Loopback, port);
+            return client;
+        }
+        catch (SocketException)
+        {
+            client.Dispose();
+            return null;
         }
     }
 
