@@ -41,8 +41,8 @@ public sealed class GatewayDroppedSessionTests : IDisposable
                 "--policy", policy, "--listen", $"127.0.0.1:{gatewayPort}", "--reinject", $"127.0.0.1:{((IPEndPoint)reinjection.LocalEndpoint).Port}",
                 "--spool", spool, "--hostname", "gateway.eea.test");
 
-            // Event 5000 is written just before SmtpServer binds its listeners: the first connection may come too early.
-            using (var client = Poll.Until(() => TryConnect(gatewayPort), Bound, () => "the gateway's listener\n" + gateway.Output()))
+            // Event 5000 is written once every listener is bound, so a client may connect on the word (no retry).
+            using (var client = TryConnect(gatewayPort) ?? throw new Xunit.Sdk.XunitException("event 5000 came before the listener accepted\n" + gateway.Output()))
             {
                 var stream = client.GetStream();
                 using var reader = new StreamReader(stream, Encoding.ASCII);

@@ -41,10 +41,11 @@ internal sealed class GatewayHost
         using var relay = new GatewayRelay(_runtime, _options);
         var services = new ServiceProvider();
         services.Add(new GatewayMessageStore(relay, _runtime, _options.Listeners));
-        services.Add((SmtpServer.Net.IEndpointListenerFactory)new NoDelayListenerFactory());
+        services.Add((SmtpServer.Net.IEndpointListenerFactory)new NoDelayListenerFactory(
+            _options.Listeners.Count,
+            () => _runtime.Log.Write(EventIds.GatewayStarted, $"Gateway started: {_options}.")));
         var server = new global::SmtpServer.SmtpServer(builder.Build(), services);
         new DataPhaseWatch(_runtime.Log).Attach(server);
-        _runtime.Log.Write(EventIds.GatewayStarted, $"Gateway started: {_options}.");
         try
         {
             await server.StartAsync(cancellationToken).ConfigureAwait(false);

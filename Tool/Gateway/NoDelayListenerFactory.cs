@@ -16,10 +16,30 @@ namespace ExchangeEncryptionAgent.Tool.Gateway;
 /// </summary>
 internal sealed class NoDelayListenerFactory : IEndpointListenerFactory
 {
+    private readonly int _endpoints;
+    private readonly Action _allListening;
+    private int _bound;
+
+    /// <param name="endpoints">How many endpoints the server was given.</param>
+    /// <param name="allListening">
+    /// Called once, when the last of them is bound: "started" may only be said then, or a client that connects on the
+    /// word (Postfix, a test, a script) can find the port closed.
+    /// </param>
+    public NoDelayListenerFactory(int endpoints, Action allListening)
+    {
+        _endpoints = endpoints;
+        _allListening = allListening;
+    }
+
     public IEndpointListener CreateListener(IEndpointDefinition endpointDefinition)
     {
         var listener = new TcpListener(endpointDefinition.Endpoint);
         listener.Start();
+        if (Interlocked.Increment(ref _bound) == _endpoints)
+        {
+            _allListening();
+        }
+
         return new Listener(listener);
     }
 
