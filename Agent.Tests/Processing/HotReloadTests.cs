@@ -9,6 +9,7 @@ using ExchangeEncryptionAgent.Policy;
 using ExchangeEncryptionAgent.Processing;
 using ExchangeApi.Simulator.Tests;
 using ExchangeEncryptionAgent.Tests.Support;
+using ExchangeEncryptionAgent.Tool.Pki;
 using Xunit;
 
 namespace ExchangeEncryptionAgent.Tests.Processing;
@@ -53,6 +54,41 @@ public sealed class HotReloadTests : IClassFixture<PipelineFixture>, IDisposable
         Saved(changes, clock, watching);
         Assert.True(memory.Logs.Count(l => l.Contains("|1101|", StringComparison.Ordinal)) >= 2, string.Join("\n", memory.Logs));
         Assert.Equal(CopyProtection.Encrypted, Plan(runtime).Copies.Single().Protection);
+    }
+
+    [Fact]
+    public void GatewayCertificateRevokedInACrlWrittenAfterAMessage_IsRefusedForTheNextMessageAfterTheReload()
+    {
+        // The first message validates Fabrikam's certificate and the validator keeps the verdict for minutes; the CRL
+        // that revokes it arrives afterwards. The reload builds a new validator, so the cached "valid" dies with the
+        // old policy and the next message must not be encrypted to the revoked certificate, nor leave in plain text.
+        var policies = Path.Combine(_agentDirectory, "Policies");
+        CopyDirectory(Path.Combine(_fixture.Directory, "pki"), Path.Combine(policies, "pki"));
+        var policyFile = Path.Combine(policies, "policy.xml");
+        File.WriteAllText(policyFile, File.ReadAllText(_fixture.WritePolicy("""
+            <Rule Name="Fabrikam" Priority="0">
+              <Conditions><RecipientDomainIs><Value>fabrikam.example</Value></RecipientDomainIs></Conditions>
+              <Actions><EncryptSmime Certificate="Gateway" /></Actions>
+            </Rule>
+            """)));
+        using var logging = AgentLogging.CreateInMemory(out var memory);
+        var clock = new ManualWatcherClock();
+        var changes = new ManualFolderChanges();
+        var watching = new PolicyWatcherOptions { Clock = clock, Changes = changes };
+        using var runtime = AgentRuntimeFactory.Create(_agentDirectory, new AgentSettings(), logging.Log, null, watching);
+        Assert.True(Plan(runtime).Copies.Single().Protection == CopyProtection.Encrypted, string.Join("\n", memory.Logs));
+        Assert.Equal(CopyProtection.Encrypted, Plan(runtime).Copies.Single().Protection);
+
+        var revoked = PkiBuilder.CreateCrl(_fixture.Pki["ca"], new[] { _fixture.Pki["fabrikam-gateway"].Certificate }, thisUpdate: DateTime.UtcNow);
+        File.WriteAllText(Path.Combine(policies, "pki", "ca.crl"), IssuedCertificate.ToPem(revoked));
+        Saved(changes, clock, watching);
+
+        var plan = Plan(runtime);
+        var refused = plan.Rejections.Any(r => r.Recipient == "dave@fabrikam.example")
+            || plan.Copies.Any(c => c.Recipients.Contains("dave@fabrikam.example") && c.DeferFor is not null);
+        Assert.True(refused, $"{plan.Summary}\n{string.Join("\n", memory.Logs)}");
+        Assert.DoesNotContain(plan.Copies, c => c.Recipients.Contains("dave@fabrikam.example") && c.DeferFor is null);
+        Assert.Contains(memory.Logs, l => l.Contains("revoked", StringComparison.Ordinal));
     }
 
     private static ProcessingPlan Plan(AgentRuntime runtime)

@@ -36,7 +36,9 @@ public sealed class FaultMatrixTests : IClassFixture<PipelineFixture>
     public void FaultEndsInItsDefinedOutcome(FaultSeam seam, MessageClass messageClass)
     {
         var cell = FaultMatrix.Cells.Single(c => c.Seam == seam && c.Class == messageClass);
-        var message = messageClass == MessageClass.InboundDecrypt ? Traffic.Inbound(_fixture, 600) : Traffic.Outbound(messageClass, 600);
+        // The runtime's spool keeps a small message in memory: the spool-folder faults need one that reaches the disk.
+        var size = seam is FaultSeam.SpoolFolderDeleted or FaultSeam.SpoolFolderBlocked ? 2 * TemporaryFileFactory.SmallSpoolBytes : 600;
+        var message = messageClass == MessageClass.InboundDecrypt ? Traffic.Inbound(_fixture, size) : Traffic.Outbound(messageClass, size);
 
         using var rig = FaultInjector.Prepare(_fixture, seam, message, out var host);
         using var result = rig.Run(message, host);

@@ -46,7 +46,8 @@ public sealed class FailSafeTests : IClassFixture<PipelineFixture>
     public void InternalErrorAndDeferFails_EveryRecipientGetsAnNdr_AndNothingLeavesInPlainText()
     {
         // The spool folder is unusable (a file sits where the folder should be), so encrypting fails; then the host
-        // refuses the Defer as well. Before the fix the message then continued unchanged: in plain text.
+        // refuses the Defer as well. Before the fix the message then continued unchanged: in plain text. The message
+        // is larger than the spool's memory stage, so that it reaches the folder.
         var spool = Path.Combine(_fixture.Directory, "spool-is-a-file-" + Guid.NewGuid().ToString("N"));
         File.WriteAllText(spool, "not a folder");
         using var logging = AgentLogging.CreateInMemory(out var memory);
@@ -56,7 +57,8 @@ public sealed class FailSafeTests : IClassFixture<PipelineFixture>
         var recipients = new[] { new SimulatedRecipient("dave@fabrikam.example", false), new SimulatedRecipient("carol@fabrikam.example", false) };
 
         using var result = new TransportSimulator(options).Run(() => new EncryptionRoutingAgentFactory(runtime),
-            SimulatedMessage.FromText("alice@contoso.example", recipients, Message("dave@fabrikam.example, carol@fabrikam.example")));
+            SimulatedMessage.FromText("alice@contoso.example", recipients, Message("dave@fabrikam.example, carol@fabrikam.example")
+                + string.Concat(Enumerable.Repeat("The offer is 41 million, payable in two instalments.\r\n", 2 * TemporaryFileFactory.SmallSpoolBytes / 50))));
 
         Assert.Empty(result.Crashes);
         Assert.Empty(result.Delivered);

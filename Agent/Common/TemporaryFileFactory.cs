@@ -12,7 +12,16 @@ namespace ExchangeEncryptionAgent;
 /// </summary>
 public sealed class TemporaryFileFactory
 {
+    /// <summary>
+    /// What the runtime keeps in memory per scratch stream before it moves to a file: a small message then never
+    /// touches the disk, a large one costs this much memory per stream at most.
+    /// </summary>
+    public const int SmallSpoolBytes = 64 * 1024;
+
     private const int BufferSize = 64 * 1024;
+
+    /// <summary>Bytes a stream keeps in memory before it moves to a file; 0: a file from the first byte.</summary>
+    private readonly int _memoryThreshold;
 
     /// <summary>Set once the folder exists with its mode checked; a benign race (two threads checking) costs nothing.</summary>
     private volatile bool _directoryReady;
@@ -42,6 +51,21 @@ public sealed class TemporaryFileFactory
         _directory = directory;
     }
 
+    /// <summary>
+    /// As above, but each stream keeps its first <paramref name="memoryThreshold"/> bytes in memory and moves to a file
+    /// only when it grows past them (the runtime passes <see cref="SmallSpoolBytes"/>).
+    /// </summary>
+    public TemporaryFileFactory(string directory, int memoryThreshold)
+        : this(directory)
+    {
+        if (memoryThreshold < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(memoryThreshold), memoryThreshold, "The threshold cannot be negative.");
+        }
+
+        _memoryThreshold = memoryThreshold;
+    }
+
     private TemporaryFileFactory()
     {
     }
@@ -55,7 +79,10 @@ public sealed class TemporaryFileFactory
     /// <summary>Where the files go; null for <see cref="InMemory"/>.</summary>
     public string? Directory => _directory;
 
-    /// <summary>A new empty read/write file that disappears when the stream is disposed (a memory stream for <see cref="InMemory"/>).</summary>
+    /// <summary>
+    /// A new empty read/write file that disappears when the stream is disposed (a memory stream for
+    /// <see cref="InMemory"/>; with a memory threshold, a stream that becomes such a file once it outgrows it).
+    /// </summary>
     /// <remarks>
     /// The file holds message plain text: on Unix it is created 0600 in a 0700 folder (<see cref="OwnerOnlyFiles"/>);
     /// on Windows the folder's protected ACL applies.
@@ -67,6 +94,12 @@ public sealed class TemporaryFileFactory
             return new MemoryStream();
         }
 
+        // An injected fault stands for the disk: it must be met from the first byte, as without the memory stage.
+        return _memoryThreshold > 0 && (FaultInjectors.IsEmpty || !FaultInjectors.ContainsKey(directory)) ? new SpoolStream(_memoryThreshold, () => CreateFile(directory)) : CreateFile(directory);
+    }
+
+    private FileStream CreateFile(string directory)
+    {
         if (!_directoryReady)
         {
             OwnerOnlyFiles.EnsureDirectory(directory, true);

@@ -39,7 +39,7 @@ public static class AgentRuntimeFactory
             IAgentLog log = logging?.Log ?? NullAgentLog.Instance;
             SafeWrite(log, EventIds.AgentFactoryStartFailed, $"Start-up failed: {ExceptionSummary.Describe(ex)}. Stack: {ExceptionSummary.Frames(ex)}");
             // The no-policy outcome builds nothing but the forged-field removal; it still spools only in the agent's folder.
-            var builder = new CopyBuilder(new TemporaryFileFactory(SpoolFolder(agentDirectory, settings)), log);
+            var builder = new CopyBuilder(new TemporaryFileFactory(SpoolFolder(agentDirectory, settings), TemporaryFileFactory.SmallSpoolBytes), log);
             return new AgentRuntime(settings, log, new NoPolicyProcessor(settings, log, "the agent could not start: " + ex.GetType().Name), builder, logging);
         }
     }
@@ -56,7 +56,7 @@ public static class AgentRuntimeFactory
     {
         Guard.NotNull(settings);
         Guard.NotNull(log);
-        var temporaryFiles = new TemporaryFileFactory(SpoolFolder(agentDirectory, settings));
+        var temporaryFiles = new TemporaryFileFactory(SpoolFolder(agentDirectory, settings), TemporaryFileFactory.SmallSpoolBytes);
         var policyPath = AgentSettings.Resolve(agentDirectory, settings.PolicyFile);
         var watcher = new PolicyWatcher<LoadedPolicy>(
             Path.GetDirectoryName(policyPath) ?? agentDirectory,
@@ -75,7 +75,7 @@ public static class AgentRuntimeFactory
     public static AgentRuntime CreateForPolicy(LoadedPolicy policy, AgentSettings settings, IAgentLog log, string temporaryDirectory)
     {
         Guard.NotNull(policy);
-        var temporaryFiles = new TemporaryFileFactory(temporaryDirectory);
+        var temporaryFiles = new TemporaryFileFactory(temporaryDirectory, TemporaryFileFactory.SmallSpoolBytes);
         var processor = new PolicyProcessor(() => policy, settings, log, temporaryFiles);
         return new AgentRuntime(settings, log, processor, new CopyBuilder(temporaryFiles, log));
     }

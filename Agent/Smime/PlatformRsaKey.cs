@@ -85,7 +85,10 @@ internal sealed class PlatformRsaKey : IDisposable
         }
     }
 
-    private RSA Create()
+    private RSA Create() => Import(_parameters);
+
+    /// <summary>A new platform RSA object holding <paramref name="parameters"/> (a private or a public key).</summary>
+    internal static RSA Import(RSAParameters parameters)
     {
 #if NETFRAMEWORK
         // RSA.Create() is the CryptoAPI provider on .NET Framework, which has no PSS and no OAEP-SHA-256; CNG has all.
@@ -95,7 +98,7 @@ internal sealed class PlatformRsaKey : IDisposable
 #endif
         try
         {
-            rsa.ImportParameters(_parameters);
+            rsa.ImportParameters(parameters);
             return rsa;
         }
         catch

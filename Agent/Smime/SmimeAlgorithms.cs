@@ -35,8 +35,13 @@ internal static class SmimeAlgorithms
     /// <summary>
     /// The RSA key wrapper: PKCS#1 v1.5 (rsaEncryption), or RSAES-OAEP with SHA-256 and MGF1-SHA-256 (RFC 8017 §7.1,
     /// RFC 4055 §4.1; OpenSSL: rsa_oaep_md:sha256 rsa_mgf1_md:sha256).
+    /// The wrapping itself is the platform's (<see cref="PlatformKeyWrapper"/>); the algorithm identifier is BouncyCastle's.
     /// </summary>
-    public static IKeyWrapper KeyWrapper(KeyTransportAlgorithm algorithm, X509Certificate certificate) => algorithm switch
+    public static IKeyWrapper KeyWrapper(KeyTransportAlgorithm algorithm, X509Certificate certificate)
+        => PlatformKeyWrapper.For(BouncyCastleKeyWrapper(algorithm, certificate), algorithm, certificate);
+
+    /// <summary>BouncyCastle's managed RSA key wrapper for <paramref name="algorithm"/> (its identifier is the one written).</summary>
+    private static Asn1KeyWrapper BouncyCastleKeyWrapper(KeyTransportAlgorithm algorithm, X509Certificate certificate) => algorithm switch
     {
         KeyTransportAlgorithm.RsaPkcs1 => new Asn1KeyWrapper(PkcsObjectIdentifiers.RsaEncryption, certificate),
         KeyTransportAlgorithm.RsaOaepSha256 => new Asn1KeyWrapper("RSA/NONE/OAEPWITHSHA256ANDMGF1PADDING", certificate),

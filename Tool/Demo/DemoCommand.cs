@@ -92,7 +92,12 @@ internal sealed class DemoCommand : ICommand
             }
         }
 
-        Directory.Delete(spool, recursive: true);
+        // The runtime's spool keeps small messages in memory: the folder exists only if a sample outgrew that.
+        if (Directory.Exists(spool))
+        {
+            Directory.Delete(spool, recursive: true);
+        }
+
         File.WriteAllText(Path.Combine(output, "events.log"), string.Join(Environment.NewLine, memory.Logs) + Environment.NewLine);
         File.WriteAllText(Path.Combine(output, "manifest.json"), manifest.ToJson());
         stdout.WriteLine();
