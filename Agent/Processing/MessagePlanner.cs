@@ -41,6 +41,14 @@ internal sealed class MessagePlanner
     {
         // Counted over the raw header block, streaming, before anything else reads it: no field index or count limit.
         var foreignFields = ForeignHeaderStripTransform.CountForeignFields(content);
+        if (stage == PlanningStage.Inbound && foreignFields == 0 && !HasInboundActions(_policy.Policy))
+        {
+            // Nothing the inbound stage could do (no rule decrypts or verifies, no forged verdict to strip): plain
+            // outbound mail skips the MIME parse and the evaluation here, which the deciding stage does anyway. On a
+            // 100 MB message that parse was about a sixth of eea process's time.
+            return ProcessingPlan.PassThrough(envelope.Recipients.Select(r => r.Address), "inbound stage: no rule decrypts or verifies");
+        }
+
         using var message = MessageContext.Create(envelope, content, temporaryFiles: _temporaryFiles);
         var recipients = envelope.Recipients.Select(r => r.Address).ToList();
         var messageId = message.Message?.MessageId is { Length: > 0 } id ? "<" + id + ">" : "(no Message-ID)";
@@ -92,6 +100,9 @@ internal sealed class MessagePlanner
         LogPlan(decision, plan, messageId);
         return plan;
     }
+
+    private static bool HasInboundActions(PolicySet policy)
+        => policy.Rules.Any(rule => rule.Actions.Any(action => action is DecryptSmimeAction or VerifySmimeAction));
 
     /// <summary>
     /// The inbound stage (Exchange: OnSubmittedMessage, before Transport Rules, DLP and journaling): only decryption,
