@@ -172,7 +172,7 @@ public sealed class MalformedMimeTableTests
     /// <summary>Where MimeKit's parser says the top-level header block ends, over the stream the evaluation parses.</summary>
     private static long MimeKitBodyOffset(byte[] message)
     {
-        var parser = new MimeParser(HeaderFieldLimiter.ForParsing(new MemoryStream(message), 0), MimeFormat.Entity);
+        var parser = new MimeParser(HeaderFieldLimiter.ForParsing(new MemoryStream(message), 0, out _), MimeFormat.Entity);
         long offset = -1;
         parser.MimeMessageEnd += (_, e) => offset = e.HeadersEndOffset;
         parser.ParseMessage();

@@ -157,6 +157,37 @@ public sealed class RuleErrorTests
     }
 
     [Fact]
+    public void PrivateSensitivityBuriedPastTheHeaderIndex_GetsTheRulesProtection()
+    {
+        // Attack: put the Sensitivity field after more header fields than header conditions see, hoping the rule that
+        // rejects private mail to partners finds "no match". Past the index the answer is unknown: a rule error, and
+        // the protective rule applies (event 1205).
+        var policy = _fixture.WritePolicy("""
+            <Rule Name="No private mail to Northwind" Priority="0">
+              <Conditions>
+                <RecipientDomainIs><Value>northwind.example</Value></RecipientDomainIs>
+                <HasSensitivity><Value>Private</Value></HasSensitivity>
+              </Conditions>
+              <Actions><RejectMessage EnhancedStatusCode="5.7.1" Reason="Private mail is not sent to partners" /></Actions>
+            </Rule>
+            """);
+        var mime = new StringBuilder("From: alice@contoso.example\r\nTo: bob@northwind.example\r\nSubject: hello\r\n");
+        for (var i = 0; i < ExchangeEncryptionAgent.Content.MessageContextLimits.MaxIndexedHeaders + 10; i++)
+        {
+            mime.Append("X-F: ").Append(i).Append("\r\n");
+        }
+
+        mime.Append("Sensitivity: Private\r\n\r\nSalary review.\r\n");
+
+        using var run = _fixture.Run(policy, mime.ToString(), Alice, "bob@northwind.example");
+
+        Assert.True(run.Result.Healthy, run.Result.ToString());
+        Assert.True(run.Logged(EventIds.PolicyRuleErrorProtected), string.Join("\n", run.Log));
+        Assert.Equal("bob@northwind.example", Assert.Single(run.Result.NonDeliveries).Recipient);
+        Assert.Empty(run.Result.Delivered);
+    }
+
+    [Fact]
     public void SpentEvaluationBudget_DoesNotLetTheProtectiveRuleSlipByEither()
     {
         // A cheap, harmless rule first reads the 30 MB body and spends the 10 ms budget; the card rule after it uses

@@ -25,6 +25,7 @@ public sealed class MessageContext : IDisposable
     private Stream? _parseView;
     private Stream? _boundedView;
     private bool _parsed;
+    private string? _headerFieldsNotIndexed;
     private bool _disposed;
     private MimeMessage? _message;
     private string? _parseError;
@@ -119,6 +120,21 @@ public sealed class MessageContext : IDisposable
     /// Rules whose content conditions need it get a rule error rather than a silent "no match".
     /// </summary>
     public string? UnreadableContent => Structure.UnreadableContent;
+
+    /// <summary>
+    /// Why header conditions cannot see every field (a block of more than
+    /// <see cref="MessageContextLimits.MaxIndexedHeaders"/> fields: no real mail has one, Exchange refuses header blocks
+    /// over 256 KB); null when they see all. A label or classification field placed past the index would otherwise be a
+    /// silent "no match", so rules with header conditions get a rule error instead.
+    /// </summary>
+    public string? HeaderFieldsNotIndexed
+    {
+        get
+        {
+            EnsureParsed();
+            return _headerFieldsNotIndexed;
+        }
+    }
 
     /// <summary>True when the MIME tree was deeper than <see cref="MessageContextLimits.MaxMimeDepth"/> (the rest is opaque).</summary>
     public bool NestingLimitReached => Structure.NestingLimitReached;
@@ -266,7 +282,10 @@ public sealed class MessageContext : IDisposable
         try
         {
             var options = new ParserOptions { MaxMimeDepth = MessageContextLimits.MaxMimeDepth };
-            var parseStream = HeaderFieldLimiter.ForParsing(_stream, _start);
+            var parseStream = HeaderFieldLimiter.ForParsing(_stream, _start, out var fieldsPastIndex);
+            _headerFieldsNotIndexed = fieldsPastIndex
+                ? "more than " + MessageContextLimits.MaxIndexedHeaders + " header fields"
+                : null;
             _parseView = ReferenceEquals(parseStream, _stream) ? null : parseStream;
             var bounded = DelimiterLineLimiter.Bound(parseStream, out var tooManyParts);
             _boundedView = ReferenceEquals(bounded, parseStream) ? null : bounded;

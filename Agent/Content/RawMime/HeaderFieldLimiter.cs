@@ -24,11 +24,15 @@ internal static class HeaderFieldLimiter
     /// Returns a stream positioned at its start that MimeKit can parse in time linear in the message size: either
     /// <paramref name="stream"/> itself (positioned at <paramref name="start"/>) or a chained, copy-free view.
     /// </summary>
+    /// <param name="stream">The whole message, seekable.</param>
+    /// <param name="start">Where the message starts in <paramref name="stream"/>.</param>
+    /// <param name="fieldsPastIndex">Set when the block has more fields than header conditions see.</param>
     /// <exception cref="MessageHeaderTooLargeException">The header block exceeds <see cref="RawHeaderBlock.MaxBytes"/>.</exception>
-    public static Stream ForParsing(Stream stream, long start)
+    public static Stream ForParsing(Stream stream, long start, out bool fieldsPastIndex)
     {
         var block = RawHeaderBlock.Read(stream, start, stream.Length);
         stream.Position = start;
+        fieldsPastIndex = block.Fields.Count > MessageContextLimits.MaxIndexedHeaders;
         if (!HasLongField(block) && block.Fields.Count <= MessageContextLimits.MaxIndexedHeaders)
         {
             return stream;

@@ -254,6 +254,11 @@ public static class PolicyEvaluator
                 {
                     problem = $"{name}: the evaluation budget of {_scope.Settings.EvaluationBudget.TotalMilliseconds:0} ms for this message is spent";
                 }
+                else if (condition.Cost == ConditionCost.Headers && _scope.Message.HeaderFieldsNotIndexed is { } notIndexed)
+                {
+                    // A field past the index (a sensitivity label, say) cannot answer: "no match" would be a guess.
+                    problem = $"{name}: the header block has {notIndexed}; later fields are not examined";
+                }
                 else if (condition.Cost >= ConditionCost.Structure && _scope.Message.UnreadableContent is { } reason)
                 {
                     // A part the engine could not read (a malformed or oversized TNEF, say) cannot answer a condition on
