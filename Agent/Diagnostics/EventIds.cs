@@ -308,6 +308,10 @@ public static class EventIds
     public static readonly AgentEvent GatewaySessionDropped = new(5009, nameof(GatewaySessionDropped), AgentEventLevel.Warning,
         "An SMTP session ended during DATA, before the message's final dot (the client disconnected or Postfix stopped); nothing was spooled, relayed or acknowledged, so the sender keeps the message and retries.");
 
+    /// <summary>GatewayAddressRefused.</summary>
+    public static readonly AgentEvent GatewayAddressRefused = new(5010, nameof(GatewayAddressRefused), AgentEventLevel.Warning,
+        "The gateway refused a MAIL FROM or RCPT TO address it could not re-inject (not an RFC 5321 mailbox its SMTP client can send to); the client got a 5xx for that address only.");
+
     // 9000–9099: internal errors (caught at the Exchange boundary).
 
     /// <summary>An unexpected exception was caught at the Exchange boundary.</summary>

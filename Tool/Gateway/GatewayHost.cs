@@ -41,6 +41,7 @@ internal sealed class GatewayHost
         using var relay = new GatewayRelay(_runtime, _options);
         var services = new ServiceProvider();
         services.Add(new GatewayMessageStore(relay, _runtime, _options.Listeners));
+        services.Add((SmtpServer.Storage.IMailboxFilter)new EnvelopeAddressFilter(_runtime.Log));
         services.Add((SmtpServer.Net.IEndpointListenerFactory)new NoDelayListenerFactory(
             _options.Listeners.Count,
             () => _runtime.Log.Write(EventIds.GatewayStarted, $"Gateway started: {_options}.")));
