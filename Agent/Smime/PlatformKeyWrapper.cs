@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using ExchangeEncryptionAgent.Policy.Model;
@@ -22,13 +21,13 @@ namespace ExchangeEncryptionAgent.Smime;
 /// </remarks>
 internal sealed class PlatformKeyWrapper : IKeyWrapper
 {
-    private static readonly ConditionalWeakTable<X509Certificate, PublicKey> Keys = new();
+    private static readonly ConditionalWeakTable<X509Certificate, PlatformRsaKey> Keys = new();
 
     private readonly IKeyWrapper _details;
-    private readonly PublicKey _key;
+    private readonly PlatformRsaKey _key;
     private readonly RSAEncryptionPadding _padding;
 
-    private PlatformKeyWrapper(IKeyWrapper details, PublicKey key, RSAEncryptionPadding padding)
+    private PlatformKeyWrapper(IKeyWrapper details, PlatformRsaKey key, RSAEncryptionPadding padding)
     {
         _details = details;
         _key = key;
@@ -44,61 +43,22 @@ internal sealed class PlatformKeyWrapper : IKeyWrapper
     /// </summary>
     public static IKeyWrapper For(IKeyWrapper bouncyCastle, KeyTransportAlgorithm algorithm, X509Certificate certificate)
     {
+        // Importing costs about four times the public-key operation itself (OpenSSL decodes a SubjectPublicKeyInfo
+        // each time), so the pool lives beside the certificate object, as long as the policy that holds it.
+        if (!Keys.TryGetValue(certificate, out var key))
+        {
+            if (certificate.GetPublicKey() is not RsaKeyParameters { IsPrivate: false } publicKey)
+            {
+                return bouncyCastle;
+            }
+
+            key = Keys.GetValue(certificate, _ => PlatformRsaKey.ForPublicKey(publicKey));
+        }
+
         var padding = algorithm == KeyTransportAlgorithm.RsaOaepSha256 ? RSAEncryptionPadding.OaepSHA256 : RSAEncryptionPadding.Pkcs1;
-        var key = Keys.GetValue(certificate, c => new PublicKey(c.GetPublicKey() as RsaKeyParameters));
-        return key.Parameters is null ? bouncyCastle : new PlatformKeyWrapper(bouncyCastle, key, padding);
+        return new PlatformKeyWrapper(bouncyCastle, key, padding);
     }
 
     /// <inheritdoc />
-    public IBlockResult Wrap(byte[] keyData)
-    {
-        var rsa = _key.Take();
-        try
-        {
-            return new SimpleBlockResult(rsa.Encrypt(keyData, _padding));
-        }
-        finally
-        {
-            _key.Return(rsa);
-        }
-    }
-
-    /// <summary>
-    /// The platform's form of one certificate's RSA public key (no parameters: not an RSA public key), with the
-    /// platform objects made from it: importing costs about four times the public-key operation itself (OpenSSL decodes
-    /// a SubjectPublicKeyInfo each time), so each message takes an idle one and gives it back. The platform does not
-    /// promise that one instance may be used by several threads at once; there are as many as messages ever encrypted
-    /// to this certificate at the same time. Nothing secret is held, so the objects are left to the collector with the
-    /// certificate.
-    /// </summary>
-    private sealed class PublicKey
-    {
-        private readonly ConcurrentBag<RSA> _idle = new();
-
-        public PublicKey(RsaKeyParameters? key)
-        {
-            if (key is { IsPrivate: false })
-            {
-                Parameters = new RSAParameters
-                {
-                    Modulus = key.Modulus.ToByteArrayUnsigned(),
-                    Exponent = key.Exponent.ToByteArrayUnsigned(),
-                };
-            }
-        }
-
-        public RSAParameters? Parameters { get; }
-
-        public RSA Take()
-        {
-            if (_idle.TryTake(out var idle))
-            {
-                return idle;
-            }
-
-            return PlatformRsaKey.Import(Parameters!.Value);
-        }
-
-        public void Return(RSA rsa) => _idle.Add(rsa);
-    }
+    public IBlockResult Wrap(byte[] keyData) => new SimpleBlockResult(_key.Use(rsa => rsa.Encrypt(keyData, _padding)));
 }

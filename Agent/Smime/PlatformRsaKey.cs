@@ -10,7 +10,8 @@ using Org.BouncyCastle.Security;
 namespace ExchangeEncryptionAgent.Smime;
 
 /// <summary>
-/// The platform's RSA (OpenSSL on Linux, CNG on Windows) for one BouncyCastle private key, made once per key and
+/// The platform's RSA (OpenSSL on Linux, CNG on Windows) for one BouncyCastle private key (or a certificate's public
+/// key, <see cref="ForPublicKey"/>), made once per key and
 /// reused: importing a key costs the platform about three private-key operations (10 ms against 3 ms measured on
 /// the 2-core build machine), so an import per message would cost more than BouncyCastle's managed arithmetic saves.
 /// </summary>
@@ -28,13 +29,21 @@ internal sealed class PlatformRsaKey : IDisposable
     private readonly ConcurrentBag<RSA> _idle = new();
     private int _disposed;
 
-    private PlatformRsaKey(RsaPrivateCrtKeyParameters key) => _parameters = DotNetUtilities.ToRSAParameters(key);
+    private PlatformRsaKey(RSAParameters parameters) => _parameters = parameters;
 
     /// <summary>Whether the platform can hold <paramref name="key"/> (a CRT private key: what PEM/PKCS#8 files hold).</summary>
     public static bool Supports(AsymmetricKeyParameter key) => key is RsaPrivateCrtKeyParameters;
 
     /// <summary>The one platform key of <paramref name="key"/>, made on first use.</summary>
-    public static PlatformRsaKey For(RsaPrivateCrtKeyParameters key) => Cache.GetValue(Guard.NotNull(key), k => new PlatformRsaKey(k));
+    public static PlatformRsaKey For(RsaPrivateCrtKeyParameters key)
+        => Cache.GetValue(Guard.NotNull(key), k => new PlatformRsaKey(DotNetUtilities.ToRSAParameters(k)));
+
+    /// <summary>
+    /// A pool for a public key (key transport). Not cached here: the caller keeps it beside the certificate it came
+    /// from. Nothing secret is held, so it is never released; its objects go to the collector with it.
+    /// </summary>
+    public static PlatformRsaKey ForPublicKey(RsaKeyParameters key)
+        => new(new RSAParameters { Modulus = key.Modulus.ToByteArrayUnsigned(), Exponent = key.Exponent.ToByteArrayUnsigned() });
 
     /// <summary>Disposes the platform key of <paramref name="key"/>, if one was made (the key set is being replaced).</summary>
     public static void Release(AsymmetricKeyParameter key)
@@ -85,10 +94,7 @@ internal sealed class PlatformRsaKey : IDisposable
         }
     }
 
-    private RSA Create() => Import(_parameters);
-
-    /// <summary>A new platform RSA object holding <paramref name="parameters"/> (a private or a public key).</summary>
-    internal static RSA Import(RSAParameters parameters)
+    private RSA Create()
     {
 #if NETFRAMEWORK
         // RSA.Create() is the CryptoAPI provider on .NET Framework, which has no PSS and no OAEP-SHA-256; CNG has all.
@@ -98,7 +104,7 @@ internal sealed class PlatformRsaKey : IDisposable
 #endif
         try
         {
-            rsa.ImportParameters(parameters);
+            rsa.ImportParameters(_parameters);
             return rsa;
         }
         catch
