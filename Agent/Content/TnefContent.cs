@@ -93,7 +93,8 @@ internal sealed class TnefContent : IDisposable
                 return Failed("the TNEF data is malformed (" + implausibleLength + ")");
             }
 
-            var tnef = part as TnefPart ?? new TnefPart { Content = part.Content };
+            // Converted from the bytes just checked, not decoded from the part a second time.
+            var tnef = new TnefPart { Content = new MimeContent(new MemoryStream(decoded, writable: false)) };
             var message = tnef.ConvertToMessage();
             return new TnefContent(message, messageClass, sensitivity, null);
         }
