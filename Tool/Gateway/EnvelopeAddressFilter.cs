@@ -23,19 +23,15 @@ internal sealed class EnvelopeAddressFilter : IMailboxFilter
     public EnvelopeAddressFilter(IAgentLog log) => _log = log;
 
     public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken)
-        => Task.FromResult(IsNullReversePath(from) || CanSendTo(from, "MAIL FROM"));
+        => Task.FromResult(CanSendTo(GatewayMessageStore.Address(from), "MAIL FROM", allowNullReversePath: true));
 
     public Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken)
-        => Task.FromResult(CanSendTo(to, "RCPT TO"));
+        => Task.FromResult(CanSendTo(GatewayMessageStore.Address(to), "RCPT TO", allowNullReversePath: false));
 
-    private static bool IsNullReversePath(IMailbox? mailbox)
-        => mailbox is null || (string.IsNullOrEmpty(mailbox.User) && string.IsNullOrEmpty(mailbox.Host));
-
-    private bool CanSendTo(IMailbox mailbox, string command)
+    private bool CanSendTo(string address, string command, bool allowNullReversePath)
     {
-        var address = mailbox.AsAddress();
         // The same parse the re-injection does (Reinjector: MailboxAddress.Parse of the same "user@host").
-        if (MailboxAddress.TryParse(address, out _))
+        if ((address.Length == 0 && allowNullReversePath) || MailboxAddress.TryParse(address, out _))
         {
             return true;
         }

@@ -69,6 +69,6 @@ internal sealed class GatewayMessageStore : MessageStore
         => new(SmtpReplyCode.Aborted, $"{outcome.EnhancedStatusCode} {AsciiText.Sanitize(outcome.Text, 300)}");
 
     /// <summary>"user@host", or empty for the null reverse path.</summary>
-    private static string Address(IMailbox? mailbox)
+    internal static string Address(IMailbox? mailbox)
         => mailbox is null || (string.IsNullOrEmpty(mailbox.User) && string.IsNullOrEmpty(mailbox.Host)) ? string.Empty : mailbox.AsAddress();
 }
