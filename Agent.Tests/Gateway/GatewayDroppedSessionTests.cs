@@ -76,6 +76,44 @@ public sealed class GatewayDroppedSessionTests : IDisposable
         }
     }
 
+    [Fact]
+    public void RefusedRecipientThenData_Refused5010_NoDroppedSessionReported()
+    {
+        // A RCPT the gateway could never re-inject is refused (5010); the DATA after it has no recipient and gets 503,
+        // not 354, so no DATA phase began and none was dropped: 5009 would be a false alarm.
+        DemoPki.Create(Path.Combine(_directory, "pki"));
+        var policy = Path.Combine(_directory, "policy.xml");
+        File.Copy(Path.Combine(RepoPaths.Root, "Tool", "Demo", "demo-policy.xml"), policy);
+        var gatewayPort = FreePorts.Take(1)[0];
+        var reinjection = new TcpListener(IPAddress.Loopback, 0);
+        reinjection.Start();
+        try
+        {
+            using var gateway = GatewayProcess.Start(
+                "--policy", policy, "--listen", $"127.0.0.1:{gatewayPort}", "--reinject", $"127.0.0.1:{((IPEndPoint)reinjection.LocalEndpoint).Port}",
+                "--spool", Path.Combine(_directory, "spool"), "--hostname", "gateway.eea.test");
+            using (var client = TryConnect(gatewayPort) ?? throw new Xunit.Sdk.XunitException("no listener\n" + gateway.Output()))
+            {
+                var stream = client.GetStream();
+                using var reader = new StreamReader(stream, Encoding.ASCII);
+                Expect(reader, "220");
+                foreach (var (command, reply) in new[] { ("EHLO postfix.test", "250 "), ("MAIL FROM:<alice@contoso.example>", "250"), ("RCPT TO:<\"a b\"@other.example>", "5"), ("DATA", "5"), ("QUIT", "221") })
+                {
+                    Send(stream, command + "\r\n");
+                    Expect(reader, reply);
+                }
+            }
+
+            Poll.Until(() => gateway.Lines.Any(l => l.Contains($" {EventIds.GatewayAddressRefused.Id} {EventIds.GatewayAddressRefused.Name}", StringComparison.Ordinal)),
+                Bound, () => "event 5010 in the gateway's log\n" + gateway.Output());
+            Assert.DoesNotContain(gateway.Lines, l => l.Contains($" {EventIds.GatewaySessionDropped.Id} ", StringComparison.Ordinal));
+        }
+        finally
+        {
+            reinjection.Stop();
+        }
+    }
+
     public void Dispose()
     {
         try

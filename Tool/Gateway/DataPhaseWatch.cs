@@ -44,7 +44,8 @@ internal sealed class DataPhaseWatch
             };
             context.CommandExecuted += (_, c) =>
             {
-                // The gateway accepts every recipient (no mailbox filter), so an executed RCPT is one in the transaction.
+                // An executed RCPT: one in the transaction, or one the mailbox filter refused (EnvelopeAddressFilter). The
+                // latter is harmless: with no accepted recipient SmtpServer refuses DATA (503) before executing it.
                 if (c.Command is RcptCommand)
                 {
                     context.Properties[HasRecipient] = true;
