@@ -199,6 +199,9 @@ public sealed class GatewaySessionTarget : IFuzzTarget, IDisposable
             .Build();
         var services = new ServiceProvider();
         services.Add(new DiscardingStore());
+        // Postfix writes a reply in one piece; SmtpServer with Nagle on can hold the second of two small writes for
+        // the gateway's delayed ACK (40 ms per copy on Linux), which would time the ACK clock instead of the gateway.
+        services.Add((SmtpServer.Net.IEndpointListenerFactory)new NoDelayListenerFactory(1, () => { }));
         var server = new SmtpServer.SmtpServer(options, services);
         _ = Task.Run(() => server.StartAsync(cancellationToken), CancellationToken.None);
     }

@@ -50,8 +50,9 @@ try
     {
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             target.Run(File.ReadAllBytes(file));
-            Console.WriteLine($"ok    {file}");
+            Console.WriteLine($"ok    {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds,7:0.0} ms  {file}");
         }
 #pragma warning disable CA1031 // Replay reports every input's failure and goes on to the next.
         catch (Exception ex)
