@@ -81,7 +81,7 @@ public sealed class OpaqueSignatureTests : IDisposable
     public void EntityAroundTheOctetChunkSize_VerifiesWithOpenSsl_ByteForByte(int chunks, int delta)
     {
         var prefix = Encoding.ASCII.GetBytes(TextFields + "\r\n");
-        var entity = prefix.Concat(Lines(chunks * SignedDataWriter.OctetChunkSize + delta - prefix.Length)).ToArray();
+        var entity = prefix.Concat(Lines(chunks * OctetChunkStream.ChunkSize + delta - prefix.Length)).ToArray();
         var message = Encoding.ASCII.GetBytes(OuterHeaders).Concat(entity).ToArray();
 
         var output = Sign(message);

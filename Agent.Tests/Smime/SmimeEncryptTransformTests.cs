@@ -1,5 +1,6 @@
 using ExchangeEncryptionAgent.Tests.Support;
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -7,7 +8,13 @@ using System.Threading;
 using ExchangeEncryptionAgent.Content;
 using ExchangeEncryptionAgent.Policy.Model;
 using ExchangeEncryptionAgent.Smime;
+using Org.BouncyCastle.Asn1;
+using CmsAsn1 = Org.BouncyCastle.Asn1.Cms;
 using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Cms;
+using Org.BouncyCastle.Crypto.Operators;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
 using Xunit;
 
@@ -91,6 +98,42 @@ public sealed class SmimeEncryptTransformTests
         Assert.Equal("2.16.840.1.101.3.4.2.1", parameters.HashAlgorithm.Algorithm.Id);
         Assert.Equal("2.16.840.1.101.3.4.2.1", Org.BouncyCastle.Asn1.X509.AlgorithmIdentifier.GetInstance(parameters.MaskGenAlgorithm.Parameters).Algorithm.Id);
         Assert.Equal(SampleMessages.MixedEntity, SmimeTestKit.Decrypt(output, Pki.Alice.Certificate, Pki.Alice.KeyPair.Private));
+    }
+
+    [Fact]
+    public void RecipientInfos_AreWhatBouncyCastlesGeneratorWrote_InADerSet_EachKeyTransportItsOwn()
+    {
+        // The RecipientInfos are written from DER made once per certificate (PlatformKeyWrapper); identifiers and
+        // algorithm parameters must stay those of BouncyCastle's KeyTransRecipientInfoGenerator, and the set DER.
+        var recipients = new[]
+        {
+            new SmimeRecipient(Pki.Alice.Certificate, KeyTransportAlgorithm.RsaOaepSha256),
+            new SmimeRecipient(Pki.Bob.Certificate),
+            new SmimeRecipient(Pki.Recovery.Certificate),
+        };
+
+        var output = SmimeTestKit.Apply(new SmimeEncryptTransform(recipients, ContentEncryptionAlgorithm.Aes256Cbc, false, "Encrypted message"), SampleMessages.Mixed);
+
+        var envelope = CmsAsn1.EnvelopedData.GetInstance(CmsAsn1.ContentInfo.GetInstance(Asn1Object.FromByteArray(SmimeTestKit.Pkcs7(output))).Content);
+        Assert.Equal(0, envelope.Version.IntValueExact);
+        var written = envelope.RecipientInfos.Cast<Asn1Encodable>().Select(r => r.GetEncoded(Asn1Encodable.Der)).ToList();
+        Assert.Equal(written.OrderBy(e => e, Comparer<byte[]>.Create(Der.CompareEncodings)), written);
+        foreach (var recipient in recipients)
+        {
+            var ours = envelope.RecipientInfos.Cast<Asn1Encodable>().Select(r => CmsAsn1.KeyTransRecipientInfo.GetInstance(CmsAsn1.RecipientInfo.GetInstance(r).Info))
+                .Single(k => CmsAsn1.IssuerAndSerialNumber.GetInstance(k.RecipientIdentifier.ID).SerialNumber.Value.Equals(recipient.Certificate.SerialNumber));
+            var wrapper = recipient.KeyTransport == KeyTransportAlgorithm.RsaOaepSha256
+                ? new Asn1KeyWrapper("RSA/NONE/OAEPWITHSHA256ANDMGF1PADDING", recipient.Certificate)
+                : new Asn1KeyWrapper(PkcsObjectIdentifiers.RsaEncryption, recipient.Certificate);
+            var reference = CmsAsn1.KeyTransRecipientInfo.GetInstance(CmsAsn1.RecipientInfo.GetInstance(
+                new KeyTransRecipientInfoGenerator(recipient.Certificate, wrapper).Generate(new KeyParameter(new byte[32]), new SecureRandom())).Info);
+            Assert.Equal(reference.Version.IntValueExact, ours.Version.IntValueExact);
+            Assert.Equal(reference.RecipientIdentifier.GetEncoded(Asn1Encodable.Der), ours.RecipientIdentifier.GetEncoded(Asn1Encodable.Der));
+            Assert.Equal(reference.KeyEncryptionAlgorithm.GetEncoded(Asn1Encodable.Der), ours.KeyEncryptionAlgorithm.GetEncoded(Asn1Encodable.Der));
+        }
+
+        Assert.Equal(SampleMessages.MixedEntity, SmimeTestKit.Decrypt(output, Pki.Alice.Certificate, Pki.Alice.KeyPair.Private));
+        Assert.Equal(SampleMessages.MixedEntity, SmimeTestKit.Decrypt(output, Pki.Bob.Certificate, Pki.Bob.KeyPair.Private));
     }
 
     [Fact]

@@ -1,34 +1,44 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.Security.Cryptography;
 using ExchangeEncryptionAgent.Policy.Model;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Cms;
-using Org.BouncyCastle.Asn1.X509;
-using Org.BouncyCastle.Cms;
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Security;
 
 namespace ExchangeEncryptionAgent.Smime;
 
 /// <summary>
 /// Writes CMS EnvelopedData (RFC 5652 §6.1) as a stream, in BER with an indefinite-length encryptedContent of
-/// fixed-size octet-string chunks, the layout of BouncyCastle's CmsEnvelopedDataStreamGenerator and of
-/// `openssl cms -stream`. The ASN.1 framing and the RecipientInfos (PKCS#1 v1.5 or OAEP key transport) come from
-/// BouncyCastle; the bulk AES-CBC (RFC 3565) is the platform's (OpenSSL on Linux, CNG on Windows): BouncyCastle's
-/// generator cannot take another cipher, its AES-NI path ran at a third of OpenSSL's speed here, and on .NET
-/// Framework its AES is a table-based managed implementation (slow, and not constant-time).
+/// fixed-size octet-string chunks (<see cref="OctetChunkStream"/>), the layout of `openssl cms -stream`. The
+/// RecipientInfos come from each certificate's <see cref="PlatformKeyWrapper"/> (DER made once, the platform's RSA
+/// per message); the bulk AES-CBC (RFC 3565) is the platform's (OpenSSL on Linux, CNG on Windows): BouncyCastle's
+/// AES-NI path ran at a third of OpenSSL's speed here, and on .NET Framework its AES is a table-based managed
+/// implementation (slow, and not constant-time).
 /// </summary>
 internal static class EnvelopedDataWriter
 {
-    private const int OctetChunkSize = 32 * 1024;
+    /// <summary>ContentInfo { id-envelopedData, [0] EXPLICIT EnvelopedData { version 0, … } }, the constructed ones indefinite.</summary>
+    /// <remarks>Version 0 (RFC 5652 §6.1): no originatorInfo, no unprotectedAttrs, every RecipientInfo version 0.</remarks>
+    private static readonly byte[] Prefix = Der.Concat(
+        new byte[] { Der.Sequence, 0x80 },
+        CmsObjectIdentifiers.EnvelopedData.GetEncoded(Asn1Encodable.Der),
+        new byte[] { Der.Context(0), 0x80, Der.Sequence, 0x80, Der.Integer, 1, 0 });
+
+    /// <summary>EncryptedContentInfo's opening and its contentType, id-data.</summary>
+    private static readonly byte[] ContentPrefix = Der.Concat(new byte[] { Der.Sequence, 0x80 }, CmsObjectIdentifiers.Data.GetEncoded(Asn1Encodable.Der));
+
+    /// <summary>encryptedContent [0] IMPLICIT OCTET STRING, constructed so it can be written before its length is known.</summary>
+    private static readonly byte[] EncryptedContentPrefix = { Der.Context(0), 0x80 };
 
     /// <summary>
-    /// Handed to BouncyCastle's RecipientInfo generator, which needs one though the platform key wrapper draws its own
-    /// padding: made once (seeding a new one cost about 2 % of a small message), thread-safe.
+    /// One AES object per thread, used only to make encryptors with an explicit key and IV: the key goes straight to
+    /// the platform's cipher context and is never stored in the object, so nothing of a message outlives it here.
+    /// Creating one per message showed at 5 % of a small message in the profile.
     /// </summary>
-    private static readonly SecureRandom Random = new();
+    [ThreadStatic]
+    private static Aes? _aes;
 
     /// <summary>
     /// Writes the header and RecipientInfos to <paramref name="output"/> and returns the stream the content goes to;
@@ -36,45 +46,38 @@ internal static class EnvelopedDataWriter
     /// </summary>
     public static Stream Open(Stream output, IReadOnlyList<SmimeRecipient> recipients, ContentEncryptionAlgorithm algorithm)
     {
-        var oid = SmimeAlgorithms.ContentEncryptionOid(algorithm);
+        var algorithmOid = new DerObjectIdentifier(SmimeAlgorithms.ContentEncryptionOid(algorithm)).GetEncoded(Asn1Encodable.Der);
         var key = new byte[algorithm == ContentEncryptionAlgorithm.Aes128Cbc ? 16 : 32];
         var iv = new byte[16];
-        using (var random = RandomNumberGenerator.Create())
-        {
-            random.GetBytes(key);
-            random.GetBytes(iv);
-        }
-
         try
         {
-            var recipientInfos = new Asn1EncodableVector();
-            foreach (var recipient in recipients)
+            SecureRandomBytes.Fill(key);
+            SecureRandomBytes.Fill(iv);
+            var recipientInfos = new byte[recipients.Count][];
+            for (var i = 0; i < recipientInfos.Length; i++)
             {
-                var generator = new KeyTransRecipientInfoGenerator(recipient.Certificate,
-                    SmimeAlgorithms.KeyWrapper(recipient.KeyTransport, recipient.Certificate));
-                recipientInfos.Add(generator.Generate(new KeyParameter(key), Random));
+                recipientInfos[i] = PlatformKeyWrapper.For(recipients[i].Certificate).RecipientInfo(key, recipients[i].KeyTransport);
             }
 
-            var recipientSet = new DerSet(recipientInfos);
-            var contentInfo = new BerSequenceGenerator(output);
-            contentInfo.AddObject(CmsObjectIdentifiers.EnvelopedData);
-            var envelopedData = new BerSequenceGenerator(contentInfo.GetRawOutputStream(), 0, true);
-            envelopedData.AddObject(DerInteger.ValueOf(EnvelopedData.CalculateVersion(null, recipientSet, null)));
-            envelopedData.AddObject(recipientSet);
-            var encryptedContentInfo = new BerSequenceGenerator(envelopedData.GetRawOutputStream());
-            encryptedContentInfo.AddObject(CmsObjectIdentifiers.Data);
-            encryptedContentInfo.AddObject(new AlgorithmIdentifier(new DerObjectIdentifier(oid), new DerOctetString(iv)));
-            // encryptedContent [0] IMPLICIT OCTET STRING, constructed (BER) so it can be written before its length is known.
-            var encryptedContent = new BerOctetStringGenerator(encryptedContentInfo.GetRawOutputStream(), 0, false);
-            var chunks = encryptedContent.GetOctetOutputStream(new byte[OctetChunkSize]);
-            return new CbcEncryptingStream(key, iv, chunks, () =>
+            var encryptor = Encryptor(key, iv);
+            try
             {
-                chunks.Dispose();
-                encryptedContent.Dispose();
-                encryptedContentInfo.Dispose();
-                envelopedData.Dispose();
-                contentInfo.Dispose();
-            });
+                output.Write(Prefix, 0, Prefix.Length);
+                var recipientSet = Der.SetOf(recipientInfos);
+                output.Write(recipientSet, 0, recipientSet.Length);
+                output.Write(ContentPrefix, 0, ContentPrefix.Length);
+
+                // contentEncryptionAlgorithm: the AES-CBC OID with the IV as its parameters (RFC 3565 §4.1).
+                var algorithmIdentifier = Der.Encode(Der.Sequence, algorithmOid, Der.Encode(Der.OctetString, iv));
+                output.Write(algorithmIdentifier, 0, algorithmIdentifier.Length);
+                output.Write(EncryptedContentPrefix, 0, EncryptedContentPrefix.Length);
+                return new CbcEncryptingStream(encryptor, output);
+            }
+            catch
+            {
+                encryptor.Dispose();
+                throw;
+            }
         }
         finally
         {
@@ -82,28 +85,43 @@ internal static class EnvelopedDataWriter
         }
     }
 
-    /// <summary>AES-CBC with PKCS#7 padding (RFC 5652 §6.3) in large blocks through the platform's implementation.</summary>
+    private static ICryptoTransform Encryptor(byte[] key, byte[] iv)
+    {
+        var aes = _aes;
+        if (aes is null)
+        {
+            aes = Aes.Create();
+            aes.Mode = CipherMode.CBC;
+            aes.Padding = PaddingMode.PKCS7;
+            _aes = aes;
+        }
+
+        return aes.CreateEncryptor(key, iv);
+    }
+
+    /// <summary>
+    /// AES-CBC with PKCS#7 padding (RFC 5652 §6.3) in large blocks through the platform's implementation; the
+    /// ciphertext goes out as the chunks of the constructed encryptedContent. Its buffers are borrowed from the shared
+    /// pool (the plain one cleared before it goes back), so a small message allocates none.
+    /// </summary>
     private sealed class CbcEncryptingStream : WriteOnlyStream
     {
         private const int BlockBufferSize = 64 * 1024;
 
-        private readonly Aes _aes;
         private readonly ICryptoTransform _encryptor;
         private readonly Stream _output;
-        private readonly Action _close;
-        private readonly byte[] _plain = new byte[BlockBufferSize];
-        private readonly byte[] _cipher = new byte[BlockBufferSize];
+        private readonly OctetChunkStream _chunks;
+        private readonly byte[] _plain = ArrayPool<byte>.Shared.Rent(BlockBufferSize);
+        private byte[]? _cipher;
         private int _count;
+        private int _used;
         private bool _closed;
 
-        public CbcEncryptingStream(byte[] key, byte[] iv, Stream output, Action close)
+        public CbcEncryptingStream(ICryptoTransform encryptor, Stream output)
         {
-            _aes = Aes.Create();
-            _aes.Mode = CipherMode.CBC;
-            _aes.Padding = PaddingMode.PKCS7;
-            _encryptor = _aes.CreateEncryptor(key, iv);
+            _encryptor = encryptor;
             _output = output;
-            _close = close;
+            _chunks = new OctetChunkStream(output);
         }
 
         public override bool CanWrite => !_closed;
@@ -130,12 +148,14 @@ internal static class EnvelopedDataWriter
                 var take = Math.Min(buffer.Length, BlockBufferSize - _count);
                 buffer.Slice(0, take).CopyTo(new Span<byte>(_plain, _count, take));
                 _count += take;
+                _used = Math.Max(_used, _count);
                 buffer = buffer.Slice(take);
                 if (_count == BlockBufferSize)
                 {
                     // Keep the last (possibly full) block for TransformFinalBlock, which adds the padding.
+                    _cipher ??= ArrayPool<byte>.Shared.Rent(BlockBufferSize);
                     var whole = _encryptor.TransformBlock(_plain, 0, BlockBufferSize, _cipher, 0);
-                    _output.Write(_cipher, 0, whole);
+                    _chunks.Write(_cipher, 0, whole);
                     _count = 0;
                 }
             }
@@ -149,14 +169,22 @@ internal static class EnvelopedDataWriter
                 try
                 {
                     var last = _encryptor.TransformFinalBlock(_plain, 0, _count);
-                    _output.Write(last, 0, last.Length);
-                    _close();
+                    _chunks.Write(last, 0, last.Length);
+                    _chunks.Dispose();
+
+                    // Closes encryptedContent, EncryptedContentInfo, EnvelopedData, the ContentInfo's [0] and ContentInfo.
+                    Der.WriteEndOfContents(_output, 5);
                 }
                 finally
                 {
-                    Array.Clear(_plain, 0, _plain.Length);
+                    _chunks.Dispose();
                     _encryptor.Dispose();
-                    _aes.Dispose();
+                    Array.Clear(_plain, 0, _used);
+                    ArrayPool<byte>.Shared.Return(_plain);
+                    if (_cipher is not null)
+                    {
+                        ArrayPool<byte>.Shared.Return(_cipher);
+                    }
                 }
             }
 

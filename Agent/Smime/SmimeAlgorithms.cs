@@ -33,15 +33,11 @@ internal static class SmimeAlgorithms
         => algorithm is ContentEncryptionAlgorithm.Aes256Gcm or ContentEncryptionAlgorithm.Aes128Gcm;
 
     /// <summary>
-    /// The RSA key wrapper: PKCS#1 v1.5 (rsaEncryption), or RSAES-OAEP with SHA-256 and MGF1-SHA-256 (RFC 8017 §7.1,
-    /// RFC 4055 §4.1; OpenSSL: rsa_oaep_md:sha256 rsa_mgf1_md:sha256).
-    /// The wrapping itself is the platform's (<see cref="PlatformKeyWrapper"/>); the algorithm identifier is BouncyCastle's.
+    /// BouncyCastle's RSA key wrapper for <paramref name="algorithm"/>: PKCS#1 v1.5 (rsaEncryption), or RSAES-OAEP with
+    /// SHA-256 and MGF1-SHA-256 (RFC 8017 §7.1, RFC 4055 §4.1; OpenSSL: rsa_oaep_md:sha256 rsa_mgf1_md:sha256). Only its
+    /// AlgorithmIdentifier is used, once per certificate (<see cref="PlatformKeyWrapper"/>); the wrapping is the platform's.
     /// </summary>
-    public static IKeyWrapper KeyWrapper(KeyTransportAlgorithm algorithm, X509Certificate certificate)
-        => PlatformKeyWrapper.For(BouncyCastleKeyWrapper(algorithm, certificate), algorithm, certificate);
-
-    /// <summary>BouncyCastle's managed RSA key wrapper for <paramref name="algorithm"/> (its identifier is the one written).</summary>
-    private static Asn1KeyWrapper BouncyCastleKeyWrapper(KeyTransportAlgorithm algorithm, X509Certificate certificate) => algorithm switch
+    internal static Asn1KeyWrapper BouncyCastleKeyWrapper(KeyTransportAlgorithm algorithm, X509Certificate certificate) => algorithm switch
     {
         KeyTransportAlgorithm.RsaPkcs1 => new Asn1KeyWrapper(PkcsObjectIdentifiers.RsaEncryption, certificate),
         KeyTransportAlgorithm.RsaOaepSha256 => new Asn1KeyWrapper("RSA/NONE/OAEPWITHSHA256ANDMGF1PADDING", certificate),
@@ -70,17 +66,6 @@ internal static class SmimeAlgorithms
         SignatureDigest.Sha256 => "sha-256",
         SignatureDigest.Sha512 => "sha-512",
         _ => throw new ArgumentOutOfRangeException(nameof(digest), digest, "unknown digest"),
-    };
-
-    /// <summary>
-    /// The signature algorithm OID: rsaEncryption for PKCS#1 v1.5 (RFC 3370 §3.2), id-RSASSA-PSS for PSS (RFC 4056).
-    /// BouncyCastle's PSS uses MGF1 with the same hash and salt length = hash length, which gpgsm also accepts.
-    /// </summary>
-    public static string SignatureOid(SignaturePadding padding) => padding switch
-    {
-        SignaturePadding.Pkcs1 => CmsSignedGenerator.EncryptionRsa,
-        SignaturePadding.Pss => CmsSignedGenerator.EncryptionRsaPss,
-        _ => throw new ArgumentOutOfRangeException(nameof(padding), padding, "unknown padding"),
     };
 
     /// <summary>

@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Security.Cryptography;
 using System.Threading;
 using ExchangeEncryptionAgent.Content;
@@ -10,13 +8,8 @@ using ExchangeEncryptionAgent.Certificates;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy.Model;
 using MimeKit;
-using Org.BouncyCastle.Asn1;
-using Org.BouncyCastle.Asn1.Cms;
 using Org.BouncyCastle.Cms;
-using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Security;
-using Org.BouncyCastle.Utilities.Collections;
-using Org.BouncyCastle.X509;
 
 namespace ExchangeEncryptionAgent.Smime;
 
@@ -24,11 +17,11 @@ namespace ExchangeEncryptionAgent.Smime;
 /// Signs the body entity of a message for its sender or the organisation (RFC 8551 §3.5), streaming. Clear:
 /// multipart/signed (RFC 1847) over the entity as it is when it is already safe to sign (<see cref="SevenBitCleanEntity"/>),
 /// else prepared to 7-bit first (RFC 8551 §3.1.3) through a temporary file; hashed and signed with the platform's
-/// SHA-2 and RSA, BouncyCastle building the CMS structure. Opaque: signed-data with the entity bytes encapsulated as
+/// SHA-2 and RSA, the CMS structure written from the signer's precomputed DER (<see cref="SignerTemplate"/>). Opaque: signed-data with the entity bytes encapsulated as
 /// they are (base64 as a whole, so 8bit content needs no re-encoding), streamed by <see cref="SignedDataWriter"/> with
 /// the same platform hash and the same SignerInfo as a clear signature. The top-level RFC 5322 fields stay outside,
-/// as with encryption. Signed attributes: contentType, messageDigest, signingTime, SMIMECapabilities (and
-/// BouncyCastle's CMSAlgorithmProtection, RFC 6211). The signer certificate and its chain are included (RFC 8550 §2.3).
+/// as with encryption. Signed attributes: contentType, messageDigest, signingTime, SMIMECapabilities and
+/// CMSAlgorithmProtection (RFC 6211), as BouncyCastle's generator wrote them before. The signer certificate and its chain are included (RFC 8550 §2.3).
 /// </summary>
 public sealed class SmimeSignTransform : IMessageTransform
 {
@@ -108,10 +101,11 @@ public sealed class SmimeSignTransform : IMessageTransform
         OuterHeaderWriter.WriteEnd(destination);
 
         var base64 = new Base64LineStream(destination);
-        using (var signed = new SignedDataWriter(base64, SmimeAlgorithms.HashName(_digest), SmimeAlgorithms.DigestOid(_digest)))
+        var template = Template;
+        using (var signed = new SignedDataWriter(base64, template, SmimeAlgorithms.HashName(_digest)))
         {
             WriteEntityAsIs(source, header, signed.Content, cancellationToken);
-            signed.Complete(digest => SignedData.GetInstance(SignDigest(digest).ContentInfo.Content));
+            signed.Complete(digest => template.SignerInfos(digest, DateTime.UtcNow, _signer.PrivateKey));
         }
 
         base64.Complete();
@@ -159,9 +153,8 @@ public sealed class SmimeSignTransform : IMessageTransform
         OuterHeaderWriter.WriteField(destination, "Content-Disposition", "attachment; filename=\"smime.p7s\"");
         OuterHeaderWriter.WriteEnd(destination);
 
-        // The detached SignedData is small (no content): re-encode BouncyCastle's BER as DER, which every reader
-        // (gpgsm included) parses.
-        var der = SignDigest(digest).ContentInfo.GetEncoded(Asn1Encodable.Der);
+        // The detached SignedData is small (no content): DER, which every reader (gpgsm included) parses.
+        var der = Template.DetachedSignedData(digest, DateTime.UtcNow, _signer.PrivateKey);
         var base64 = new Base64LineStream(destination);
         base64.Write(der, 0, der.Length);
         base64.Complete();
@@ -171,9 +164,12 @@ public sealed class SmimeSignTransform : IMessageTransform
     /// <summary>The body entity as it is: its Content-* fields, the empty line, the body.</summary>
     private static void WriteEntityAsIs(Stream source, RawHeaderBlock header, Stream output, CancellationToken cancellationToken)
     {
-        foreach (var field in header.Fields.Where(f => f.IsEntityField))
+        foreach (var field in header.Fields)
         {
-            output.Write(field.Raw, 0, field.Raw.Length);
+            if (field.IsEntityField)
+            {
+                output.Write(field.Raw, 0, field.Raw.Length);
+            }
         }
 
         output.Write(header.Separator, 0, header.Separator.Length);
@@ -181,54 +177,15 @@ public sealed class SmimeSignTransform : IMessageTransform
         StreamCopy.Copy(source, output, cancellationToken);
     }
 
-    /// <summary>
-    /// The detached SignedData for content whose <paramref name="digest"/> was taken with the platform's hash: the
-    /// signature of a clear-signed message, and the certificates and SignerInfo of an opaque one.
-    /// The messageDigest attribute is ours, so BouncyCastle keeps it (its attribute generator only fills in what is
-    /// missing) and is given no content to hash. The RSA operation is the platform's
-    /// (<see cref="PlatformRsaSignatureFactory"/>) for a CRT key; BouncyCastle's own for a key without CRT parameters.
-    /// </summary>
-    private CmsSignedData SignDigest(byte[] digest)
-    {
-        var attributes = new Asn1EncodableVector(
-            SmimeAlgorithms.SmimeCapabilities(),
-            new Org.BouncyCastle.Asn1.Cms.Attribute(CmsAttributes.MessageDigest, new DerSet(new DerOctetString(digest))));
-        var signedAttributes = new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes));
-        var generator = new CmsSignedDataGenerator(new SecureRandom());
-        if (_signer.PrivateKey is RsaPrivateCrtKeyParameters crtKey)
-        {
-            var factory = new PlatformRsaSignatureFactory(crtKey, _digest, _padding);
-            generator.AddSignerInfoGenerator(new SignerInfoGeneratorBuilder()
-                .WithSignedAttributeGenerator(signedAttributes)
-                .Build(factory, _signer.Certificate));
-        }
-        else
-        {
-            generator.AddSigner(_signer.PrivateKey, _signer.Certificate, SmimeAlgorithms.SignatureOid(_padding),
-                SmimeAlgorithms.DigestOid(_digest), signedAttributes, null);
-        }
-
-        generator.AddCertificates(SignerCertificates());
-        return generator.Generate(new CmsProcessableByteArray(Array.Empty<byte>()), encapsulate: false);
-    }
-
-    private IStore<X509Certificate> SignerCertificates()
-    {
-        var certificates = new List<X509Certificate> { _signer.Certificate };
-        certificates.AddRange(_signer.Chain.Where(c => !c.Equals(_signer.Certificate)));
-        return CollectionUtilities.CreateStore(certificates);
-    }
+    /// <summary>The precomputed parts of this signer's SignerInfo, kept beside the loaded key entry.</summary>
+    private SignerTemplate Template => SignerTemplate.For(_signer, _digest, _padding);
 
     private static string NewBoundary()
     {
         // "=_" cannot occur in base64 or quoted-printable text, and 128 random bits make a collision with 7-bit text
         // practically impossible (RFC 2046 §5.1.1).
         var random = new byte[16];
-        using (var generator = RandomNumberGenerator.Create())
-        {
-            generator.GetBytes(random);
-        }
-
+        SecureRandomBytes.Fill(random);
         return "=_eea_" + Hex.Upper(random);
     }
 
