@@ -138,6 +138,29 @@ internal static class OuterHeaderWriter
     /// <summary>Writes one field "Name: value" followed by CRLF (the value encoded by <see cref="HeaderText"/>).</summary>
     public static void WriteField(Stream output, string name, string value) => Write(output, RawHeaderField.Create(name, value));
 
+    /// <summary>
+    /// The MIME fields of an application/pkcs7-mime body of <paramref name="smimeType"/> in base64 (RFC 8551 §3.2.1,
+    /// RFC 5751 §3.2.2) and the empty line after them: the same for every message, so the transforms encode them once.
+    /// </summary>
+    public static byte[] Pkcs7MimeFields(string smimeType) => Fields(
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "application/pkcs7-mime; smime-type=" + smimeType + "; name=\"smime.p7m\""),
+        ("Content-Transfer-Encoding", "base64"),
+        ("Content-Disposition", "attachment; filename=\"smime.p7m\""));
+
+    /// <summary>Fields encoded as <see cref="WriteField"/> writes them, then the empty line that ends the block.</summary>
+    public static byte[] Fields(params (string Name, string Value)[] fields)
+    {
+        using var bytes = new MemoryStream();
+        foreach (var (name, value) in fields)
+        {
+            WriteField(bytes, name, value);
+        }
+
+        WriteEnd(bytes);
+        return bytes.ToArray();
+    }
+
     /// <summary>The empty line that ends the header block.</summary>
     public static void WriteEnd(Stream output) => output.Write(Crlf, 0, Crlf.Length);
 

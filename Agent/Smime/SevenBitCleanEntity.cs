@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.IO;
 using System.Text;
 using System.Threading;
@@ -62,10 +63,24 @@ internal static class SevenBitCleanEntity
 
     private static bool IsCleanBody(Stream source, CancellationToken cancellationToken)
     {
-        var buffer = new byte[BufferSize];
+        // Borrowed from the shared pool (a small message then allocates none) and cleared before it goes back.
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            return IsCleanBody(source, buffer, cancellationToken);
+        }
+        finally
+        {
+            Array.Clear(buffer, 0, BufferSize);
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static bool IsCleanBody(Stream source, byte[] buffer, CancellationToken cancellationToken)
+    {
         var filled = 0;
         int read;
-        while ((read = source.Read(buffer, filled, buffer.Length - filled)) > 0)
+        while ((read = source.Read(buffer, filled, BufferSize - filled)) > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
             filled += read;

@@ -25,6 +25,11 @@ namespace ExchangeEncryptionAgent.Smime;
 /// </summary>
 public sealed class SmimeEncryptTransform : IMessageTransform
 {
+    /// <summary>RFC 5652 enveloped-data, and RFC 5083 authEnveloped-data for AES-GCM (only for partners known to read it).</summary>
+    private static readonly byte[] EnvelopedFields = OuterHeaderWriter.Pkcs7MimeFields("enveloped-data");
+
+    private static readonly byte[] AuthEnvelopedFields = OuterHeaderWriter.Pkcs7MimeFields(AuthEnvelopedDataGenerator.SmimeType);
+
     private readonly IReadOnlyList<SmimeRecipient> _recipients;
     private readonly ContentEncryptionAlgorithm _contentEncryption;
     private readonly bool _headerProtection;
@@ -118,11 +123,8 @@ public sealed class SmimeEncryptTransform : IMessageTransform
             source.Position = 0;
             var header = RawHeaderBlock.Read(source);
             OuterHeaderWriter.WriteKeptFields(destination, header, _headerProtection ? _subjectPlaceholder : null);
-            OuterHeaderWriter.WriteField(destination, "MIME-Version", "1.0");
-            OuterHeaderWriter.WriteField(destination, "Content-Type", "application/pkcs7-mime; smime-type=" + SmimeType + "; name=\"smime.p7m\"");
-            OuterHeaderWriter.WriteField(destination, "Content-Transfer-Encoding", "base64");
-            OuterHeaderWriter.WriteField(destination, "Content-Disposition", "attachment; filename=\"smime.p7m\"");
-            OuterHeaderWriter.WriteEnd(destination);
+            var fields = SmimeAlgorithms.IsGcm(_contentEncryption) ? AuthEnvelopedFields : EnvelopedFields;
+            destination.Write(fields, 0, fields.Length);
 
             var base64 = new Base64LineStream(destination);
             using (var plain = OpenEnvelope(base64))
@@ -144,9 +146,6 @@ public sealed class SmimeEncryptTransform : IMessageTransform
             throw new MessageTransformException("S/MIME encryption failed: " + ex.Message, ex);
         }
     }
-
-    /// <summary>RFC 5083 authEnveloped-data for AES-GCM (only for partners known to read it), else RFC 5652 enveloped-data.</summary>
-    private string SmimeType => SmimeAlgorithms.IsGcm(_contentEncryption) ? AuthEnvelopedDataGenerator.SmimeType : "enveloped-data";
 
     private Stream OpenEnvelope(Stream output) => SmimeAlgorithms.IsGcm(_contentEncryption)
         ? AuthEnvelopedDataGenerator.Open(output, _recipients.Select(r => r.Certificate).ToList(), _contentEncryption, _recipients[0].KeyTransport)

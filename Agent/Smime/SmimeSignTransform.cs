@@ -25,6 +25,14 @@ namespace ExchangeEncryptionAgent.Smime;
 /// </summary>
 public sealed class SmimeSignTransform : IMessageTransform
 {
+    private static readonly byte[] OpaqueFields = OuterHeaderWriter.Pkcs7MimeFields("signed-data");
+
+    /// <summary>The header of the signature part of a clear-signed message (RFC 8551 §3.5.3).</summary>
+    private static readonly byte[] SignaturePartFields = OuterHeaderWriter.Fields(
+        ("Content-Type", "application/pkcs7-signature; name=\"smime.p7s\""),
+        ("Content-Transfer-Encoding", "base64"),
+        ("Content-Disposition", "attachment; filename=\"smime.p7s\""));
+
     private readonly PrivateKeyEntry _signer;
     private readonly SignatureFormat _format;
     private readonly SignatureDigest _digest;
@@ -94,11 +102,7 @@ public sealed class SmimeSignTransform : IMessageTransform
     private void WriteOpaqueSigned(Stream source, RawHeaderBlock header, Stream destination, CancellationToken cancellationToken)
     {
         OuterHeaderWriter.WriteKeptFields(destination, header, null);
-        OuterHeaderWriter.WriteField(destination, "MIME-Version", "1.0");
-        OuterHeaderWriter.WriteField(destination, "Content-Type", "application/pkcs7-mime; smime-type=signed-data; name=\"smime.p7m\"");
-        OuterHeaderWriter.WriteField(destination, "Content-Transfer-Encoding", "base64");
-        OuterHeaderWriter.WriteField(destination, "Content-Disposition", "attachment; filename=\"smime.p7m\"");
-        OuterHeaderWriter.WriteEnd(destination);
+        destination.Write(OpaqueFields, 0, OpaqueFields.Length);
 
         var base64 = new Base64LineStream(destination);
         var template = Template;
@@ -148,10 +152,7 @@ public sealed class SmimeSignTransform : IMessageTransform
         }
 
         WriteAscii(destination, "\r\n--" + boundary + "\r\n");
-        OuterHeaderWriter.WriteField(destination, "Content-Type", "application/pkcs7-signature; name=\"smime.p7s\"");
-        OuterHeaderWriter.WriteField(destination, "Content-Transfer-Encoding", "base64");
-        OuterHeaderWriter.WriteField(destination, "Content-Disposition", "attachment; filename=\"smime.p7s\"");
-        OuterHeaderWriter.WriteEnd(destination);
+        destination.Write(SignaturePartFields, 0, SignaturePartFields.Length);
 
         // The detached SignedData is small (no content): DER, which every reader (gpgsm included) parses.
         var der = Template.DetachedSignedData(digest, DateTime.UtcNow, _signer.PrivateKey);
