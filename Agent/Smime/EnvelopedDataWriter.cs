@@ -32,6 +32,9 @@ internal static class EnvelopedDataWriter
     /// <summary>encryptedContent [0] IMPLICIT OCTET STRING, constructed so it can be written before its length is known.</summary>
     private static readonly byte[] EncryptedContentPrefix = { Der.Context(0), 0x80 };
 
+    private static readonly byte[] Aes256CbcOid = Oid(ContentEncryptionAlgorithm.Aes256Cbc);
+    private static readonly byte[] Aes128CbcOid = Oid(ContentEncryptionAlgorithm.Aes128Cbc);
+
     /// <summary>
     /// One AES object per thread, used only to make encryptors with an explicit key and IV: the key goes straight to
     /// the platform's cipher context and is never stored in the object, so nothing of a message outlives it here.
@@ -46,13 +49,17 @@ internal static class EnvelopedDataWriter
     /// </summary>
     public static Stream Open(Stream output, IReadOnlyList<SmimeRecipient> recipients, ContentEncryptionAlgorithm algorithm)
     {
-        var algorithmOid = new DerObjectIdentifier(SmimeAlgorithms.ContentEncryptionOid(algorithm)).GetEncoded(Asn1Encodable.Der);
+        var algorithmOid = algorithm switch
+        {
+            ContentEncryptionAlgorithm.Aes256Cbc => Aes256CbcOid,
+            ContentEncryptionAlgorithm.Aes128Cbc => Aes128CbcOid,
+            _ => Oid(algorithm), // throws: AES-GCM is AuthEnvelopedData, not written here
+        };
         var key = new byte[algorithm == ContentEncryptionAlgorithm.Aes128Cbc ? 16 : 32];
         var iv = new byte[16];
         try
         {
-            SecureRandomBytes.Fill(key);
-            SecureRandomBytes.Fill(iv);
+            SecureRandomBytes.Fill(key, iv);
             var recipientInfos = new byte[recipients.Count][];
             for (var i = 0; i < recipientInfos.Length; i++)
             {
@@ -84,6 +91,9 @@ internal static class EnvelopedDataWriter
             Array.Clear(key, 0, key.Length);
         }
     }
+
+    private static byte[] Oid(ContentEncryptionAlgorithm algorithm)
+        => new DerObjectIdentifier(SmimeAlgorithms.ContentEncryptionOid(algorithm)).GetEncoded(Asn1Encodable.Der);
 
     private static ICryptoTransform Encryptor(byte[] key, byte[] iv)
     {
