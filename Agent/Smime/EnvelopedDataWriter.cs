@@ -114,86 +114,59 @@ internal static class EnvelopedDataWriter
     /// ciphertext goes out as the chunks of the constructed encryptedContent. Its buffers are borrowed from the shared
     /// pool (the plain one cleared before it goes back), so a small message allocates none.
     /// </summary>
-    private sealed class CbcEncryptingStream : WriteOnlyStream
+    private sealed class CbcEncryptingStream : BlockWriteStream
     {
         private const int BlockBufferSize = 64 * 1024;
 
         private readonly ICryptoTransform _encryptor;
         private readonly Stream _output;
         private readonly OctetChunkStream _chunks;
-        private readonly byte[] _plain = ArrayPool<byte>.Shared.Rent(BlockBufferSize);
         private byte[]? _cipher;
-        private int _count;
-        private int _used;
-        private bool _closed;
 
         public CbcEncryptingStream(ICryptoTransform encryptor, Stream output)
+            : base(BlockBufferSize)
         {
             _encryptor = encryptor;
             _output = output;
             _chunks = new OctetChunkStream(output);
         }
 
-        public override bool CanWrite => !_closed;
-
-        public override void Write(byte[] buffer, int offset, int count)
+        /// <summary>
+        /// A full block is encrypted at once. It is not the last one (it would be the last only if nothing followed,
+        /// and then Dispose would have it), so no padding is due yet.
+        /// </summary>
+        protected override void WriteBlock(byte[] block, int count)
         {
-            Guard.NotNull(buffer);
-            Write(new ReadOnlySpan<byte>(buffer, offset, count));
-        }
-
-#if NET
-        public override void Write(ReadOnlySpan<byte> buffer)
-#else
-        public void Write(ReadOnlySpan<byte> buffer)
-#endif
-        {
-            if (_closed)
-            {
-                throw new InvalidOperationException("The envelope is already closed.");
-            }
-
-            while (!buffer.IsEmpty)
-            {
-                var take = Math.Min(buffer.Length, BlockBufferSize - _count);
-                buffer.Slice(0, take).CopyTo(new Span<byte>(_plain, _count, take));
-                _count += take;
-                _used = Math.Max(_used, _count);
-                buffer = buffer.Slice(take);
-                if (_count == BlockBufferSize)
-                {
-                    // Keep the last (possibly full) block for TransformFinalBlock, which adds the padding.
-                    _cipher ??= ArrayPool<byte>.Shared.Rent(BlockBufferSize);
-                    var whole = _encryptor.TransformBlock(_plain, 0, BlockBufferSize, _cipher, 0);
-                    _chunks.Write(_cipher, 0, whole);
-                    _count = 0;
-                }
-            }
+            _cipher ??= ArrayPool<byte>.Shared.Rent(BlockBufferSize);
+            var whole = _encryptor.TransformBlock(block, 0, count, _cipher, 0);
+            _chunks.Write(_cipher, 0, whole);
         }
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing && !_closed)
+            if (disposing)
             {
-                _closed = true;
                 try
                 {
-                    var last = _encryptor.TransformFinalBlock(_plain, 0, _count);
-                    _chunks.Write(last, 0, last.Length);
-                    _chunks.Dispose();
+                    Finish((block, count) =>
+                    {
+                        // The last block, possibly empty, gets the PKCS#7 padding (RFC 5652 §6.3).
+                        var last = _encryptor.TransformFinalBlock(block, 0, count);
+                        _chunks.Write(last, 0, last.Length);
+                        _chunks.Dispose();
 
-                    // Closes encryptedContent, EncryptedContentInfo, EnvelopedData, the ContentInfo's [0] and ContentInfo.
-                    Der.WriteEndOfContents(_output, 5);
+                        // Closes encryptedContent, EncryptedContentInfo, EnvelopedData, the ContentInfo's [0] and ContentInfo.
+                        Der.WriteEndOfContents(_output, 5);
+                    });
                 }
                 finally
                 {
                     _chunks.Dispose();
                     _encryptor.Dispose();
-                    Array.Clear(_plain, 0, _used);
-                    ArrayPool<byte>.Shared.Return(_plain);
                     if (_cipher is not null)
                     {
                         ArrayPool<byte>.Shared.Return(_cipher);
+                        _cipher = null;
                     }
                 }
             }
