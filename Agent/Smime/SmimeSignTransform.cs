@@ -17,11 +17,12 @@ namespace ExchangeEncryptionAgent.Smime;
 /// Signs the body entity of a message for its sender or the organisation (RFC 8551 §3.5), streaming. Clear:
 /// multipart/signed (RFC 1847) over the entity as it is when it is already safe to sign (<see cref="SevenBitCleanEntity"/>),
 /// else prepared to 7-bit first (RFC 8551 §3.1.3) through a temporary file; hashed and signed with the platform's
-/// SHA-2 and RSA, the CMS structure written from the signer's precomputed DER (<see cref="SignerTemplate"/>). Opaque: signed-data with the entity bytes encapsulated as
-/// they are (base64 as a whole, so 8bit content needs no re-encoding), streamed by <see cref="SignedDataWriter"/> with
-/// the same platform hash and the same SignerInfo as a clear signature. The top-level RFC 5322 fields stay outside,
-/// as with encryption. Signed attributes: contentType, messageDigest, signingTime, SMIMECapabilities and
-/// CMSAlgorithmProtection (RFC 6211), as BouncyCastle's generator wrote them before. The signer certificate and its chain are included (RFC 8550 §2.3).
+/// SHA-2 and RSA, the CMS structure written from the signer's precomputed DER (<see cref="SignerTemplate"/>). Opaque:
+/// signed-data with the entity bytes encapsulated as they are (base64 as a whole, so 8bit content needs no
+/// re-encoding), streamed by <see cref="SignedDataWriter"/> with the same platform hash and the same SignerInfo as a
+/// clear signature. The top-level RFC 5322 fields stay outside, as with encryption. Signed attributes: contentType,
+/// messageDigest, signingTime, SMIMECapabilities and CMSAlgorithmProtection (RFC 6211), as BouncyCastle's generator
+/// wrote them before. The signer certificate and its chain are included (RFC 8550 §2.3).
 /// </summary>
 public sealed class SmimeSignTransform : IMessageTransform
 {
