@@ -29,12 +29,14 @@ internal static class DelimiterLineLimiter
     {
         cut = false;
         var start = stream.Position;
-        var buffer = new byte[ChunkSize + LineOfDashes.Length];
+        // No larger than the message: a 10 KB message does not allocate and clear 64 KiB.
+        var chunk = (int)Math.Max(1, Math.Min(ChunkSize, stream.Length - start));
+        var buffer = new byte[chunk + LineOfDashes.Length];
         var lines = 0;
         var kept = 0; // the last bytes of the previous chunk, so a match across chunks is found once
         var bufferOffset = start; // stream offset of buffer[0]
         int read;
-        while ((read = stream.Read(buffer, kept, ChunkSize)) > 0)
+        while ((read = stream.Read(buffer, kept, chunk)) > 0)
         {
             var span = new ReadOnlySpan<byte>(buffer, 0, kept + read);
             var from = 0;

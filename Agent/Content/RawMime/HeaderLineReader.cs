@@ -11,11 +11,18 @@ namespace ExchangeEncryptionAgent.Content.RawMime;
 /// </summary>
 internal sealed class HeaderLineReader
 {
-    private const int BufferSize = 64 * 1024;
+    /// <summary>
+    /// The first read: a real header block fits in it. Reading 64 KiB at once read the whole of a small message (and
+    /// allocated and cleared the buffer) for every header block the pipeline reads: 6 % of a 10 KB message's time.
+    /// </summary>
+    private const int FirstReadSize = 4 * 1024;
+
+    /// <summary>Reads double from one to the next up to this, so a large block or body still moves in large reads.</summary>
+    private const int MaxReadSize = 64 * 1024;
 
     private readonly Stream _source;
     private readonly long _maxBytes;
-    private readonly byte[] _buffer = new byte[BufferSize];
+    private byte[] _buffer;
     private long _remaining;
     private byte[] _line = new byte[1024];
     private int _offset;
@@ -27,6 +34,7 @@ internal sealed class HeaderLineReader
         _source = source;
         _remaining = length;
         _maxBytes = maxBytes;
+        _buffer = new byte[(int)Math.Max(1, Math.Min(FirstReadSize, length))];
     }
 
     /// <summary>Bytes of the lines returned so far.</summary>
@@ -85,6 +93,12 @@ internal sealed class HeaderLineReader
 
     private bool Fill()
     {
+        if (_count == _buffer.Length && _buffer.Length < MaxReadSize && _remaining > _buffer.Length)
+        {
+            // The last read filled the buffer: more is coming, read it in larger steps.
+            _buffer = new byte[(int)Math.Min(MaxReadSize, Math.Min(_buffer.Length * 2L, _remaining))];
+        }
+
         var read = _remaining <= 0 ? 0 : _source.Read(_buffer, 0, (int)Math.Min(_buffer.Length, _remaining));
         _remaining -= read;
         _offset = 0;
