@@ -26,7 +26,7 @@ public sealed class HeaderLineReaderTests
         var body = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 30_000).Select(i => i.ToString("D6", System.Globalization.CultureInfo.InvariantCulture))));
         var message = lines.SelectMany(l => l).Concat(Encoding.ASCII.GetBytes("\r\n")).Concat(body).ToArray();
         using var source = new MemoryStream(message, writable: false);
-        var reader = new HeaderLineReader(source, message.Length, RawHeaderBlock.MaxBytes);
+        using var reader = new HeaderLineReader(source, message.Length, RawHeaderBlock.MaxBytes);
 
         var read = new List<byte[]>();
         int length;
@@ -54,7 +54,7 @@ public sealed class HeaderLineReaderTests
         var header = "From: alice@contoso.example\r\nTo: dave@fabrikam.example\r\nSubject: Order\r\n\r\n";
         var message = Encoding.ASCII.GetBytes(header + new string('x', 1024 * 1024));
         using var source = new ReadCountingStream(message);
-        var reader = new HeaderLineReader(source, message.Length, RawHeaderBlock.MaxBytes);
+        using var reader = new HeaderLineReader(source, message.Length, RawHeaderBlock.MaxBytes);
 
         while (reader.ReadLine() > 2)
         {
@@ -70,7 +70,7 @@ public sealed class HeaderLineReaderTests
         const int Limit = 1024 * 1024;
         var message = Encoding.ASCII.GetBytes("Subject: " + new string('a', 16 * 1024 * 1024));
         using var source = new ReadCountingStream(message);
-        var reader = new HeaderLineReader(source, message.Length, Limit);
+        using var reader = new HeaderLineReader(source, message.Length, Limit);
 
         Assert.Throws<MessageHeaderTooLargeException>(() => reader.ReadLine());
         Assert.True(source.BytesRead <= Limit + (64 * 1024), $"read {source.BytesRead:N0} bytes with a limit of {Limit:N0}");
