@@ -72,6 +72,69 @@ public sealed class TemporaryFileFactoryTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void MemoryStage_BehavesAsAFile_UnderWritesReadsSeeksAndLengthChanges(int seed)
+    {
+        // The memory stage is a pooled buffer, not a MemoryStream: the same operations on both must give the same
+        // bytes, lengths and positions, before and after the move to the file (gaps read as zeros).
+        var random = new Random(seed);
+        var factory = new TemporaryFileFactory(_directory, 12_000);
+        using var spool = factory.Create();
+        using var model = new MemoryStream();
+        for (var step = 0; step < 400; step++)
+        {
+            switch (random.Next(6))
+            {
+                case 0:
+                case 1:
+                case 5:
+                    var data = Bytes(random.Next(0, 3000)).Select(b => (byte)(b ^ step)).ToArray();
+                    spool.Write(data, 0, data.Length);
+                    model.Write(data, 0, data.Length);
+                    break;
+                case 2:
+                    var wanted = random.Next(0, 4000);
+                    var fromSpool = new byte[wanted];
+                    var fromModel = new byte[wanted];
+                    Assert.Equal(model.Read(fromModel, 0, wanted), spool.Read(fromSpool, 0, wanted));
+                    Assert.Equal(fromModel, fromSpool);
+                    break;
+                case 3:
+                    var position = random.Next(0, (int)model.Length + 500);
+                    spool.Position = position;
+                    model.Position = position;
+                    break;
+                case 4:
+                    var length = random.Next(0, (int)model.Length + 500);
+                    spool.SetLength(length);
+                    model.SetLength(length);
+                    break;
+            }
+
+            Assert.Equal(model.Length, spool.Length);
+            Assert.Equal(model.Position, spool.Position);
+        }
+
+        Assert.True(((SpoolStream)spool).IsFile, "the run never left the memory stage");
+        spool.Position = 0;
+        Assert.Equal(model.ToArray(), ReadAll(spool));
+    }
+
+    [Fact]
+    public void MemoryStage_IsGone_AfterDispose()
+    {
+        var factory = new TemporaryFileFactory(_directory, TemporaryFileFactory.SmallSpoolBytes);
+        var spool = factory.Create();
+        spool.Write(Bytes(100), 0, 100);
+        spool.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => spool.Length);
+        Assert.Throws<ObjectDisposedException>(() => spool.Write(Bytes(1), 0, 1));
+    }
+
     private static byte[] Bytes(int count) => Enumerable.Range(0, count).Select(i => (byte)(i * 31 + 7)).ToArray();
 
     private static byte[] ReadAll(Stream stream)

@@ -30,7 +30,7 @@ public sealed class MessageContext : IDisposable
     private MimeMessage? _message;
     private string? _parseError;
     private MessageStructure _structure = MessageStructure.Empty;
-    private Dictionary<string, List<string>>? _headerIndex;
+    private Dictionary<string, IndexedFields>? _headerIndex;
     private string? _subject;
     private string? _bodyText;
     private HashSet<string>? _toCc;
@@ -243,7 +243,7 @@ public sealed class MessageContext : IDisposable
     public IReadOnlyList<string> GetHeaderValues(string name)
     {
         _headerIndex ??= BuildHeaderIndex();
-        return _headerIndex.TryGetValue(name, out var values) ? values : NoValues;
+        return _headerIndex.TryGetValue(name, out var fields) ? fields.Values : NoValues;
     }
 
     /// <inheritdoc />
@@ -306,27 +306,32 @@ public sealed class MessageContext : IDisposable
         }
     }
 
-    private Dictionary<string, List<string>> BuildHeaderIndex()
+    /// <summary>
+    /// The first <see cref="MessageContextLimits.MaxIndexedHeaders"/> top-level fields by name. Values are decoded when a
+    /// name is first asked for: conditions ask for a handful of names, and decoding every field of every message was a
+    /// tenth of planning a small one.
+    /// </summary>
+    private Dictionary<string, IndexedFields> BuildHeaderIndex()
     {
-        var index = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
         var headers = Message?.Headers;
         if (headers is null)
         {
-            return index;
+            return new Dictionary<string, IndexedFields>(StringComparer.OrdinalIgnoreCase);
         }
 
         var count = Math.Min(headers.Count, MessageContextLimits.MaxIndexedHeaders);
+        var index = new Dictionary<string, IndexedFields>(count, StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < count; i++)
         {
             var header = headers[i];
-            var value = Truncate(TextNormalizer.CollapseWhitespace(TryRead(() => header.Value)));
-            if (!index.TryGetValue(header.Field, out var values))
+            if (index.TryGetValue(header.Field, out var fields))
             {
-                values = new List<string>(1);
-                index.Add(header.Field, values);
+                fields.Add(header);
             }
-
-            values.Add(value);
+            else
+            {
+                index.Add(header.Field, new IndexedFields(header));
+            }
         }
 
         return index;
@@ -415,6 +420,31 @@ public sealed class MessageContext : IDisposable
 #pragma warning restore CA1031
         {
             return string.Empty;
+        }
+    }
+
+    /// <summary>The fields of one name in order, and their values once decoded (whitespace collapsed, truncated).</summary>
+    private sealed class IndexedFields
+    {
+        private readonly List<Header> _fields = new(1);
+        private IReadOnlyList<string>? _values;
+
+        public IndexedFields(Header first) => _fields.Add(first);
+
+        public IReadOnlyList<string> Values => _values ??= Decode();
+
+        public void Add(Header header) => _fields.Add(header);
+
+        private string[] Decode()
+        {
+            var values = new string[_fields.Count];
+            for (var i = 0; i < values.Length; i++)
+            {
+                var header = _fields[i];
+                values[i] = Truncate(TextNormalizer.CollapseWhitespace(TryRead(() => header.Value)));
+            }
+
+            return values;
         }
     }
 }

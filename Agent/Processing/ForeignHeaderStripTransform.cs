@@ -53,7 +53,7 @@ internal sealed class ForeignHeaderStripTransform : IMessageTransform
     /// <summary>The removal itself; with no destination it only counts and stops at the end of the header block.</summary>
     private static int Copy(Stream source, Stream? destination, CancellationToken cancellationToken)
     {
-        var reader = new HeaderLineReader(source, source.Length - source.Position, RawHeaderBlock.MaxBytes);
+        using var reader = new HeaderLineReader(source, source.Length - source.Position, RawHeaderBlock.MaxBytes);
         var removed = 0;
         var dropping = false;
         int length;

@@ -75,7 +75,7 @@ internal sealed class RawHeaderBlock
     public static RawHeaderBlock Read(Stream source, long start, long end, long maxBytes = MaxBytes)
     {
         Guard.NotNull(source).Position = start;
-        var reader = new HeaderLineReader(source, end - start, maxBytes);
+        using var reader = new HeaderLineReader(source, end - start, maxBytes);
         var fields = new List<RawHeaderField>();
         var current = new MemoryStream();
         string? currentName = null;

@@ -51,11 +51,14 @@ internal static class SmallMessageThroughput
             var policy = loaded.Value ?? throw new InvalidOperationException("policy did not load: " + string.Join("; ", loaded.Errors));
             using var runtime = AgentRuntimeFactory.CreateForPolicy(policy, new AgentSettings(), NullAgentLog.Instance, spool);
             var rows = new List<(string Variant, Measurement Figures)>();
+            string? phases = null;
             if (variant is "direct" or "both")
             {
                 var envelope = new MessageEnvelope(From, new[] { new EnvelopeRecipientInput(To, false) }, SubmissionOrigin.Mailbox, AcceptedDomains, From);
                 var direct = new DirectPipelineMessage(runtime, envelope, content);
-                rows.Add(("direct (planner + copy builder)", Measure(count, Path.GetDirectoryName(policyPath)!, () => direct.Run())));
+                rows.Add(("direct (planner + copy builder)", Measure(count, Path.GetDirectoryName(policyPath)!, () => direct.Run(), direct.ResetPhases)));
+                phases = string.Create(CultureInfo.InvariantCulture,
+                    $"direct, median wall time a message: planning (both stages) {direct.MedianPlanning.TotalMilliseconds:0.000} ms, building and writing the copy {direct.MedianBuilding.TotalMilliseconds:0.000} ms");
             }
 
             if (variant is "simulator" or "both")
@@ -77,6 +80,19 @@ internal static class SmallMessageThroughput
                     $"| {name} | {figures.WarmUps:N0} | {count:N0} | {figures.PerSecond:0} | {figures.CpuSeconds * 1000:0.00} | {sign * 1000:0.000} | {verify * 1000:0.000} | {aes / 1e6:0} | {limit:0} | {limit / figures.PerSecond:0.00} | {limit * figures.CpuSeconds:0.00} |"));
             }
 
+            // Below the table, so that its columns stay those of the rows already in docs/performance.md.
+            Console.WriteLine();
+            foreach (var (name, figures) in rows)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{name}: median wall time {figures.MedianSeconds * 1000:0.000} ms a message, allocated {figures.AllocatedBytes / 1024.0:0.0} KiB a message, {figures.Gen0PerThousand:0.0} gen-0 collections per 1,000 messages"));
+            }
+
+            if (phases is not null)
+            {
+                Console.WriteLine(phases);
+            }
+
             return 0;
         }
         finally
@@ -89,7 +105,7 @@ internal static class SmallMessageThroughput
     }
 
     /// <summary>Warm-up, then COUNT timed messages; a sample of the copies is checked with openssl afterwards.</summary>
-    private static Measurement Measure(int count, string demoFolder, Func<MemoryStream> runOne)
+    private static Measurement Measure(int count, string demoFolder, Func<MemoryStream> runOne, Action? timedRunStarts = null)
     {
         // Warm-up until the JIT is done: tiered compilation recompiles hot methods in the background (tier 0, then an
         // instrumented tier, then the optimised one), which on a loaded machine takes thousands of messages. A host
@@ -109,12 +125,18 @@ internal static class SmallMessageThroughput
         // CPU time beside wall time: on a shared machine the wall figure measures the other processes too.
         var sampleEvery = Math.Max(1, count / Samples);
         var samples = new List<byte[]>();
+        timedRunStarts?.Invoke();
         using var self = Process.GetCurrentProcess();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var collectionsBefore = GC.CollectionCount(0);
         var cpuBefore = self.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
+        var each = new long[count];
         for (var i = 0; i < count; i++)
         {
+            var started = Stopwatch.GetTimestamp();
             var copy = runOne();
+            each[i] = Stopwatch.GetTimestamp() - started;
             Check(copy);
             if (i % sampleEvery == 0)
             {
@@ -126,8 +148,12 @@ internal static class SmallMessageThroughput
         var perSecond = count / clock.Elapsed.TotalSeconds;
         self.Refresh();
         var cpuPerMessage = (self.TotalProcessorTime - cpuBefore).TotalSeconds / count;
+        var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)count;
+        var gen0PerThousand = (GC.CollectionCount(0) - collectionsBefore) * 1000.0 / count;
+        Array.Sort(each);
+        var median = Stopwatch.GetElapsedTime(0, each[count / 2]).TotalSeconds;
         OpenSslCheck(samples, demoFolder);
-        return new Measurement(perSecond, cpuPerMessage, warmUps);
+        return new Measurement(perSecond, cpuPerMessage, warmUps, allocated, gen0PerThousand, median);
     }
 
     private static MemoryStream RunOne(TransportSimulator simulator, EncryptionRoutingAgentFactory factory, byte[] content)
@@ -188,7 +214,7 @@ internal static class SmallMessageThroughput
         }
     }
 
-    private readonly record struct Measurement(double PerSecond, double CpuSeconds, int WarmUps);
+    private readonly record struct Measurement(double PerSecond, double CpuSeconds, int WarmUps, double AllocatedBytes, double Gen0PerThousand, double MedianSeconds);
 
     /// <summary>A 10 KB text message (headers, then lines of text up to the size).</summary>
     private static byte[] Message()
