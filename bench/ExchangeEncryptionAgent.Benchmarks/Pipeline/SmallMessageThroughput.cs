@@ -33,6 +33,7 @@ internal static class SmallMessageThroughput
     private const int MinWarmUps = 200;
     private const int MaxWarmUps = 20_000;
     private const int WarmUpBatch = 100;
+    private static readonly TimeSpan MinWarmUpTime = TimeSpan.FromSeconds(3);
     private const int Samples = 5;
     private const string From = "alice@contoso.example";
     private const string To = "dave@fabrikam.example";
@@ -109,9 +110,13 @@ internal static class SmallMessageThroughput
     {
         // Warm-up until the JIT is done: tiered compilation recompiles hot methods in the background (tier 0, then an
         // instrumented tier, then the optimised one), which on a loaded machine takes thousands of messages. A host
-        // that runs for days sees only the optimised code, so the timed run starts when a batch compiled nothing new.
+        // that runs for days sees only the optimised code, so the timed run starts when two batches in a row compiled
+        // nothing new and at least MinWarmUpTime has passed: the runtime promotes a method only after a pause in tier-0
+        // activity (100 ms by default) and on a background thread, so one quiet batch of a fast variant (300 messages
+        // in 0.2 s) could still be waiting for its promotions, and its timed run measured them.
         var warmUps = 0;
-        for (var quiet = false; !quiet && warmUps < MaxWarmUps; warmUps += WarmUpBatch)
+        var warmUpClock = Stopwatch.StartNew();
+        for (var quietBatches = 0; warmUps < MaxWarmUps && (quietBatches < 2 || warmUps < MinWarmUps || warmUpClock.Elapsed < MinWarmUpTime); warmUps += WarmUpBatch)
         {
             var compiled = JitInfo.GetCompiledMethodCount();
             for (var i = 0; i < WarmUpBatch; i++)
@@ -119,7 +124,7 @@ internal static class SmallMessageThroughput
                 Check(runOne());
             }
 
-            quiet = warmUps >= MinWarmUps && JitInfo.GetCompiledMethodCount() == compiled;
+            quietBatches = JitInfo.GetCompiledMethodCount() == compiled ? quietBatches + 1 : 0;
         }
 
         // CPU time beside wall time: on a shared machine the wall figure measures the other processes too.
