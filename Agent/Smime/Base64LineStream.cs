@@ -24,6 +24,10 @@ internal sealed class Base64LineStream : BlockWriteStream
     private readonly byte[] _encoded = ArrayPool<byte>.Shared.Rent(CharactersPerLine * LinesPerBlock);
     private readonly byte[] _lines = ArrayPool<byte>.Shared.Rent((CharactersPerLine + 2) * LinesPerBlock);
 
+    /// <summary>How much of <see cref="_encoded"/> and <see cref="_lines"/> ever held output (cleared before they go back).</summary>
+    private int _encodedUsed;
+    private int _linesUsed;
+
     public Base64LineStream(Stream output)
         : base(InputBlockSize)
     {
@@ -35,6 +39,9 @@ internal sealed class Base64LineStream : BlockWriteStream
     {
         if (Finish(EncodeInput))
         {
+            // What they held is the encoding of the content (plain text, when the content is a signed entity).
+            Array.Clear(_encoded, 0, _encodedUsed);
+            Array.Clear(_lines, 0, _linesUsed);
             ArrayPool<byte>.Shared.Return(_encoded);
             ArrayPool<byte>.Shared.Return(_lines);
             _output.Flush();
@@ -68,6 +75,8 @@ internal sealed class Base64LineStream : BlockWriteStream
             _lines[target++] = (byte)'\n';
         }
 
+        _encodedUsed = Math.Max(_encodedUsed, written);
+        _linesUsed = Math.Max(_linesUsed, target);
         _output.Write(_lines, 0, target);
     }
 }
