@@ -46,10 +46,7 @@ internal sealed class PlatformKeyWrapper
     /// <summary>The wrapper of <paramref name="certificate"/>, whose key must be an RSA public key (the caller checked).</summary>
     public static PlatformKeyWrapper For(X509Certificate certificate)
     {
-        Guard.NotNull(certificate);
-        return Wrappers.TryGetValue(certificate, out var wrapper)
-            ? wrapper
-            : Wrappers.GetValue(certificate, c => new PlatformKeyWrapper(c, PlatformRsaKey.ForPublicKey((RsaKeyParameters)c.GetPublicKey())));
+        return Wrappers.GetValue(Guard.NotNull(certificate), c => new PlatformKeyWrapper(c, PlatformRsaKey.ForPublicKey((RsaKeyParameters)c.GetPublicKey())));
     }
 
     /// <summary>The DER KeyTransRecipientInfo that carries <paramref name="contentKey"/> wrapped with <paramref name="algorithm"/>.</summary>
