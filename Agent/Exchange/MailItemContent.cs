@@ -68,17 +68,9 @@ internal sealed class MailItemContent
     public string Write(Stream result)
     {
         using var destination = _mailItem.GetMimeWriteStream() ?? throw new InvalidOperationException("Exchange refused a write stream for this message.");
-        using var sha = SHA256.Create();
+        using var digesting = new DigestingStream(destination, HashAlgorithmName.SHA256);
         result.Position = 0;
-        var buffer = new byte[81920];
-        int read;
-        while ((read = result.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            sha.TransformBlock(buffer, 0, read, null, 0);
-            destination.Write(buffer, 0, read);
-        }
-
-        sha.TransformFinalBlock(buffer, 0, 0);
-        return Convert.ToBase64String(sha.Hash!);
+        result.CopyTo(digesting, 81920);
+        return Convert.ToBase64String(digesting.GetDigest());
     }
 }

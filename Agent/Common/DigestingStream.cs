@@ -2,11 +2,12 @@ using System;
 using System.IO;
 using System.Security.Cryptography;
 
-namespace ExchangeEncryptionAgent.Smime;
+namespace ExchangeEncryptionAgent;
 
 /// <summary>
 /// Writes through to another stream and hashes what passes with the platform's hash (OpenSSL on Linux, CNG on
-/// Windows): the content of a clear signature is copied out once and digested on the way. BouncyCastle's managed
+/// Windows): the content of a clear signature is copied out once and digested on the way, and so is a finished copy
+/// written into the mail item (its digest tells the next event that the content is ours). BouncyCastle's managed
 /// SHA-256 ran at a fraction of the platform's speed and was most of the time of signing a large message
 /// (docs/performance.md, "Signing"). The hash object is reused by the next stream on the same thread (reset, it holds
 /// nothing of the message): making one per message showed in the small-message profile.
