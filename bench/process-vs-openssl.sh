@@ -5,7 +5,8 @@
 # `openssl cms -encrypt -stream` for a signed+encrypted one (one recipient certificate, no recovery certificate).
 # The process start (runtime start, JIT, policy and certificate load, which EdgeTransport pays once per service start,
 # not per message) is measured in the same run on a 1 KB message with the same treatment and subtracted.
-# Goal: eea minus start <= 1.5x openssl at 100 MB. Times are medians of RUNS runs (default 3), in seconds.
+# Goal: eea minus start <= 1.5x openssl at 100 MB. Times are medians of RUNS rounds (default 3; each round runs the small
+# message, the large one and openssl once, in that order), in seconds.
 # Usage: bench/process-vs-openssl.sh [SIZE_MB...]    (default 1 25 100)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,11 +66,9 @@ seconds() { # runs "$@" once, prints "wall cpu" seconds (cpu = user + system of 
   awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$work/time"
 }
 
-median() { # "wall cpu": the median of each over RUNS runs of "$@"
-  local i
-  for (( i = 0; i < runs; i++ )); do seconds "$@"; done > "$work/runs"
-  echo "$(cut -d' ' -f1 "$work/runs" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')" \
-    "$(cut -d' ' -f2 "$work/runs" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')"
+median() { # $1 = file of "wall cpu" lines: the median of each column
+  echo "$(cut -d' ' -f1 "$1" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')" \
+    "$(cut -d' ' -f2 "$1" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')"
 }
 
 eea_process() { # $1 = recipient, $2 = message
@@ -93,9 +92,17 @@ for mb in "${sizes[@]}"; do
   actual=$(awk -v b="$(stat -c %s "$work/in.eml")" 'BEGIN { printf "%.0f", b / 1048576 }')
   for treatment in signed signed+encrypted; do
     if [ "$treatment" = signed ]; then rcpt=frank@tailspin.example; ossl=openssl_sign; else rcpt=dave@fabrikam.example; ossl=openssl_sign_encrypt; fi
-    read -r start_wall start_cpu <<< "$(median eea_process "$rcpt" "$work/small.eml")"
-    read -r ours_wall ours_cpu <<< "$(median eea_process "$rcpt" "$work/in.eml")"
-    read -r theirs_wall theirs_cpu <<< "$(median "$ossl" "$work/in.eml")"
+    # Interleaved, one of each per round: the machine's speed drifts over a run (a shared VM), and three figures taken
+    # minutes apart measured the drift as much as the programs.
+    : > "$work/start"; : > "$work/ours"; : > "$work/theirs"
+    for (( r = 0; r < runs; r++ )); do
+      seconds eea_process "$rcpt" "$work/small.eml" >> "$work/start"
+      seconds eea_process "$rcpt" "$work/in.eml" >> "$work/ours"
+      seconds "$ossl" "$work/in.eml" >> "$work/theirs"
+    done
+    read -r start_wall start_cpu <<< "$(median "$work/start")"
+    read -r ours_wall ours_cpu <<< "$(median "$work/ours")"
+    read -r theirs_wall theirs_cpu <<< "$(median "$work/theirs")"
     awk -v m="$actual MB" -v t="$treatment" -v ow="$ours_wall" -v oc="$ours_cpu" -v sw="$start_wall" -v sc="$start_cpu" \
         -v tw="$theirs_wall" -v tc="$theirs_cpu" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
       printf "| %s | %s | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2f | %.2f | %s |\n",

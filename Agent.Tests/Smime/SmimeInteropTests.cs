@@ -151,12 +151,15 @@ public sealed class SmimeInteropTests : IClassFixture<GpgsmHome>, IDisposable
     }
 
     [Theory]
-    [InlineData("Content-Transfer-Encoding: 8bit", "The numbers are attached.")]
-    [InlineData("Content-Transfer-Encoding: binary", "The numbers are attached.")]
-    [InlineData("Content-Transfer-Encoding: 7bit", "The numbers are attached.   ")]
-    [InlineData("Content-Transfer-Encoding: 7bit", "The numbers are attached.\r\nFrom Carol")]
-    [InlineData("Content-Transfer-Encoding: 7bit", "The numbers are attached.\nBare line feed")]
-    public void ClearSigned_EntityARelayCouldChange_IsReEncoded_AndVerifiesWithOpenSslAndGpgsm(string encodingField, string text)
+    [InlineData("Content-Transfer-Encoding: 8bit", "The numbers are attached.", false)]
+    [InlineData("Content-Transfer-Encoding: binary", "The numbers are attached.", false)]
+    [InlineData("Content-Transfer-Encoding: 7bit", "The numbers are attached.   ", false)]
+    [InlineData("Content-Transfer-Encoding: 7bit", "The numbers are attached.\r\nFrom Carol", false)]
+    [InlineData("Content-Transfer-Encoding: 7bit", "The numbers are attached.\nBare line feed", false)]
+    [InlineData("Content-Transfer-Encoding: 7bit", "The numbers are attached.   ", true)]
+    [InlineData("Content-Transfer-Encoding: 7bit", "The numbers are attached.\r\nFrom Carol", true)]
+    [InlineData("Content-Transfer-Encoding: 7bit", "The numbers are attached.\nBare line feed", true)]
+    public void ClearSigned_EntityARelayCouldChange_IsReEncoded_AndVerifiesWithOpenSslAndGpgsm(string encodingField, string text, bool seekableDestination)
     {
         // 7-bit bytes under an 8bit/binary label, trailing spaces, a "From " line, a bare LF: each is something a relay
         // may rewrite, so the entity must go through the re-encoding (not be signed as it is), and still verify.
@@ -167,7 +170,7 @@ public sealed class SmimeInteropTests : IClassFixture<GpgsmHome>, IDisposable
         var entity = "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n" + body;
         var message = Encoding.ASCII.GetBytes(SampleMessages.OuterHeaders + "MIME-Version: 1.0\r\n" + entity);
 
-        var output = SmimeTestKit.Apply(new SmimeSignTransform(Pki.SignerEntry), message);
+        var output = SmimeTestKit.Apply(new SmimeSignTransform(Pki.SignerEntry), message, seekableDestination);
 
         var (content, signature) = SmimeTestKit.SplitDetached(output);
         Assert.NotEqual(Encoding.ASCII.GetBytes(entity), content);
@@ -176,6 +179,47 @@ public sealed class SmimeInteropTests : IClassFixture<GpgsmHome>, IDisposable
         Assert.DoesNotContain("Content-Transfer-Encoding: binary", signedText, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("\r\nFrom ", signedText, StringComparison.Ordinal);
         Assert.DoesNotContain(" \r\n", signedText, StringComparison.Ordinal);
+        AssertVerifies(output, content, signature);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ClearSigned_IntoASpoolFile_LargeEntity_IsSignedAsItIsOrReEncodedAfterAFlawPastTheFirstBlocks(bool flawed)
+    {
+        // The pipeline's destination is a seekable spool file: the body is checked while it is copied and digested, and
+        // an entity found unclean only after 300 KB of clean lines is cut off again and re-encoded. The result must be
+        // one multipart/signed (nothing of the abandoned copy left before or inside it) that both tools verify.
+        var attachment = new StringBuilder();
+        var line = new string('Q', 76) + "\r\n";
+        for (var i = 0; i < 4000; i++)
+        {
+            attachment.Append(line);
+        }
+
+        var text = flawed ? "Regards, Carol \r\n" : "Regards, Carol\r\n";
+        var entity = "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: application/octet-stream\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\n" + attachment + "--b1\r\nContent-Type: text/plain\r\n\r\n" + text + "--b1--\r\n";
+        var message = Encoding.ASCII.GetBytes(SampleMessages.OuterHeaders + "MIME-Version: 1.0\r\n" + entity);
+
+        var output = SmimeTestKit.Apply(new SmimeSignTransform(Pki.SignerEntry), message, seekableDestination: true);
+
+        var (content, signature) = SmimeTestKit.SplitDetached(output);
+        if (flawed)
+        {
+            Assert.NotEqual(Encoding.ASCII.GetBytes(entity), content);
+            Assert.DoesNotContain(" \r\n", Encoding.ASCII.GetString(content), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(Encoding.ASCII.GetBytes(entity), content);
+        }
+
+        var outputText = Encoding.ASCII.GetString(output);
+        Assert.StartsWith(SampleMessages.OuterHeaders, outputText, StringComparison.Ordinal);
+        Assert.Equal(1, CountOf(outputText, "Content-Type: multipart/signed"));
+        Assert.Equal(1, CountOf(outputText, "Content-Type: application/pkcs7-signature"));
+        Assert.Equal(1, CountOf(outputText, "Content-Type: application/octet-stream"));
         AssertVerifies(output, content, signature);
     }
 
@@ -263,6 +307,17 @@ public sealed class SmimeInteropTests : IClassFixture<GpgsmHome>, IDisposable
 
         var verified = OpenSsl("cms", "-verify", "-purpose", "smimesign", "-inform", "SMIME", "-in", decrypted, "-CAfile", Pki.PathOf("ca.crt"), "-out", "/dev/null");
         Assert.True(verified.ExitCode == 0, verified.ToString());
+    }
+
+    private static int CountOf(string text, string value)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + 1, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private void AssertVerifies(byte[] output, byte[] content, byte[] signature)

@@ -15,12 +15,15 @@ namespace ExchangeEncryptionAgent.Tests.Smime;
 /// <summary>Runs transforms the way the pipeline does, and takes their output apart for assertions.</summary>
 internal static class SmimeTestKit
 {
-    /// <summary>Applies <paramref name="transform"/> to <paramref name="message"/> (seekable source, write-only destination).</summary>
-    public static byte[] Apply(IMessageTransform transform, byte[] message)
+    /// <summary>
+    /// Applies <paramref name="transform"/> to <paramref name="message"/> (seekable source; a write-only destination,
+    /// or with <paramref name="seekableDestination"/> a seekable one, as the pipeline's spool files are).
+    /// </summary>
+    public static byte[] Apply(IMessageTransform transform, byte[] message, bool seekableDestination = false)
     {
         using var source = new MemoryStream(message, writable: false);
         using var destination = new MemoryStream();
-        transform.Apply(source, new WriteOnlyStream(destination), CancellationToken.None);
+        transform.Apply(source, seekableDestination ? destination : new WriteOnlyStream(destination), CancellationToken.None);
         return destination.ToArray();
     }
 

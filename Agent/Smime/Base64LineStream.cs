@@ -9,15 +9,16 @@ namespace ExchangeEncryptionAgent.Smime;
 /// Write-only stream that base64-encodes into lines of 76 characters ended by CRLF (RFC 2045 §6.8), in large
 /// blocks so the encoder runs vectorised; Convert.ToBase64String with line breaks is several times slower.
 /// <see cref="Complete"/> writes the final, padded line. The underlying stream stays open. The three buffers (about
-/// 100 KB) are borrowed from the shared pool and given back by <see cref="Complete"/>, so a small message does not
+/// 200 KB) are borrowed from the shared pool and given back by <see cref="Complete"/>, so a small message does not
 /// allocate them (garbage collection was a tenth of the small-message profile); one that fails before its end leaves
-/// them to the collector.
+/// them to the collector. A block of output (1,024 lines, 78 KiB) is larger than a spool file's 64 KiB write buffer,
+/// so the file stream writes it straight through instead of copying it into that buffer first.
 /// </summary>
 internal sealed class Base64LineStream : BlockWriteStream
 {
     private const int BytesPerLine = 57;
     private const int CharactersPerLine = 76;
-    private const int LinesPerBlock = 512;
+    private const int LinesPerBlock = 1024;
     private const int InputBlockSize = BytesPerLine * LinesPerBlock;
 
     private readonly Stream _output;

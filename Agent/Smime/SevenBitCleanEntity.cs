@@ -1,7 +1,6 @@
 using System;
 using System.Buffers;
 using System.IO;
-using System.Text;
 using System.Threading;
 using ExchangeEncryptionAgent.Content.RawMime;
 
@@ -17,163 +16,92 @@ namespace ExchangeEncryptionAgent.Smime;
 /// converted by a relay even when its bytes happen to be 7-bit). Such an entity is what the re-encoding would
 /// produce anyway, apart from line lengths it would not need to shorten. The test is on bytes, not on MIME
 /// structure, and errs towards re-encoding: a body line that looks like a bad field only costs the slow path.
+/// The line rules are <see cref="SevenBitLines"/>; the body can be checked before it is signed
+/// (<see cref="IsClean"/>) or while it is copied (<see cref="TryCopyClean"/>).
 /// </summary>
 internal static class SevenBitCleanEntity
 {
-    private const int MaximumLineLength = 998;
     private const int BufferSize = 64 * 1024;
-    private static readonly byte[] FromPrefix = Encoding.ASCII.GetBytes("From ");
-    private static readonly byte[] EncodingFieldPrefix = Encoding.ASCII.GetBytes("Content-Transfer-Encoding:");
-    private static readonly string[] SafeEncodings = { "7bit", "quoted-printable", "base64" };
 
     /// <summary>True when the entity fields of <paramref name="header"/> and the body after it can be signed as they are.</summary>
     public static bool IsClean(Stream source, RawHeaderBlock header, CancellationToken cancellationToken)
+        => IsCleanHeader(header) && CopyBodyWhileClean(source, header, output: null, cancellationToken);
+
+    /// <summary>
+    /// True when the entity's fields and the empty line after them are clean: its Content-* fields are whole lines
+    /// under the rules, and there is a Content-Type (without one the re-encoding writes the default text/plain
+    /// explicitly) and an empty line (without one there is no body).
+    /// </summary>
+    public static bool IsCleanHeader(RawHeaderBlock header)
     {
-        Guard.NotNull(source);
         Guard.NotNull(header);
         if (header.Find("Content-Type") is null || header.Separator.Length == 0)
         {
-            // No Content-Type: the re-encoding writes the default text/plain explicitly; no empty line: no body.
             return false;
         }
 
         foreach (var field in header.Fields)
         {
-            if (field.IsEntityField && !IsCleanBlock(field.Raw, field.Raw.Length))
+            if (field.IsEntityField && !SevenBitLines.AreCleanByLine(field.Raw))
             {
                 return false;
             }
         }
 
-        if (!IsCleanBlock(header.Separator, header.Separator.Length))
+        return SevenBitLines.AreCleanByLine(header.Separator);
+    }
+
+    /// <summary>
+    /// Writes the entity as it is (its Content-* fields, the empty line, the body) to <paramref name="output"/> while
+    /// checking the body, and stops at the first block that is not clean: false then, and what was written is partial.
+    /// The caller has checked the header (<see cref="IsCleanHeader"/>).
+    /// </summary>
+    public static bool TryCopyClean(Stream source, RawHeaderBlock header, Stream output, CancellationToken cancellationToken)
+    {
+        Guard.NotNull(header);
+        Guard.NotNull(output);
+        foreach (var field in header.Fields)
         {
-            return false;
+            if (field.IsEntityField)
+            {
+                output.Write(field.Raw, 0, field.Raw.Length);
+            }
         }
 
+        output.Write(header.Separator, 0, header.Separator.Length);
+        return CopyBodyWhileClean(source, header, output, cancellationToken);
+    }
+
+    /// <summary>Reads the body (checked block by block, written to <paramref name="output"/> when there is one) while it is clean.</summary>
+    private static bool CopyBodyWhileClean(Stream source, RawHeaderBlock header, Stream? output, CancellationToken cancellationToken)
+    {
+        Guard.NotNull(source);
         source.Position = header.BodyOffset;
-        return IsCleanBody(source, cancellationToken);
-    }
-
-    /// <summary>Whole lines, each with its line ending (header fields and the separator are).</summary>
-    private static bool IsCleanBlock(byte[] bytes, int count)
-    {
-        var lines = new ReadOnlySpan<byte>(bytes, 0, count);
-        return IsSevenBit(lines) && AreCleanLines(lines, out var rest) && rest == 0;
-    }
-
-    private static bool IsCleanBody(Stream source, CancellationToken cancellationToken)
-    {
         // Borrowed from the shared pool (a small message then allocates none) and cleared before it goes back.
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var used = 0;
         try
         {
-            return IsCleanBody(source, buffer, cancellationToken);
+            using var check = new SevenBitBodyCheck();
+            int read;
+            while ((read = source.Read(buffer, 0, BufferSize)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                used = Math.Max(used, read);
+                if (!check.Append(new ReadOnlySpan<byte>(buffer, 0, read)))
+                {
+                    return false;
+                }
+
+                output?.Write(buffer, 0, read);
+            }
+
+            return check.Complete();
         }
         finally
         {
-            Array.Clear(buffer, 0, BufferSize);
+            Array.Clear(buffer, 0, used);
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    private static bool IsCleanBody(Stream source, byte[] buffer, CancellationToken cancellationToken)
-    {
-        var filled = 0;
-        int read;
-        while ((read = source.Read(buffer, filled, BufferSize - filled)) > 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            filled += read;
-            var span = new ReadOnlySpan<byte>(buffer, 0, filled);
-            if (!IsSevenBit(span) || !AreCleanLines(span, out var rest) || rest > MaximumLineLength + 2)
-            {
-                return false;
-            }
-
-            // The unfinished last line moves to the front and is checked again with the next read.
-            Buffer.BlockCopy(buffer, filled - rest, buffer, 0, rest);
-            filled = rest;
-        }
-
-        // A body that does not end with a line break: its last line is signed as it is (the delimiter's CRLF follows).
-        return filled == 0 || IsCleanLine(new ReadOnlySpan<byte>(buffer, 0, filled));
-    }
-
-    private static bool IsSevenBit(ReadOnlySpan<byte> bytes)
-    {
-#if NET
-        return bytes.IndexOfAnyExceptInRange((byte)1, (byte)0x7F) < 0;
-#else
-        foreach (var b in bytes)
-        {
-            if (b is 0 or > 0x7F)
-            {
-                return false;
-            }
-        }
-
-        return true;
-#endif
-    }
-
-    /// <summary>Checks every complete line of <paramref name="bytes"/>; <paramref name="rest"/> is the length of the unfinished one.</summary>
-    private static bool AreCleanLines(ReadOnlySpan<byte> bytes, out int rest)
-    {
-        int end;
-        while ((end = bytes.IndexOf((byte)'\n')) >= 0)
-        {
-            if (end == 0 || bytes[end - 1] != (byte)'\r' || !IsCleanLine(bytes.Slice(0, end - 1)))
-            {
-                rest = 0;
-                return false;
-            }
-
-            bytes = bytes.Slice(end + 1);
-        }
-
-        rest = bytes.Length;
-        return true;
-    }
-
-    /// <summary>One line without its CRLF.</summary>
-    private static bool IsCleanLine(ReadOnlySpan<byte> line)
-    {
-        if (line.Length > MaximumLineLength || line.IndexOf((byte)'\r') >= 0 || line.StartsWith(FromPrefix))
-        {
-            return false;
-        }
-
-        if (line.Length > 0 && line[line.Length - 1] is (byte)' ' or (byte)'\t')
-        {
-            return false;
-        }
-
-        return !StartsWithIgnoringCase(line, EncodingFieldPrefix) || IsSafeEncoding(line.Slice(EncodingFieldPrefix.Length));
-    }
-
-    private static bool IsSafeEncoding(ReadOnlySpan<byte> value)
-    {
-        var text = Encoding.ASCII.GetString(value.ToArray()).Trim();
-        return Array.Exists(SafeEncodings, e => string.Equals(e, text, StringComparison.OrdinalIgnoreCase));
-    }
-
-    private static bool StartsWithIgnoringCase(ReadOnlySpan<byte> line, byte[] prefix)
-    {
-        if (line.Length < prefix.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < prefix.Length; i++)
-        {
-            // Letters compare case-insensitively by the 0x20 bit. A control byte that equals '-' or ':' in that bit
-            // only makes a line count as the field: then its value decides, which errs towards re-encoding.
-            if ((line[i] | 0x20) != (prefix[i] | 0x20))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

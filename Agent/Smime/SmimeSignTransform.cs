@@ -120,12 +120,45 @@ public sealed class SmimeSignTransform : IMessageTransform
     {
         // An entity that is already safe to sign as it is (most mail: text in quoted-printable, attachments in
         // base64) is copied from the source; only one with 8bit or binary content is re-encoded through a spool file.
-        using var prepared = SevenBitCleanEntity.IsClean(source, header, cancellationToken) ? null : _temporaryFiles.Create();
-        if (prepared is not null)
+        if (SevenBitCleanEntity.IsCleanHeader(header))
         {
-            SevenBitEntityWriter.Write(source, prepared, cancellationToken);
+            if (destination.CanSeek)
+            {
+                // One pass: the body is checked while it is copied and digested. The rare entity that turns out not
+                // to be clean is cut off again and re-encoded below (on a 100 MB message the separate check before
+                // the copy was a fifth of signing it).
+                var start = destination.Position;
+                if (WriteMultipartSigned(destination, header, entity => SevenBitCleanEntity.TryCopyClean(source, header, entity, cancellationToken)))
+                {
+                    return;
+                }
+
+                destination.SetLength(start);
+                destination.Position = start;
+            }
+            else if (SevenBitCleanEntity.IsClean(source, header, cancellationToken))
+            {
+                WriteMultipartSigned(destination, header, entity => WriteEntityAsIs(source, header, entity, cancellationToken));
+                return;
+            }
         }
 
+        using var prepared = _temporaryFiles.Create();
+        SevenBitEntityWriter.Write(source, prepared, cancellationToken);
+        WriteMultipartSigned(destination, header, entity =>
+        {
+            prepared.Position = 0;
+            StreamCopy.Copy(prepared, entity, cancellationToken);
+            return true;
+        });
+    }
+
+    /// <summary>
+    /// The multipart/signed message around the entity that <paramref name="writeEntity"/> writes; false, with the
+    /// message written only up to that point, when it gives up.
+    /// </summary>
+    private bool WriteMultipartSigned(Stream destination, RawHeaderBlock header, Func<Stream, bool> writeEntity)
+    {
         var boundary = NewBoundary();
         OuterHeaderWriter.WriteKeptFields(destination, header, null);
         OuterHeaderWriter.WriteField(destination, "MIME-Version", "1.0");
@@ -139,14 +172,9 @@ public sealed class SmimeSignTransform : IMessageTransform
         byte[] digest;
         using (var digesting = new DigestingStream(destination, SmimeAlgorithms.HashName(_digest)))
         {
-            if (prepared is null)
+            if (!writeEntity(digesting))
             {
-                WriteEntityAsIs(source, header, digesting, cancellationToken);
-            }
-            else
-            {
-                prepared.Position = 0;
-                StreamCopy.Copy(prepared, digesting, cancellationToken);
+                return false;
             }
 
             digest = digesting.GetDigest();
@@ -161,10 +189,11 @@ public sealed class SmimeSignTransform : IMessageTransform
         base64.Write(der, 0, der.Length);
         base64.Complete();
         WriteAscii(destination, "--" + boundary + "--\r\n");
+        return true;
     }
 
     /// <summary>The body entity as it is: its Content-* fields, the empty line, the body.</summary>
-    private static void WriteEntityAsIs(Stream source, RawHeaderBlock header, Stream output, CancellationToken cancellationToken)
+    private static bool WriteEntityAsIs(Stream source, RawHeaderBlock header, Stream output, CancellationToken cancellationToken)
     {
         foreach (var field in header.Fields)
         {
@@ -177,6 +206,7 @@ public sealed class SmimeSignTransform : IMessageTransform
         output.Write(header.Separator, 0, header.Separator.Length);
         source.Position = header.BodyOffset;
         StreamCopy.Copy(source, output, cancellationToken);
+        return true;
     }
 
     /// <summary>The precomputed parts of this signer's SignerInfo, kept beside the loaded key entry.</summary>
