@@ -80,8 +80,8 @@ internal static class InboundVersusOpenSsl
     {
         var directory = inputs.Directory();
         var options = operation == "verify"
-            ? new InboundSmimeOptions { Verify = new VerifySmimeAction() }
-            : new InboundSmimeOptions { Decrypt = new DecryptSmimeAction() };
+            ? new InboundSmimeOptions { Verify = new VerifySmimeAction(), TemporaryFiles = InboundBenchmarkInputs.Spool }
+            : new InboundSmimeOptions { Decrypt = new DecryptSmimeAction(), TemporaryFiles = InboundBenchmarkInputs.Spool };
         return path =>
         {
             var transform = new InboundSmimeTransform(options, directory, NullAgentLog.Instance);
