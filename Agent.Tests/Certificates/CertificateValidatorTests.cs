@@ -230,6 +230,54 @@ public sealed class CertificateValidatorTests
         Assert.False(otherPurpose.FromCache);
     }
 
+    [Fact]
+    public void CarriedCertificates_ResultIsCachedForThatSetOnly_NeverForAMessageWithoutTheChain()
+    {
+        // Attack: a first message carries the intermediate and gets a valid path; a second message with the same
+        // signer carries nothing that leads to an anchor. A cache keyed on the signer alone would call it valid too.
+        var validator = new CertificateValidator(new[] { Pki.Root.Certificate }, Array.Empty<X509Certificate>(), Array.Empty<X509Crl>(), NoRevocation);
+        var alice = Pki.Alice.Certificate;
+
+        var withChain = validator.ValidateTracked(alice, CertificatePurpose.Encryption, Now, new[] { alice, Pki.Intermediate.Certificate });
+        var sameSetOtherOrder = validator.ValidateTracked(alice, CertificatePurpose.Encryption, Now.AddSeconds(10), new[] { Pki.Intermediate.Certificate, alice });
+        var withoutChain = validator.ValidateTracked(alice, CertificatePurpose.Encryption, Now.AddSeconds(20), new[] { alice });
+        var withoutChainAgain = validator.ValidateTracked(alice, CertificatePurpose.Encryption, Now.AddSeconds(30), new[] { alice });
+        var nothingCarried = validator.ValidateTracked(alice, CertificatePurpose.Encryption, Now.AddSeconds(40), null);
+
+        Assert.True(withChain.Result.IsValid, withChain.Result.Detail);
+        Assert.False(withChain.FromCache);
+        Assert.True(sameSetOtherOrder.Result.IsValid);
+        Assert.True(sameSetOtherOrder.FromCache);
+        Assert.Equal(CertificateProblem.Untrusted, withoutChain.Result.Problem);
+        Assert.False(withoutChain.FromCache);
+        Assert.Equal(CertificateProblem.Untrusted, withoutChainAgain.Result.Problem);
+        Assert.True(withoutChainAgain.FromCache);
+        Assert.Equal(CertificateProblem.Untrusted, nothingCarried.Result.Problem);
+        Assert.False(nothingCarried.FromCache);
+    }
+
+    [Fact]
+    public void CarriedCertificates_CacheStopsGrowingAtItsLimit()
+    {
+        // Every sender chooses what its message carries: past the limit results are computed, not stored.
+        var validator = new CertificateValidator(new[] { Pki.Root.Certificate }, Array.Empty<X509Certificate>(), Array.Empty<X509Crl>(), NoRevocation,
+            maxCarriedResults: 2);
+        X509Certificate[][] sets =
+        {
+            new[] { Pki.Alice.Certificate, Pki.Intermediate.Certificate },
+            new[] { Pki.Alice.Certificate },
+            new[] { Pki.Alice.Certificate, Pki.Intermediate.Certificate, Pki.Root.Certificate },
+        };
+        foreach (var set in sets)
+        {
+            validator.ValidateTracked(Pki.Alice.Certificate, CertificatePurpose.Encryption, Now, set);
+        }
+
+        Assert.True(validator.ValidateTracked(Pki.Alice.Certificate, CertificatePurpose.Encryption, Now.AddSeconds(1), sets[0]).FromCache);
+        Assert.True(validator.ValidateTracked(Pki.Alice.Certificate, CertificatePurpose.Encryption, Now.AddSeconds(1), sets[1]).FromCache);
+        Assert.False(validator.ValidateTracked(Pki.Alice.Certificate, CertificatePurpose.Encryption, Now.AddSeconds(1), sets[2]).FromCache);
+    }
+
     private static CertificateValidator Validator(RevocationSettings? revocation = null, params X509Crl[] crls)
         => new(new[] { Pki.Root.Certificate }, new[] { Pki.Intermediate.Certificate }, crls, revocation ?? NoRevocation);
 

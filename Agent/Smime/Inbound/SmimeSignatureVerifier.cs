@@ -124,7 +124,7 @@ internal sealed class SmimeSignatureVerifier
         bool signatureMatches;
         try
         {
-            signatureMatches = signer.Verify(certificate.GetPublicKey());
+            signatureMatches = signer.Verify(SignerPublicKeys.Of(certificate));
         }
         catch (Exception ex) when (AuthEnvelopedDataReader.IsContentFailure(ex))
         {
