@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Security.Cryptography;
 using System.Text;
 using ExchangeEncryptionAgent.Diagnostics;
 using ExchangeEncryptionAgent.Policy.Model;
@@ -347,19 +346,10 @@ internal sealed class CertificateValidator : ICertificateValidator
     /// </summary>
     private static string CarriedKey(X509Certificate certificate, IReadOnlyList<X509Certificate> carried)
     {
-        var digests = carried.Select(c => Sha256(c.GetEncoded())).Distinct(StringComparer.Ordinal).OrderBy(d => d, StringComparer.Ordinal);
-        return Sha256(Encoding.ASCII.GetBytes(Sha256(certificate.GetEncoded()) + "|" + string.Join(",", digests)));
+        var digests = carried.Select(c => Hex.Sha256(c.GetEncoded())).Distinct(StringComparer.Ordinal).OrderBy(d => d, StringComparer.Ordinal);
+        return Hex.Sha256(Encoding.ASCII.GetBytes(Hex.Sha256(certificate.GetEncoded()) + "|" + string.Join(",", digests)));
     }
 
-    private static string Sha256(byte[] bytes)
-    {
-#if NET
-        return Hex.Upper(SHA256.HashData(bytes));
-#else
-        using var sha = SHA256.Create();
-        return Hex.Upper(sha.ComputeHash(bytes));
-#endif
-    }
 
     private static string Format(DateTime time) => time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.X509;
@@ -24,7 +23,7 @@ internal static class SignerPublicKeys
     public static AsymmetricKeyParameter Of(X509Certificate certificate)
     {
         Guard.NotNull(certificate);
-        var id = Id(certificate.CertificateStructure.SubjectPublicKeyInfo.GetEncoded(Asn1Encodable.Der));
+        var id = Hex.Sha256(certificate.CertificateStructure.SubjectPublicKeyInfo.GetEncoded(Asn1Encodable.Der));
         if (Keys.TryGetValue(id, out var known))
         {
             return known;
@@ -39,13 +38,4 @@ internal static class SignerPublicKeys
         return key;
     }
 
-    private static string Id(byte[] subjectPublicKeyInfo)
-    {
-#if NET
-        return Hex.Upper(SHA256.HashData(subjectPublicKeyInfo));
-#else
-        using var sha = SHA256.Create();
-        return Hex.Upper(sha.ComputeHash(subjectPublicKeyInfo));
-#endif
-    }
 }
