@@ -259,7 +259,7 @@ public sealed class CertificateValidatorTests
     [Fact]
     public void CarriedCertificates_CacheStopsGrowingAtItsLimit()
     {
-        // Every sender chooses what its message carries: past the limit results are computed, not stored.
+        // Every sender chooses what its message carries: a full cache is emptied before the next result goes in.
         var validator = new CertificateValidator(new[] { Pki.Root.Certificate }, Array.Empty<X509Certificate>(), Array.Empty<X509Crl>(), NoRevocation,
             maxCarriedResults: 2);
         X509Certificate[][] sets =
@@ -273,9 +273,9 @@ public sealed class CertificateValidatorTests
             validator.ValidateTracked(Pki.Alice.Certificate, CertificatePurpose.Encryption, Now, set);
         }
 
-        Assert.True(validator.ValidateTracked(Pki.Alice.Certificate, CertificatePurpose.Encryption, Now.AddSeconds(1), sets[0]).FromCache);
-        Assert.True(validator.ValidateTracked(Pki.Alice.Certificate, CertificatePurpose.Encryption, Now.AddSeconds(1), sets[1]).FromCache);
-        Assert.False(validator.ValidateTracked(Pki.Alice.Certificate, CertificatePurpose.Encryption, Now.AddSeconds(1), sets[2]).FromCache);
+        // The third result emptied the full cache: only it is there now.
+        Assert.False(validator.ValidateTracked(Pki.Alice.Certificate, CertificatePurpose.Encryption, Now.AddSeconds(1), sets[0]).FromCache);
+        Assert.True(validator.ValidateTracked(Pki.Alice.Certificate, CertificatePurpose.Encryption, Now.AddSeconds(1), sets[2]).FromCache);
     }
 
     private static CertificateValidator Validator(RevocationSettings? revocation = null, params X509Crl[] crls)

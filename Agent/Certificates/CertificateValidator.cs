@@ -36,7 +36,8 @@ internal sealed class CertificateValidator : ICertificateValidator
 
     /// <summary>
     /// Results that used certificates a message carried, at most: every sender chooses what it carries, so this cache
-    /// must not grow with the mail. Past the limit such results are not cached (correct, only slower).
+    /// must not grow with the mail. A full cache is emptied and starts again (a flood of new certificates only costs
+    /// what validating without a cache costs).
     /// </summary>
     internal const int DefaultMaxCarriedResults = 4096;
 
@@ -88,13 +89,13 @@ internal sealed class CertificateValidator : ICertificateValidator
     {
         Guard.NotNull(certificate);
         var extra = untrustedIntermediates?.ToList() ?? new List<X509Certificate>();
-        // A signature check passes the certificates its message carried: without them in the key, every signed
-        // message was validated anew (the path built and the CRLs checked: about 50 ms, most of verifying a 1 MB message).
+        // A signature check passes the certificates its message carried: without them in the key, the path of every
+        // signed message was built and its CRLs checked anew.
         var cache = extra.Count == 0 ? _cache : _carriedCache;
         var key = extra.Count == 0
             ? new CacheKey(CertificateNames.Thumbprint(certificate), purpose)
             : new CacheKey(CarriedKey(certificate, extra), purpose);
-        var cacheable = _cacheDuration > TimeSpan.Zero && (extra.Count == 0 || _carriedCache.Count < _maxCarriedResults);
+        var cacheable = _cacheDuration > TimeSpan.Zero;
         if (_cacheDuration > TimeSpan.Zero && cache.TryGetValue(key, out var cached) && cached.Covers(atUtc))
         {
             return (cached.Result, true);
@@ -108,6 +109,11 @@ internal sealed class CertificateValidator : ICertificateValidator
             foreach (var boundary in boundaries.Where(b => b > atUtc))
             {
                 until = boundary < until ? boundary : until;
+            }
+
+            if (extra.Count > 0 && _carriedCache.Count >= _maxCarriedResults)
+            {
+                _carriedCache.Clear();
             }
 
             cache[key] = new CachedResult(result, atUtc, until);
@@ -349,7 +355,6 @@ internal sealed class CertificateValidator : ICertificateValidator
         var digests = carried.Select(c => Hex.Sha256(c.GetEncoded())).Distinct(StringComparer.Ordinal).OrderBy(d => d, StringComparer.Ordinal);
         return Hex.Sha256(Encoding.ASCII.GetBytes(Hex.Sha256(certificate.GetEncoded()) + "|" + string.Join(",", digests)));
     }
-
 
     private static string Format(DateTime time) => time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 

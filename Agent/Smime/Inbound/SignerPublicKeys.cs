@@ -11,8 +11,8 @@ namespace ExchangeEncryptionAgent.Smime.Inbound;
 /// a public key from a certificate (a probable-prime test, about 25 ms for RSA-2048 here), and a signer certificate is
 /// parsed anew from every message: that test was most of verifying a 1 MB message (docs/performance.md, "Inbound
 /// S/MIME"). Keyed by the SHA-256 of the SubjectPublicKeyInfo, which the key is derived from and nothing else, so a
-/// sender cannot make two keys share an entry; bounded, since senders choose the certificates (past the limit keys
-/// are made, not kept).
+/// sender cannot make two keys share an entry; bounded, since senders choose the certificates (a full cache is
+/// emptied and starts again).
 /// </summary>
 internal static class SignerPublicKeys
 {
@@ -30,11 +30,12 @@ internal static class SignerPublicKeys
         }
 
         var key = certificate.GetPublicKey();
-        if (Keys.Count < MaxKeys)
+        if (Keys.Count >= MaxKeys)
         {
-            Keys.TryAdd(id, key);
+            Keys.Clear();
         }
 
+        Keys.TryAdd(id, key);
         return key;
     }
 
