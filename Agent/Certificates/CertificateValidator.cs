@@ -96,7 +96,7 @@ internal sealed class CertificateValidator : ICertificateValidator
             ? new CacheKey(CertificateNames.Thumbprint(certificate), purpose)
             : new CacheKey(CarriedKey(certificate, extra), purpose);
         var cacheable = _cacheDuration > TimeSpan.Zero;
-        if (_cacheDuration > TimeSpan.Zero && cache.TryGetValue(key, out var cached) && cached.Covers(atUtc))
+        if (cacheable && cache.TryGetValue(key, out var cached) && cached.Covers(atUtc))
         {
             return (cached.Result, true);
         }

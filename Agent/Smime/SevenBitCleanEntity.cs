@@ -17,7 +17,7 @@ namespace ExchangeEncryptionAgent.Smime;
 /// produce anyway, apart from line lengths it would not need to shorten. The test is on bytes, not on MIME
 /// structure, and errs towards re-encoding: a body line that looks like a bad field only costs the slow path.
 /// The line rules are <see cref="SevenBitLines"/>; the body can be checked before it is signed
-/// (<see cref="IsClean"/>) or while it is copied (<see cref="TryCopyClean"/>).
+/// (<see cref="IsClean"/>) or while it is copied (<see cref="TryCopyCleanBody"/>).
 /// </summary>
 internal static class SevenBitCleanEntity
 {
@@ -52,25 +52,12 @@ internal static class SevenBitCleanEntity
     }
 
     /// <summary>
-    /// Writes the entity as it is (its Content-* fields, the empty line, the body) to <paramref name="output"/> while
-    /// checking the body, and stops at the first block that is not clean: false then, and what was written is partial.
-    /// The caller has checked the header (<see cref="IsCleanHeader"/>).
+    /// Copies the body after <paramref name="header"/> to <paramref name="output"/> while checking it, and stops at the
+    /// first block that is not clean: false then, and what was written is partial. The caller has checked the header
+    /// (<see cref="IsCleanHeader"/>).
     /// </summary>
-    public static bool TryCopyClean(Stream source, RawHeaderBlock header, Stream output, CancellationToken cancellationToken)
-    {
-        Guard.NotNull(header);
-        Guard.NotNull(output);
-        foreach (var field in header.Fields)
-        {
-            if (field.IsEntityField)
-            {
-                output.Write(field.Raw, 0, field.Raw.Length);
-            }
-        }
-
-        output.Write(header.Separator, 0, header.Separator.Length);
-        return CopyBodyWhileClean(source, header, output, cancellationToken);
-    }
+    public static bool TryCopyCleanBody(Stream source, RawHeaderBlock header, Stream output, CancellationToken cancellationToken)
+        => CopyBodyWhileClean(source, Guard.NotNull(header), Guard.NotNull(output), cancellationToken);
 
     /// <summary>Reads the body (checked block by block, written to <paramref name="output"/> when there is one) while it is clean.</summary>
     private static bool CopyBodyWhileClean(Stream source, RawHeaderBlock header, Stream? output, CancellationToken cancellationToken)

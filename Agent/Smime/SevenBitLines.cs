@@ -48,7 +48,8 @@ internal static class SevenBitLines
         int end;
         while ((end = lines.IndexOf((byte)'\n')) >= 0)
         {
-            if (end == 0 || lines[end - 1] != (byte)'\r' || !IsCleanLine(lines.Slice(0, end - 1)))
+            // IsSevenBit above covered every byte: per line only the rest of the rules.
+            if (end == 0 || lines[end - 1] != (byte)'\r' || !IsCleanSevenBitLine(lines.Slice(0, end - 1)))
             {
                 return false;
             }
@@ -61,8 +62,12 @@ internal static class SevenBitLines
 
     /// <summary>One line without its CRLF: also the last line of a body that does not end with a line break.</summary>
     public static bool IsCleanLine(ReadOnlySpan<byte> line)
+        => IsSevenBit(line) && line.IndexOf((byte)'\n') < 0 && IsCleanSevenBitLine(line);
+
+    /// <summary>One line without its line ending whose bytes are known to be 7-bit and without a line feed.</summary>
+    private static bool IsCleanSevenBitLine(ReadOnlySpan<byte> line)
     {
-        if (line.Length > MaximumLineLength || !IsSevenBit(line) || line.IndexOf((byte)'\r') >= 0 || line.IndexOf((byte)'\n') >= 0)
+        if (line.Length > MaximumLineLength || line.IndexOf((byte)'\r') >= 0)
         {
             return false;
         }

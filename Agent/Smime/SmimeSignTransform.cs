@@ -128,7 +128,12 @@ public sealed class SmimeSignTransform : IMessageTransform
                 // to be clean is cut off again and re-encoded below (on a 100 MB message the separate check before
                 // the copy was a fifth of signing it).
                 var start = destination.Position;
-                if (WriteMultipartSigned(destination, header, entity => SevenBitCleanEntity.TryCopyClean(source, header, entity, cancellationToken)))
+                var signed = WriteMultipartSigned(destination, header, entity =>
+                {
+                    WriteEntityFields(header, entity);
+                    return SevenBitCleanEntity.TryCopyCleanBody(source, header, entity, cancellationToken);
+                });
+                if (signed)
                 {
                     return;
                 }
@@ -138,7 +143,11 @@ public sealed class SmimeSignTransform : IMessageTransform
             }
             else if (SevenBitCleanEntity.IsClean(source, header, cancellationToken))
             {
-                WriteMultipartSigned(destination, header, entity => WriteEntityAsIs(source, header, entity, cancellationToken));
+                WriteMultipartSigned(destination, header, entity =>
+                {
+                    WriteEntityAsIs(source, header, entity, cancellationToken);
+                    return true;
+                });
                 return;
             }
         }
@@ -193,7 +202,15 @@ public sealed class SmimeSignTransform : IMessageTransform
     }
 
     /// <summary>The body entity as it is: its Content-* fields, the empty line, the body.</summary>
-    private static bool WriteEntityAsIs(Stream source, RawHeaderBlock header, Stream output, CancellationToken cancellationToken)
+    private static void WriteEntityAsIs(Stream source, RawHeaderBlock header, Stream output, CancellationToken cancellationToken)
+    {
+        WriteEntityFields(header, output);
+        source.Position = header.BodyOffset;
+        StreamCopy.Copy(source, output, cancellationToken);
+    }
+
+    /// <summary>The body entity's Content-* fields and the empty line after them, as they are.</summary>
+    private static void WriteEntityFields(RawHeaderBlock header, Stream output)
     {
         foreach (var field in header.Fields)
         {
@@ -204,9 +221,6 @@ public sealed class SmimeSignTransform : IMessageTransform
         }
 
         output.Write(header.Separator, 0, header.Separator.Length);
-        source.Position = header.BodyOffset;
-        StreamCopy.Copy(source, output, cancellationToken);
-        return true;
     }
 
     /// <summary>The precomputed parts of this signer's SignerInfo, kept beside the loaded key entry.</summary>
